@@ -1,0 +1,82 @@
+// Builds the Fastify instance: the cross-cutting HTTP conventions first, then each module's routes.
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { Config } from './config.js'
+import type { Store } from './store/store.js'
+import { requireCaller } from './http/auth.js'
+import { baseUrl } from './http/base-url.js'
+import { setUpErrorHandling } from './http/errors-handler.js'
+import { setUpIdempotency } from './http/idempotency/plugin.js'
+import { inputBag } from './http/input.js'
+import { parseJsonBody } from './http/json-body.js'
+import { setUpRateLimit } from './http/rate-limit.js'
+import { check } from './http/validation.js'
+import { healthRoutes } from './modules/health/routes.js'
+import { programRoutes } from './modules/programs/routes.js'
+import { eventRoutes } from './modules/events/routes.js'
+import { openApiRoutes, openApiOptions } from './http/openapi.js'
+
+export type AppConfig = Pick<Config, 'publicUrl' | 'rateLimit' | 'bodyLimitBytes' | 'jsonMaxDepth' | 'trustProxy' | 'logLevel' | 'redisUrl'>
+
+export interface AppDeps {
+  config: AppConfig
+  store: Store
+}
+
+export interface RouteDeps extends AppDeps {
+  base: (request: FastifyRequest) => string
+}
+
+export async function buildApp({ config, store }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    routerOptions: { ignoreTrailingSlash: true },
+  })
+  // Partnero clients put JSON bodies on GET (spec §1.3); let Fastify read them.
+  app.addHttpMethod('GET', { hasBody: true, overrideExisting: true })
+
+  setUpErrorHandling(app, config.bodyLimitBytes)
+
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string, config.jsonMaxDepth))
+    } catch (err) {
+      done(err as Error, undefined)
+    }
+  })
+  // Input is validated once, on the merged bag (below); Fastify's own per-part validation is off.
+  app.setValidatorCompiler(() => () => true)
+
+  // The PHP SDK decodes a body only when Content-Type is exactly "application/json".
+  app.addHook('onSend', async (_request, reply, payload) => {
+    const type = reply.getHeader('content-type')
+    if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', 'application/json')
+    return payload
+  })
+
+  const limit = await setUpRateLimit(app, { ...config.rateLimit, redisUrl: config.redisUrl })
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.is404 || request.routeOptions.config.public) return
+    await requireCaller(store.db, request)
+    await limit(request, reply)
+  })
+  app.addHook('preValidation', async (request) => {
+    if (request.is404) return
+    request.bag = inputBag(request.query, request.body)
+    // Validation coerces and fills defaults in place; the bag stays as the caller sent it.
+    const validate = request.routeOptions.config.validateInput
+    request.body = validate ? check(validate, structuredClone(request.bag)) : request.bag
+  })
+  setUpIdempotency(app, store.db)
+
+  await app.register(swagger, openApiOptions())
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
+
+  const deps: RouteDeps = { config, store, base: (request) => baseUrl(request, config.publicUrl) }
+  for (const register of [healthRoutes, programRoutes, eventRoutes, openApiRoutes]) register(app, deps)
+  return app
+}

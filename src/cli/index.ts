@@ -1,0 +1,78 @@
+// The `partnerkit` command. Scripts depend on this contract: `programs create` prints exactly one
+// JSON object, `keys create` prints only the key, errors go to stderr with a non-zero exit.
+import { parseArgs } from 'node:util'
+import { ConfigError, loadConfig } from '../config.js'
+import { serve } from '../main.js'
+import { migrateToLatest } from '../store/migrate.js'
+import { openMigratedStore, openStore, type Store } from '../store/store.js'
+import { keysCommand } from './keys.js'
+import { programsCommand } from './programs.js'
+import { UsageError } from './usage.js'
+
+const HELP = `Usage: partnerkit <command>
+
+  serve                                   serve the API (what npm start runs)
+  migrate                                 bring the store's schema up to date
+  programs create --name NAME --type affiliate|referral|newsletter [--website URL] [--currency USD]
+  programs list
+  keys create --program PUBLIC_ID         print a new API key for the program
+  keys list --program PUBLIC_ID           list its keys (display prefixes only)
+  keys revoke KEY                         revoke a key (the full key or its display prefix)
+
+Every command uses DATABASE_URL (postgres://…) or the SQLite file in PARTNERKIT_DATA_DIR (./data).
+`
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv
+  try {
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      process.stdout.write(HELP)
+      return command === undefined ? 2 : 0
+    }
+    const config = loadConfig()
+    if (command === 'serve') {
+      parseArgs({ args: rest, options: {} })
+      await serve(config)
+      return 0
+    }
+    if (command === 'migrate') {
+      parseArgs({ args: rest, options: {} })
+      const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+      try {
+        const applied = await migrateToLatest(store)
+        process.stdout.write(applied.length > 0 ? `Applied: ${applied.join(', ')}\n` : 'The store is up to date.\n')
+      } finally {
+        await store.close()
+      }
+      return 0
+    }
+    const run = command === 'programs' ? programsCommand : command === 'keys' ? keysCommand : undefined
+    if (!run) throw new UsageError(`Unknown command "${command}".`)
+    const store: Store = await openMigratedStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+    try {
+      return await run(store, rest)
+    } finally {
+      await store.close()
+    }
+  } catch (err) {
+    return report(err)
+  }
+}
+
+function report(err: unknown): number {
+  if (err instanceof UsageError) {
+    process.stderr.write(`partnerkit: ${err.message}\n\n${HELP}`)
+    return 2
+  }
+  if (err instanceof ConfigError) {
+    process.stderr.write(`partnerkit: ${err.message}\n`)
+    return 78
+  }
+  const code = (err as { code?: string }).code
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`partnerkit: ${(err as Error).message}\n\n${HELP}`)
+    return 2
+  }
+  process.stderr.write(`partnerkit: ${(err as Error).message ?? String(err)}\n`)
+  return 1
+}

@@ -1,0 +1,104 @@
+// Every setting Partnerkit reads, from the environment, with its default and its check.
+// A bad value stops the process at start with a message naming the variable.
+import path from 'node:path'
+
+export interface Config {
+  port: number
+  host: string
+  dataDir: string
+  /** postgres://… selects PostgreSQL; undefined = the SQLite file in dataDir. */
+  databaseUrl: string | undefined
+  redisUrl: string | undefined
+  /** Base for absolute URLs (links.next, referral links). Undefined = taken from each request. */
+  publicUrl: string | undefined
+  rateLimit: { max: number; windowSeconds: number }
+  bodyLimitBytes: number
+  jsonMaxDepth: number
+  trustProxy: boolean
+  logLevel: string
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = []
+  const read = <T>(name: string, fallback: T, parse: (raw: string) => T | Problem): T => {
+    const raw = env[name]
+    if (raw === undefined || raw.trim() === '') return fallback
+    const value = parse(raw.trim())
+    if (value instanceof Problem) {
+      problems.push(`${name}=${JSON.stringify(raw)}: ${value.message}`)
+      return fallback
+    }
+    return value
+  }
+
+  const config: Config = {
+    port: read('PORT', 8080, integerIn(0, 65535)),
+    host: read('HOST', '127.0.0.1', (raw) => raw),
+    dataDir: path.resolve(read('PARTNERKIT_DATA_DIR', './data', (raw) => raw)),
+    databaseUrl: read<string | undefined>('DATABASE_URL', undefined, urlWithScheme(['postgres:', 'postgresql:'])),
+    redisUrl: read<string | undefined>('REDIS_URL', undefined, urlWithScheme(['redis:', 'rediss:'])),
+    publicUrl: read<string | undefined>('PUBLIC_URL', undefined, publicUrl),
+    rateLimit: {
+      max: read('RATE_LIMIT_MAX', 600, integerIn(1, 10_000_000)),
+      windowSeconds: read('RATE_LIMIT_WINDOW_SECONDS', 60, integerIn(1, 86_400)),
+    },
+    bodyLimitBytes: read('BODY_LIMIT_BYTES', 1_048_576, integerIn(1024, 100 * 1_048_576)),
+    jsonMaxDepth: read('JSON_MAX_DEPTH', 32, integerIn(2, 1000)),
+    trustProxy: read('TRUST_PROXY', false, boolean),
+    logLevel: read('LOG_LEVEL', 'info', (raw) =>
+      LOG_LEVELS.includes(raw) ? raw : new Problem(`expected one of ${LOG_LEVELS.join(', ')}`)),
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`)
+  }
+  return config
+}
+
+class Problem {
+  constructor(readonly message: string) {}
+}
+
+function integerIn(min: number, max: number) {
+  return (raw: string): number | Problem => {
+    if (!/^\d+$/.test(raw)) return new Problem(`expected a whole number from ${min} to ${max}`)
+    const n = Number(raw)
+    if (n < min || n > max) return new Problem(`expected a whole number from ${min} to ${max}`)
+    return n
+  }
+}
+
+function boolean(raw: string): boolean | Problem {
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false
+  return new Problem('expected true or false')
+}
+
+function urlWithScheme(schemes: string[]) {
+  return (raw: string): string | Problem => {
+    try {
+      const url = new URL(raw)
+      if (schemes.includes(url.protocol)) return raw
+    } catch {
+      // fall through to the message below
+    }
+    return new Problem(`expected a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}`)
+  }
+}
+
+function publicUrl(raw: string): string | Problem {
+  try {
+    const url = new URL(raw)
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && !url.search && !url.hash) {
+      return url.origin + url.pathname.replace(/\/+$/, '')
+    }
+  } catch {
+    // fall through
+  }
+  return new Problem('expected an http(s) URL without query or fragment, e.g. https://partners.example.com')
+}

@@ -1,0 +1,73 @@
+// The input bag: query string and JSON body merged for every method, as Laravel's
+// $request->input() does and as Partnero clients expect (the PHP SDK sends JSON bodies on GET and
+// DELETE). A body of `[]` is no input; `null` means "not given"; `partner.key=x` and
+// `partner[key]=x` in the query become {partner: {key: x}}; the body wins on conflict.
+import { ApiError } from './errors.js'
+
+export type Bag = Record<string, unknown>
+
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+
+export function inputBag(query: unknown, body: unknown): Bag {
+  const fromQuery = expandQuery((query ?? {}) as Record<string, unknown>)
+  return withoutNulls(deepMerge(fromQuery, bodyObject(body))) as Bag
+}
+
+function bodyObject(body: unknown): Bag {
+  if (body === undefined || body === null || Array.isArray(body)) return {}
+  if (typeof body === 'object') return body as Bag
+  throw new ApiError(400, 'invalid_body', 'The request body must be a JSON object.')
+}
+
+/** `a.b=1`, `a[b]=1`, `tags[]=x`, `tags[0]=x` → nested objects and arrays. */
+export function expandQuery(query: Record<string, unknown>): Bag {
+  const out: Bag = {}
+  for (const [rawKey, value] of Object.entries(query)) {
+    const path = rawKey.replace(/\]/g, '').split(/\[|\./).filter((part, i) => part !== '' || i > 0)
+    if (path.some((part) => UNSAFE_KEYS.has(part))) continue
+    assignPath(out, path, value)
+  }
+  return out
+}
+
+function assignPath(target: Bag, path: string[], value: unknown): void {
+  let node: Bag = target
+  for (let i = 0; i < path.length - 1; i++) {
+    const part = path[i] as string
+    const next = node[part]
+    if (typeof next !== 'object' || next === null) node[part] = path[i + 1] === '' ? [] : {}
+    node = node[part] as Bag
+  }
+  const last = path[path.length - 1] as string
+  if (last === '' && Array.isArray(node)) {
+    ;(node as unknown[]).push(...(Array.isArray(value) ? value : [value]))
+  } else if (Array.isArray(node) && /^\d+$/.test(last)) {
+    ;(node as unknown[])[Number(last)] = value
+  } else {
+    node[last] = value
+  }
+}
+
+function isPlainObject(value: unknown): value is Bag {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function deepMerge(base: Bag, over: Bag): Bag {
+  const out: Bag = { ...base }
+  for (const [key, value] of Object.entries(over)) {
+    const existing = out[key]
+    out[key] = isPlainObject(existing) && isPlainObject(value) ? deepMerge(existing, value) : value
+  }
+  return out
+}
+
+/** Drops null members of objects, at every depth (array items stay as sent). */
+export function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => (isPlainObject(item) ? withoutNulls(item) : item))
+  if (!isPlainObject(value)) return value
+  const out: Bag = {}
+  for (const [key, member] of Object.entries(value)) {
+    if (member !== null) out[key] = withoutNulls(member)
+  }
+  return out
+}

@@ -1,0 +1,48 @@
+// Per-key rate limits: a fixed window per API key, counted in memory or in Redis (REDIS_URL) so
+// several processes share one budget. Answers carry the IETF RateLimit and RateLimit-Policy
+// headers; a refusal is a 429 with Retry-After in the error envelope.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import rateLimit from '@fastify/rate-limit'
+import { Redis } from 'ioredis'
+import { ApiError } from './errors.js'
+
+export interface RateLimitOptions {
+  max: number
+  windowSeconds: number
+  redisUrl?: string
+}
+
+export type RateLimiter = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+
+export async function setUpRateLimit(app: FastifyInstance, options: RateLimitOptions): Promise<RateLimiter> {
+  const redis = options.redisUrl
+    ? new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
+    : undefined
+  if (redis) {
+    redis.on('error', (err) => app.log.warn({ err: err.message }, 'rate limit store (Redis) unavailable'))
+    app.addHook('onClose', async () => {
+      redis.disconnect()
+    })
+  }
+  await app.register(rateLimit, {
+    global: false,
+    // A Redis outage lets requests through rather than failing the API.
+    skipOnError: true,
+    ...(redis ? { redis, nameSpace: 'partnerkit-rl:' } : {}),
+  })
+  const policy = `"per-key";q=${options.max};w=${options.windowSeconds}`
+  const check = app.createRateLimit({
+    max: options.max,
+    timeWindow: options.windowSeconds * 1000,
+    keyGenerator: (request: FastifyRequest) => `key:${request.caller?.apiKeyId ?? request.ip}`,
+  })
+  return async (request, reply) => {
+    const state = await check(request)
+    if (state.isAllowed || state.max === undefined) return
+    reply.header('RateLimit-Policy', policy)
+    reply.header('RateLimit', `"per-key";r=${state.remaining};t=${state.ttlInSeconds}`)
+    if (state.isExceeded) {
+      throw new ApiError(429, 'rate_limited', 'Too Many Attempts.', undefined, { 'Retry-After': String(Math.max(1, state.ttlInSeconds)) })
+    }
+  }
+}

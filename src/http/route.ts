@@ -1,0 +1,101 @@
+// How a module declares an endpoint: its path, its input (the merged query+body bag, validated by
+// one TypeBox schema whatever the method), its responses, and a thin handler.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Static, TSchema } from 'typebox'
+import { Type } from 'typebox'
+import type { Program } from '../modules/programs/store.js'
+import type { ValidateFunction } from 'ajv'
+import { ErrorResponse } from './envelope.js'
+import { compileInput } from './validation.js'
+import type { Bag } from './input.js'
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
+
+export interface Caller {
+  program: Program
+  apiKeyId: number
+}
+
+export interface RouteContext<I> {
+  input: I
+  /** The raw merged input, before coercion: what links.next must carry on. */
+  bag: Bag
+  params: Record<string, string>
+  /** The authenticated program; routes marked public have none. */
+  caller: Caller
+  /** Absolute base for URLs in the answer (PUBLIC_URL or this request's origin). */
+  base: string
+  request: FastifyRequest
+  reply: FastifyReply
+}
+
+export interface RouteSpec<I extends TSchema> {
+  method: Method
+  url: string
+  summary: string
+  description?: string
+  tags: string[]
+  input?: I
+  params?: TSchema
+  /** Success responses by status code. Error responses are added for every route. */
+  response: Record<number, TSchema>
+  /** Answer without an API key (health, docs, tracking). */
+  public?: boolean
+  /** Status for a successful answer (201 for creates). */
+  successStatus?: number
+  handler: (ctx: RouteContext<Static<I>>) => Promise<unknown>
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller?: Caller
+    bag?: Bag
+  }
+  interface FastifyContextConfig {
+    public?: boolean
+    /** The route's input check, run on the merged bag (see app.ts). */
+    validateInput?: ValidateFunction
+  }
+}
+
+const ERROR_CODES = [400, 401, 404, 409, 413, 415, 422, 429]
+
+export function addRoute<I extends TSchema>(app: FastifyInstance, base: (request: FastifyRequest) => string, spec: RouteSpec<I>) {
+  const input = spec.input ?? Type.Object({})
+  const errors = Object.fromEntries(
+    ERROR_CODES.filter((code) => !(spec.public && code === 401)).map((code) => [code, ErrorResponse]),
+  )
+  app.route({
+    method: spec.method,
+    url: spec.url,
+    config: { public: spec.public ?? false, validateInput: compileInput(input) },
+    schema: {
+      summary: spec.summary,
+      ...(spec.description ? { description: spec.description } : {}),
+      tags: spec.tags,
+      // One input bag whatever the method; documented as query parameters for GET, a JSON body otherwise.
+      ...(isEmpty(input) ? {} : spec.method === 'GET' ? { querystring: input } : { body: input }),
+      ...(spec.params ? { params: spec.params } : {}),
+      ...(spec.public ? {} : { security: [{ bearerAuth: [] }] }),
+      response: { ...spec.response, ...errors },
+    },
+    handler: async (request, reply) => {
+      const result = await spec.handler({
+        input: request.body as Static<I>,
+        bag: request.bag ?? {},
+        params: (request.params ?? {}) as Record<string, string>,
+        caller: request.caller as Caller,
+        base: base(request),
+        request,
+        reply,
+      })
+      if (spec.successStatus) reply.code(spec.successStatus)
+      return result
+    },
+  })
+}
+
+function isEmpty(schema: TSchema): boolean {
+  const properties = (schema as { properties?: object }).properties
+  return Object.keys(properties ?? {}).length === 0
+}

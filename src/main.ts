@@ -1,0 +1,33 @@
+// `partnerkit serve`: config → store (migrated) → demo program on first start → app → listen.
+// SIGTERM/SIGINT close the listener, let requests in flight finish, then close the store.
+import { loadConfig, type Config } from './config.js'
+import { openMigratedStore } from './store/store.js'
+import { buildApp } from './app.js'
+import { createDemoProgramOnce } from './modules/programs/service.js'
+
+export async function serve(config: Config = loadConfig()): Promise<void> {
+  const store = await openMigratedStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  const demo = await createDemoProgramOnce(store.db)
+  const app = await buildApp({ config, store })
+  const address = await app.listen({ port: config.port, host: config.host })
+  const shownUrl = config.publicUrl ?? address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost')
+  process.stdout.write(`Partnerkit is serving ${shownUrl} (store: ${store.dialect}, ${store.location})\n`)
+  if (demo) {
+    process.stdout.write(
+      `\nA demo affiliate program was created: ${demo.program.name} (${demo.program.publicId}).\n`
+      + `Its API key, shown only this once:\n\n  ${demo.apiKey}\n\n`
+      + `Try: curl -H "Authorization: Bearer ${demo.apiKey}" ${shownUrl}/v1/program\n\n`,
+    )
+  }
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    app.log.info({ signal }, 'shutting down')
+    await app.close()
+    await store.close()
+    process.exit(0)
+  }
+  process.once('SIGTERM', () => void stop('SIGTERM'))
+  process.once('SIGINT', () => void stop('SIGINT'))
+}

@@ -1,0 +1,79 @@
+// API keys: random, prefixed, shown once, stored only as a SHA-256 hash (the keys carry 190 bits
+// of randomness, so a fast hash is enough: there is nothing to brute-force). Each key belongs to
+// one program. Lookups go to the store on every request, so a revoked key stops at once in
+// every process.
+import { createHash, randomBytes } from 'node:crypto'
+import type { Db } from '../../store/schema.js'
+import { findActiveKey, insertKey, keysMatching, listKeys, markRevoked, type KeyOwner } from './store.js'
+
+const KEY_PREFIX = 'pk_live_'
+const SECRET_CHARS = 32
+/** How much of a key `keys list` shows: the prefix and the first 8 secret characters. */
+const DISPLAY_LENGTH = KEY_PREFIX.length + 8
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+
+export function randomToken(length: number, alphabet = ALPHABET): string {
+  // Rejection sampling keeps every character equally likely.
+  const limit = 256 - (256 % alphabet.length)
+  let out = ''
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < limit && out.length < length) out += alphabet[byte % alphabet.length]
+    }
+  }
+  return out
+}
+
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex')
+}
+
+export function displayPrefix(key: string): string {
+  return `${key.slice(0, DISPLAY_LENGTH)}…`
+}
+
+export async function issueKey(db: Db, programId: number, now = Date.now()): Promise<string> {
+  const key = KEY_PREFIX + randomToken(SECRET_CHARS)
+  await insertKey(db, programId, key.slice(0, DISPLAY_LENGTH), hashKey(key), now)
+  return key
+}
+
+export function authenticate(db: Db, presented: string): Promise<KeyOwner | undefined> {
+  if (!presented.startsWith(KEY_PREFIX) || presented.length !== KEY_PREFIX.length + SECRET_CHARS) {
+    return Promise.resolve(undefined)
+  }
+  return findActiveKey(db, hashKey(presented))
+}
+
+export interface KeyListing {
+  prefix: string
+  created_at: number
+  revoked_at: number | null
+}
+
+export async function keysOf(db: Db, programId: number): Promise<KeyListing[]> {
+  const rows = await listKeys(db, programId)
+  return rows.map((r) => ({ prefix: `${r.prefix}…`, created_at: Number(r.created_at), revoked_at: r.revoked_at === null ? null : Number(r.revoked_at) }))
+}
+
+export type RevokeOutcome =
+  | { outcome: 'revoked'; prefix: string; program: string }
+  | { outcome: 'already_revoked'; prefix: string }
+  | { outcome: 'not_found' }
+  | { outcome: 'ambiguous'; count: number }
+
+/** Revokes by the full key, or by the display prefix `keys list` shows (with or without the "…"). */
+export async function revokeKey(db: Db, keyOrPrefix: string, now = Date.now()): Promise<RevokeOutcome> {
+  const text = keyOrPrefix.trim().replace(/…$|\.\.\.$/, '')
+  const matches = text.length === KEY_PREFIX.length + SECRET_CHARS
+    ? await keysMatching(db, { keyHash: hashKey(text) })
+    : await keysMatching(db, { prefix: text })
+  if (matches.length === 0) return { outcome: 'not_found' }
+  const active = matches.filter((m) => m.revoked_at === null)
+  if (active.length > 1) return { outcome: 'ambiguous', count: active.length }
+  const target = active[0]
+  if (!target) return { outcome: 'already_revoked', prefix: `${matches[0]?.prefix}…` }
+  await markRevoked(db, Number(target.id), now)
+  return { outcome: 'revoked', prefix: `${target.prefix}…`, program: target.public_id }
+}

@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import type { RouteDeps } from '../../app.js'
+import { addRoute } from '../../http/route.js'
+import { ApiError } from '../../http/errors.js'
+import { Envelope, ok } from '../../http/envelope.js'
+
+export function healthRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
+  addRoute(app, base, {
+    method: 'GET',
+    url: '/healthz',
+    summary: 'Health: answers 200 when the store answers, 503 otherwise',
+    tags: ['Meta'],
+    public: true,
+    response: { 200: Envelope(Type.Object({ store: Type.Literal('ok') })) },
+    handler: async () => {
+      try {
+        await store.ping()
+      } catch {
+        throw new ApiError(503, 'store_unavailable', 'The store is not answering.')
+      }
+      return ok({ store: 'ok' as const })
+    },
+  })
+}

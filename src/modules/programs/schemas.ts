@@ -1,0 +1,221 @@
+// Request and response schemas of the program endpoints (spec §3.1, seed 001).
+import { Type, type Static } from 'typebox'
+
+const Bool = Type.Boolean()
+const MoneyMap = Type.Record(Type.String(), Type.String(), { description: 'Formatted amounts by lower-case currency, e.g. {"usd": "$1,124.90"}' })
+const CountText = Type.String({ description: 'A count, as a string' })
+const Growth = Type.Number({ description: 'Percent change of the last 30 days against the 30 days before' })
+
+export const ProgramTypeInput = Type.Union([Type.Literal('affiliate'), Type.Literal('referral'), Type.Literal('newsletter')])
+
+export const NewProgramInput = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 255 }),
+  type: ProgramTypeInput,
+  website: Type.Optional(Type.String({ format: 'url', maxLength: 250 })),
+  currency: Type.Optional(Type.String({ format: 'currency' })),
+})
+
+export const ProgramSettingsInput = Type.Object({
+  currency: Type.Optional(Type.String({ format: 'currency', description: 'ISO 4217 code' })),
+  cookie_lifetime: Type.Optional(Type.Integer({ minimum: 1, maximum: 9_999_999, description: 'Days' })),
+  welcome_email_enabled: Type.Optional(Bool),
+  onboarding_enabled: Type.Optional(Bool),
+  partner_email_notifications_enabled: Type.Optional(Bool),
+  referral_portal_enabled: Type.Optional(Bool),
+  rewards_notification_enabled: Type.Optional(Bool),
+}, { additionalProperties: false })
+
+export const PortalSettingsInput = Type.Object({
+  program_page_enabled: Type.Optional(Bool),
+  leads_page_enabled: Type.Optional(Bool),
+  registration_disabled: Type.Optional(Bool),
+  google_login_enabled: Type.Optional(Bool),
+  passwordless_login_enabled: Type.Optional(Bool),
+  sub_accounts_enabled: Type.Optional(Bool),
+  widget_enabled: Type.Optional(Bool),
+  signup_popup_enabled: Type.Optional(Bool),
+  embeddable_form_enabled: Type.Optional(Bool),
+  popup_form_enabled: Type.Optional(Bool),
+}, { additionalProperties: false })
+
+export const UpdateProgramInput = Type.Object({
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  website: Type.Optional(Type.String({ format: 'url', maxLength: 250 })),
+  program_settings: Type.Optional(ProgramSettingsInput),
+  portal_settings: Type.Optional(PortalSettingsInput),
+})
+export type UpdateProgramInput = Static<typeof UpdateProgramInput>
+
+export const SettingsAliasInput = Type.Object({ settings: Type.Optional(ProgramSettingsInput) })
+
+export const DeleteProgramInput = Type.Object({
+  confirmation_code: Type.Optional(Type.String({ maxLength: 64 })),
+})
+
+export const ProgramBlock = Type.Object({
+  id: Type.Integer(),
+  public_id: Type.String(),
+  website: Type.String(),
+  initial: Type.String(),
+  type: Type.String({ description: 'Affiliate, Referral or Newsletter' }),
+  name: Type.String(),
+  created_at: Type.String({ description: 'Date, YYYY-MM-DD' }),
+  last_edited: Type.String({ description: 'Date, YYYY-MM-DD' }),
+})
+
+const PayoutBucket = Type.Object({ count: Type.Integer(), amounts: MoneyMap })
+
+export const AffiliateStats = Type.Object({
+  total_partners: CountText,
+  total_partners_growth: Growth,
+  total_purchases: CountText,
+  total_purchases_growth: Growth,
+  total_signups: CountText,
+  total_signups_growth: Growth,
+  total_paid_accounts: CountText,
+  total_paid_accounts_growth: Growth,
+  total_reward: MoneyMap,
+  total_reward_growth: Growth,
+  total_revenue: MoneyMap,
+  total_revenue_growth: Growth,
+  affiliate_referred_visitors_clicks: CountText,
+  affiliate_referred_visitors_clicks_growth: Growth,
+  click_to_signup_conversion: CountText,
+  click_to_signup_conversion_growth: Growth,
+  signup_to_sale_conversion: CountText,
+  signup_to_sale_conversion_growth: Growth,
+  total_paid: Type.Array(Type.String()),
+  total_pending: Type.Array(Type.String()),
+  net_profit: Type.Number(),
+  net_profit_growth: Growth,
+  net_profit_formatted: Type.String(),
+  average_order_value: MoneyMap,
+  rewards_breakdown: Type.Object({ unclaimed: MoneyMap, in_review: MoneyMap, paid: MoneyMap }),
+  partner_activity: Type.Object({
+    partners_with_signups: CountText,
+    active_partners: CountText,
+    approved: CountText,
+    waiting_for_approval: CountText,
+    rejected: CountText,
+  }),
+  payout_status_breakdown: Type.Object({
+    requested: PayoutBucket,
+    approved: PayoutBucket,
+    paid: PayoutBucket,
+    rejected: PayoutBucket,
+    resubmitted: PayoutBucket,
+    total_requested_amounts: MoneyMap,
+    total_waiting_amounts: MoneyMap,
+  }),
+})
+
+export const ProgramSettingsBlock = Type.Object({
+  currency: Type.String(),
+  cookie_lifetime: Type.String({ description: 'Days' }),
+  commission_description: Type.String(),
+  commission_value: Type.String(),
+  has_multiple_commissions: Bool,
+  payout_threshold: Type.Number(),
+  payout_automation_enabled: Bool,
+  payout_automation_schedule: Type.Union([Type.String(), Type.Null()]),
+  welcome_email_enabled: Bool,
+  onboarding_enabled: Bool,
+  partner_email_notifications_enabled: Bool,
+  referral_portal_enabled: Type.Optional(Bool),
+  rewards_notification_enabled: Type.Optional(Bool),
+})
+
+export const PortalSettingsBlock = Type.Object({
+  partner_portal_url: Type.String(),
+  program_page_enabled: Bool,
+  leads_page_enabled: Type.Optional(Bool),
+  registration_disabled: Bool,
+  google_login_enabled: Type.Optional(Bool),
+  passwordless_login_enabled: Type.Optional(Bool),
+  sub_accounts_enabled: Type.Optional(Bool),
+  widget_enabled: Bool,
+  signup_popup_enabled: Type.Optional(Bool),
+  embeddable_form_enabled: Bool,
+  popup_form_enabled: Type.Optional(Bool),
+})
+
+export const AffiliateProgramDetails = Type.Object({
+  program: ProgramBlock,
+  stats: AffiliateStats,
+  program_settings: ProgramSettingsBlock,
+  portal_settings: PortalSettingsBlock,
+})
+
+const WithHistory = (name: string) => ({
+  [name]: Type.Integer(),
+  [`${name}_before`]: Type.Integer(),
+  [`${name}_growth`]: Growth,
+})
+
+export const ReferralProgramDetails = Type.Object({
+  program: ProgramBlock,
+  ...WithHistory('active_rewards'),
+  ...WithHistory('total_customers'),
+  ...WithHistory('total_referring_customers'),
+  ...WithHistory('total_referred_customers'),
+  ...WithHistory('total_sales'),
+  ...WithHistory('participation'),
+  total_revenue_from_sales: MoneyMap,
+  overview_program_current_settings: Type.Object({ partner_portal_url: Type.String(), website_url: Type.String() }),
+  program_settings: ProgramSettingsBlock,
+  portal_settings: PortalSettingsBlock,
+})
+
+export const NewsletterProgramDetails = Type.Object({
+  program: ProgramBlock,
+  id: Type.String({ description: 'The program public id' }),
+  name: Type.String(),
+  esp_type: Type.String(),
+  esp_type_name: Type.String(),
+  total_subscribers: Type.Integer(),
+  total_referring: Type.Integer(),
+  total_referred: Type.Integer(),
+  created_at: Type.String(),
+  program_settings: ProgramSettingsBlock,
+  portal_settings: PortalSettingsBlock,
+})
+
+export const ProgramDetails = Type.Union([AffiliateProgramDetails, ReferralProgramDetails, NewsletterProgramDetails])
+
+export const AffiliateOverview = Type.Object({
+  overview_program_current_settings: Type.Object({
+    program_initials: Type.String(),
+    program_type_title: Type.String(),
+    program_name: Type.String(),
+    partner_portal_url: Type.String(),
+    commission_description: Type.String(),
+    cookie_lifetime: Type.Integer(),
+    payout_threshold: Type.Number(),
+    currency: Type.String(),
+  }),
+  total_partners: CountText,
+  total_partners_growth: Growth,
+  total_signups: CountText,
+  total_signups_growth: Growth,
+  total_paid_accounts: CountText,
+  total_paid_accounts_growth: Growth,
+  total_purchases: CountText,
+  total_purchases_growth: Growth,
+  total_revenue: Type.Array(Type.String()),
+  total_revenue_growth: Growth,
+  total_reward: Type.Array(Type.String()),
+  total_reward_growth: Growth,
+  total_paid: Type.Array(Type.String()),
+})
+
+export const ProgramOverview = Type.Union([AffiliateOverview, ReferralProgramDetails, NewsletterProgramDetails])
+
+export const TestInfo = Type.Object({
+  program: Type.Object({ pub_id: Type.String(), name: Type.String(), type: Type.String() }),
+})
+
+export const DeletionCode = Type.Object({
+  data: Type.Object({ confirmation_code: Type.String(), expires_in: Type.Integer({ description: 'Seconds' }) }),
+  message: Type.String(),
+  status: Type.Literal(1),
+})

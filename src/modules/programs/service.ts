@@ -1,0 +1,146 @@
+// Program rules: creation (with its first API key), settings updates per program type, the
+// two-step delete, and the demo program made on a store's first start.
+import { createHash } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { Database, ProgramType } from '../../store/schema.js'
+import { inTransaction } from '../../store/transaction.js'
+import { emit } from '../../events/outbox.js'
+import { invalid, invalidField, type FieldErrors } from '../../http/errors.js'
+import { issueKey, randomToken } from '../api-keys/service.js'
+import { DEFAULT_SETTINGS, SETTABLE, type PortalSettings, type ProgramSettings } from './settings.js'
+import {
+  allPrograms, claimStoreFact, deleteProgramWithCode, findProgram, insertProgram, saveProgram, setDeleteCode,
+  type Program,
+} from './store.js'
+import { readProgramFigures } from '../stats/service.js'
+import {
+  affiliateOverview, affiliateStats, newsletterFigures, portalUrl, programBlock, referralFigures, settingsBlocks,
+} from './representation.js'
+
+export type { Program }
+
+export interface NewProgramInput {
+  name: string
+  type: ProgramType
+  website?: string
+  currency?: string
+}
+
+const PUBLIC_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
+
+export async function createProgram(db: Kysely<Database>, input: NewProgramInput, now = Date.now()) {
+  return inTransaction(db, async (tx) => {
+    let program: Program | undefined
+    // 36^8 public ids: a clash is rare, and a unique index settles it.
+    for (let attempt = 0; !program && attempt < 10; attempt++) {
+      program = await insertProgram(tx, {
+        publicId: randomToken(8, PUBLIC_ID_ALPHABET),
+        name: input.name,
+        type: input.type,
+        website: input.website ?? null,
+        currency: (input.currency ?? 'USD').toUpperCase(),
+        settings: DEFAULT_SETTINGS,
+        now,
+      })
+    }
+    if (!program) throw new Error('could not draw a free program public id')
+    const apiKey = await issueKey(tx, program.id, now)
+    return { program, apiKey }
+  })
+}
+
+export function listPrograms(db: Kysely<Database>) {
+  return allPrograms(db)
+}
+
+export interface ProgramChanges {
+  name?: string
+  website?: string
+  program_settings?: Record<string, unknown>
+  portal_settings?: Record<string, unknown>
+}
+
+export async function updateProgram(db: Kysely<Database>, programId: number, changes: ProgramChanges, now = Date.now()) {
+  return inTransaction(db, async (tx) => {
+    const program = await findProgram(tx, programId)
+    if (!program) throw invalidField('program', 'The program no longer exists.')
+    refuseSettingsOfOtherTypes(program.type, changes)
+    const next: Program = structuredClone(program)
+    if (changes.name !== undefined) next.name = changes.name
+    if (changes.website !== undefined) next.website = changes.website
+    const { currency, ...programSettings } = changes.program_settings ?? {}
+    if (typeof currency === 'string') next.currency = currency.toUpperCase()
+    next.settings.program = { ...next.settings.program, ...(programSettings as Partial<ProgramSettings>) }
+    next.settings.portal = { ...next.settings.portal, ...(changes.portal_settings as Partial<PortalSettings>) }
+    next.updatedAt = now
+    await saveProgram(tx, next)
+    await emit(tx, program.id, 'program.updated', { program: programBlock(next), ...settingsBlocks(next, undefined) }, now)
+    return next
+  })
+}
+
+function refuseSettingsOfOtherTypes(type: ProgramType, changes: ProgramChanges): void {
+  const errors: FieldErrors = {}
+  const groups = [['program_settings', changes.program_settings, SETTABLE[type].program],
+    ['portal_settings', changes.portal_settings, SETTABLE[type].portal]] as const
+  for (const [group, values, allowed] of groups) {
+    for (const key of Object.keys(values ?? {})) {
+      if (!allowed.includes(key)) {
+        errors[`${group}.${key}`] = [`The ${group.replace('_', ' ')}.${key.replace(/_/g, ' ')} setting is not available for ${type} programs.`]
+      }
+    }
+  }
+  if (Object.keys(errors).length > 0) throw invalid(errors)
+}
+
+/** How long the code from the first DELETE /v1/program call stays valid. */
+export const DELETE_CODE_TTL_MS = 20_000
+
+export async function startDeletion(db: Kysely<Database>, programId: number, now = Date.now()): Promise<string> {
+  const code = randomToken(8)
+  await setDeleteCode(db, programId, hashCode(code), now + DELETE_CODE_TTL_MS)
+  return code
+}
+
+export async function confirmDeletion(db: Kysely<Database>, programId: number, code: string, now = Date.now()): Promise<void> {
+  const deleted = await deleteProgramWithCode(db, programId, hashCode(code), now)
+  if (!deleted) {
+    throw invalidField('confirmation_code', 'The confirmation code is invalid or has expired. Call DELETE /v1/program without a code to get a new one.')
+  }
+}
+
+function hashCode(code: string): string {
+  return createHash('sha256').update(code).digest('hex')
+}
+
+/**
+ * On a store's first start, one demo affiliate program and its key. Claimed through a store-wide
+ * fact, so later starts (and other processes starting at the same moment) make no second one; a
+ * store that already has programs (made with the CLI) gets none.
+ */
+export async function createDemoProgramOnce(db: Kysely<Database>, now = Date.now()) {
+  const claimed = await claimStoreFact(db, 'demo_program', String(now))
+  if (!claimed) return undefined
+  if ((await allPrograms(db)).length > 0) return undefined
+  return createProgram(db, { name: 'Demo Affiliate Program', type: 'affiliate', website: 'https://example.com', currency: 'USD' }, now)
+}
+
+/** GET /v1/program: the details block for the program's type, stats read from the rollups. */
+export async function programDetails(db: Kysely<Database>, program: Program, base: string) {
+  const figures = await readProgramFigures(db, program.id)
+  const common = { program: programBlock(program), ...settingsBlocks(program, base) }
+  switch (program.type) {
+    case 'affiliate':
+      return { program: common.program, stats: affiliateStats(program, figures), program_settings: common.program_settings, portal_settings: common.portal_settings }
+    case 'referral':
+      return { ...common, ...referralFigures(figures), overview_program_current_settings: { partner_portal_url: portalUrl(program, base), website_url: program.website ?? '' } }
+    case 'newsletter':
+      return { ...common, ...newsletterFigures(program, figures) }
+  }
+}
+
+/** GET /v1/program/overview: the legacy flat shape (the refer-a-friend and newsletter bodies are the same as GET /v1/program). */
+export async function programOverview(db: Kysely<Database>, program: Program, base: string) {
+  if (program.type !== 'affiliate') return programDetails(db, program, base)
+  return affiliateOverview(program, await readProgramFigures(db, program.id), base)
+}

@@ -1,0 +1,105 @@
+// A program's settings: what each program type offers, their defaults, and the commission text.
+// Stored as one JSON document; read through programSettings() so new settings get their default.
+import type { ProgramType } from '../../store/schema.js'
+
+export interface ProgramSettings {
+  cookie_lifetime: number
+  welcome_email_enabled: boolean
+  onboarding_enabled: boolean
+  partner_email_notifications_enabled: boolean
+  referral_portal_enabled: boolean
+  rewards_notification_enabled: boolean
+  payout_threshold: number
+  payout_automation_enabled: boolean
+  payout_automation_schedule: string | null
+}
+
+export interface PortalSettings {
+  program_page_enabled: boolean
+  leads_page_enabled: boolean
+  registration_disabled: boolean
+  google_login_enabled: boolean
+  passwordless_login_enabled: boolean
+  sub_accounts_enabled: boolean
+  widget_enabled: boolean
+  signup_popup_enabled: boolean
+  embeddable_form_enabled: boolean
+  popup_form_enabled: boolean
+}
+
+export interface Commission {
+  type: 'percent' | 'static'
+  /** Percent, or amount in the program currency, as decimal text. */
+  value: string
+  /** 'lifetime', or how long one referral keeps paying. */
+  period: string
+}
+
+export interface StoredSettings {
+  program: ProgramSettings
+  portal: PortalSettings
+  commission: Commission
+}
+
+export const DEFAULT_SETTINGS: StoredSettings = {
+  program: {
+    cookie_lifetime: 30,
+    welcome_email_enabled: false,
+    onboarding_enabled: false,
+    partner_email_notifications_enabled: false,
+    referral_portal_enabled: true,
+    rewards_notification_enabled: false,
+    payout_threshold: 0,
+    payout_automation_enabled: false,
+    payout_automation_schedule: null,
+  },
+  portal: {
+    program_page_enabled: true,
+    leads_page_enabled: false,
+    registration_disabled: false,
+    google_login_enabled: false,
+    passwordless_login_enabled: false,
+    sub_accounts_enabled: false,
+    widget_enabled: false,
+    signup_popup_enabled: false,
+    embeddable_form_enabled: false,
+    popup_form_enabled: false,
+  },
+  commission: { type: 'percent', value: '30', period: 'lifetime' },
+}
+
+/** The settings PUT /v1/program accepts, per program type (spec §3.1). */
+export const SETTABLE: Record<ProgramType, { program: string[]; portal: string[] }> = {
+  affiliate: {
+    program: ['currency', 'cookie_lifetime', 'welcome_email_enabled', 'onboarding_enabled', 'partner_email_notifications_enabled'],
+    portal: ['program_page_enabled', 'leads_page_enabled', 'registration_disabled', 'google_login_enabled',
+      'passwordless_login_enabled', 'sub_accounts_enabled', 'widget_enabled', 'signup_popup_enabled', 'embeddable_form_enabled'],
+  },
+  referral: {
+    program: ['currency', 'cookie_lifetime', 'referral_portal_enabled', 'rewards_notification_enabled'],
+    portal: ['registration_disabled', 'program_page_enabled', 'widget_enabled', 'embeddable_form_enabled', 'popup_form_enabled'],
+  },
+  newsletter: {
+    program: [],
+    portal: ['registration_disabled', 'program_page_enabled', 'widget_enabled', 'embeddable_form_enabled', 'popup_form_enabled'],
+  },
+}
+
+/** The stored document merged over today's defaults. */
+export function programSettings(stored: Partial<StoredSettings> | null | undefined): StoredSettings {
+  return {
+    program: { ...DEFAULT_SETTINGS.program, ...stored?.program },
+    portal: { ...DEFAULT_SETTINGS.portal, ...stored?.portal },
+    commission: { ...DEFAULT_SETTINGS.commission, ...stored?.commission },
+  }
+}
+
+/** "30%" or "$10.00"-style value text, as seed 001 shows it. */
+export function commissionValue(commission: Commission, currency: string): string {
+  return commission.type === 'percent' ? `${commission.value}%` : `${commission.value} ${currency}`
+}
+
+/** "30%, lifetime" */
+export function commissionDescription(commission: Commission, currency: string): string {
+  return `${commissionValue(commission, currency)}, ${commission.period}`
+}

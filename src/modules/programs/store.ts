@@ -1,0 +1,113 @@
+import type { Db, ProgramTable, ProgramType } from '../../store/schema.js'
+import type { Selectable } from 'kysely'
+import { readJson, writeJson } from '../../store/json.js'
+import { programSettings, type StoredSettings } from './settings.js'
+
+export interface Program {
+  id: number
+  publicId: string
+  name: string
+  type: ProgramType
+  website: string | null
+  currency: string
+  settings: StoredSettings
+  createdAt: number
+  updatedAt: number
+}
+
+function toProgram(row: Selectable<ProgramTable>): Program {
+  return {
+    id: Number(row.id),
+    publicId: row.public_id,
+    name: row.name,
+    type: row.type,
+    website: row.website,
+    currency: row.currency,
+    settings: programSettings(readJson<Partial<StoredSettings>>(row.settings)),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  }
+}
+
+export async function findProgram(db: Db, id: number): Promise<Program | undefined> {
+  const row = await db.selectFrom('programs').selectAll().where('id', '=', id).executeTakeFirst()
+  return row ? toProgram(row) : undefined
+}
+
+export async function findProgramByPublicId(db: Db, publicId: string): Promise<Program | undefined> {
+  const row = await db.selectFrom('programs').selectAll().where('public_id', '=', publicId).executeTakeFirst()
+  return row ? toProgram(row) : undefined
+}
+
+export async function allPrograms(db: Db): Promise<Program[]> {
+  const rows = await db.selectFrom('programs').selectAll().orderBy('id').execute()
+  return rows.map(toProgram)
+}
+
+export interface NewProgram {
+  publicId: string
+  name: string
+  type: ProgramType
+  website: string | null
+  currency: string
+  settings: StoredSettings
+  now: number
+}
+
+/** Inserts unless the public id is taken; undefined then, so the caller can draw another. */
+export async function insertProgram(db: Db, p: NewProgram): Promise<Program | undefined> {
+  const row = await db.insertInto('programs')
+    .values({
+      public_id: p.publicId,
+      name: p.name,
+      type: p.type,
+      website: p.website,
+      currency: p.currency,
+      settings: writeJson(p.settings),
+      created_at: p.now,
+      updated_at: p.now,
+    })
+    .onConflict((oc) => oc.column('public_id').doNothing())
+    .returningAll()
+    .executeTakeFirst()
+  return row ? toProgram(row) : undefined
+}
+
+export async function saveProgram(db: Db, program: Program): Promise<void> {
+  await db.updateTable('programs')
+    .set({
+      name: program.name,
+      website: program.website,
+      currency: program.currency,
+      settings: writeJson(program.settings),
+      updated_at: program.updatedAt,
+    })
+    .where('id', '=', program.id)
+    .execute()
+}
+
+export async function setDeleteCode(db: Db, programId: number, codeHash: string, expiresAt: number): Promise<void> {
+  await db.updateTable('programs')
+    .set({ delete_code_hash: codeHash, delete_code_expires_at: expiresAt })
+    .where('id', '=', programId)
+    .execute()
+}
+
+/** Deletes the program (everything in it goes by cascade) if the code matches and is still valid. */
+export async function deleteProgramWithCode(db: Db, programId: number, codeHash: string, now: number): Promise<boolean> {
+  const result = await db.deleteFrom('programs')
+    .where('id', '=', programId)
+    .where('delete_code_hash', '=', codeHash)
+    .where('delete_code_expires_at', '>=', now)
+    .executeTakeFirst()
+  return Number(result.numDeletedRows) === 1
+}
+
+/** Claims a store-wide fact once: true for the one caller that set it first. */
+export async function claimStoreFact(db: Db, name: string, value: string): Promise<boolean> {
+  const row = await db.insertInto('store_meta').values({ name, value })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .returning('name')
+    .executeTakeFirst()
+  return row !== undefined
+}

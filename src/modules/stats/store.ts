@@ -1,0 +1,57 @@
+// Program rollups: one row per program, metric, currency and day, updated in the transaction of
+// the event that changes them, so reading program stats is one indexed range scan whatever the size.
+import { sql } from 'kysely'
+import type { Db } from '../../store/schema.js'
+
+export interface RollupDelta {
+  metric: string
+  currency?: string
+  value: number | bigint
+}
+
+export async function bumpRollups(tx: Db, programId: number, day: number, deltas: RollupDelta[]): Promise<void> {
+  if (deltas.length === 0) return
+  await tx.insertInto('program_rollups')
+    .values(deltas.map((d) => ({
+      program_id: programId,
+      day,
+      metric: d.metric,
+      currency: d.currency?.toUpperCase() ?? '',
+      value: d.value,
+    })))
+    .onConflict((oc) => oc.columns(['program_id', 'metric', 'currency', 'day'])
+      .doUpdateSet({ value: sql`program_rollups.value + excluded.value` }))
+    .execute()
+}
+
+export interface RollupSum {
+  metric: string
+  currency: string
+  total: bigint
+  /** Sum over [recentFrom, today]. */
+  recent: bigint
+  /** Sum over [previousFrom, recentFrom). */
+  previous: bigint
+}
+
+/** Every metric of a program, all-time and over the two comparison windows, in one query. */
+export async function sumRollups(db: Db, programId: number, recentFrom: number, previousFrom: number): Promise<RollupSum[]> {
+  const rows = await db.selectFrom('program_rollups')
+    .where('program_id', '=', programId)
+    .select((eb) => [
+      'metric',
+      'currency',
+      eb.fn.sum<number | bigint>('value').as('total'),
+      sql<number | bigint>`sum(case when day >= ${recentFrom} then value else 0 end)`.as('recent'),
+      sql<number | bigint>`sum(case when day >= ${previousFrom} and day < ${recentFrom} then value else 0 end)`.as('previous'),
+    ])
+    .groupBy(['metric', 'currency'])
+    .execute()
+  return rows.map((r) => ({
+    metric: r.metric,
+    currency: r.currency,
+    total: BigInt(r.total ?? 0),
+    recent: BigInt(r.recent ?? 0),
+    previous: BigInt(r.previous ?? 0),
+  }))
+}

@@ -1,0 +1,40 @@
+// Money is an integer count of micros (millionths of the major unit) in a bigint.
+// Conversions to and from decimal text never pass through floating point.
+import { minorUnits } from './currency.js'
+
+export const MICROS_PER_UNIT = 1_000_000n
+
+/** 1249990000n → "1249.99" (all six decimals kept, trailing zeros trimmed to at least two). */
+export function microsToDecimal(micros: bigint): string {
+  const negative = micros < 0n
+  const abs = negative ? -micros : micros
+  const whole = abs / MICROS_PER_UNIT
+  const fraction = (abs % MICROS_PER_UNIT).toString().padStart(6, '0').replace(/0{1,4}$/, '')
+  return `${negative ? '-' : ''}${whole}.${fraction.padEnd(2, '0')}`
+}
+
+/** For JSON output: Partnero sends money as numbers in major units (1250.00 → 1250). */
+export function microsToNumber(micros: bigint): number {
+  return Number(microsToDecimal(micros))
+}
+
+/**
+ * Rounds to the currency's minor unit, half to even — the one rounding rule, used wherever an
+ * amount is shown or commission rounding is on.
+ */
+export function roundToMinorUnit(micros: bigint, currency: string): bigint {
+  const step = 10n ** BigInt(6 - minorUnits(currency))
+  if (step === 1n) return micros
+  const quotient = micros / step
+  const remainder = micros % step
+  const twice = 2n * (remainder < 0n ? -remainder : remainder)
+  let rounded = quotient
+  if (twice > step || (twice === step && quotient % 2n !== 0n)) rounded += micros < 0n ? -1n : 1n
+  return rounded * step
+}
+
+/** Rounds toward zero to the minor unit (averages are shown as what was at least earned). */
+export function truncateToMinorUnit(micros: bigint, currency: string): bigint {
+  const step = 10n ** BigInt(6 - minorUnits(currency))
+  return (micros / step) * step
+}

@@ -1,0 +1,96 @@
+// Opens the store: an embedded SQLite file by default, PostgreSQL when a postgres:// URL is given.
+import fs from 'node:fs'
+import path from 'node:path'
+import SQLite from 'better-sqlite3'
+import pg from 'pg'
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import type { Database } from './schema.js'
+import { migrateToLatest } from './migrate.js'
+
+export type Dialect = 'sqlite' | 'postgres'
+
+export interface Store {
+  db: Kysely<Database>
+  dialect: Dialect
+  /** Where the data lives, for messages: the SQLite file or the PostgreSQL database name. */
+  location: string
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+export interface StoreOptions {
+  databaseUrl?: string
+  dataDir?: string
+  /** PostgreSQL only: work inside this schema (tests give each run its own). */
+  schema?: string
+  poolSize?: number
+}
+
+// int8 (COUNT, SUM, bigint columns) arrives as a string from pg. Numbers within the safe range
+// become numbers, as they do on SQLite; larger ones become bigint so money never loses a micro.
+pg.types.setTypeParser(20, (text: string) => {
+  const n = Number(text)
+  return Number.isSafeInteger(n) ? n : BigInt(text)
+})
+// numeric (SUM over bigint on PostgreSQL) likewise.
+pg.types.setTypeParser(1700, (text: string) => {
+  const n = Number(text)
+  return Number.isSafeInteger(n) ? n : text.includes('.') ? n : BigInt(text)
+})
+
+export function openStore(options: StoreOptions): Store {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options)
+  return openSqlite(options.dataDir ?? './data')
+}
+
+function openSqlite(dataDir: string): Store {
+  fs.mkdirSync(dataDir, { recursive: true })
+  const file = path.join(dataDir, 'partnerkit.sqlite')
+  const database = new SQLite(file)
+  database.pragma('journal_mode = WAL')
+  database.pragma('synchronous = NORMAL')
+  database.pragma('foreign_keys = ON')
+  database.pragma('busy_timeout = 5000')
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+  return {
+    db,
+    dialect: 'sqlite',
+    location: file,
+    ping: async () => {
+      await sql`select 1`.execute(db)
+    },
+    close: () => db.destroy(),
+  }
+}
+
+function openPostgres(url: string, options: StoreOptions): Store {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  })
+  // An idle client that loses its server must not take the process down.
+  pool.on('error', () => {})
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return {
+    db,
+    dialect: 'postgres',
+    location: new URL(url).pathname.slice(1) + (options.schema ? `/${options.schema}` : ''),
+    ping: async () => {
+      await sql`select 1`.execute(db)
+    },
+    close: () => db.destroy(),
+  }
+}
+
+/** Opens the store and brings its schema up to date: what the server and every CLI command do. */
+export async function openMigratedStore(options: StoreOptions): Promise<Store> {
+  const store = openStore(options)
+  try {
+    await migrateToLatest(store)
+  } catch (err) {
+    await store.close()
+    throw err
+  }
+  return store
+}

@@ -1,0 +1,62 @@
+// A real Partnerkit server on a loopback port, over a fresh store, for one test file.
+import type { FastifyInstance } from 'fastify'
+import { buildApp, type AppConfig } from '../../src/app.js'
+import { openMigratedStore, type Store } from '../../src/store/store.js'
+import { createProgram, type NewProgramInput } from '../../src/modules/programs/service.js'
+import { call, type Answer, type Call } from './client.js'
+import { freshStore, type TestStore } from './store.js'
+
+export interface TestServer {
+  url: string
+  app: FastifyInstance
+  store: Store
+  testStore: TestStore
+  /** A new program and its API key. */
+  program(input?: Partial<NewProgramInput>): Promise<{ id: number; publicId: string; key: string }>
+  get(path: string, options?: Call): Promise<Answer>
+  post(path: string, options?: Call): Promise<Answer>
+  put(path: string, options?: Call): Promise<Answer>
+  delete(path: string, options?: Call): Promise<Answer>
+  request(method: string, path: string, options?: Call): Promise<Answer>
+  close(): Promise<void>
+}
+
+export const TEST_CONFIG: AppConfig = {
+  publicUrl: undefined,
+  rateLimit: { max: 100_000, windowSeconds: 60 },
+  bodyLimitBytes: 1_048_576,
+  jsonMaxDepth: 32,
+  trustProxy: false,
+  logLevel: 'silent',
+  redisUrl: undefined,
+}
+
+export async function startServer(config: Partial<AppConfig> = {}): Promise<TestServer> {
+  const testStore = await freshStore()
+  const store = await openMigratedStore(testStore.options)
+  const app = await buildApp({ config: { ...TEST_CONFIG, ...config }, store })
+  const address = await app.listen({ port: 0, host: '127.0.0.1' })
+  const request = (method: string, path: string, options?: Call) => call(address, method, path, options)
+  return {
+    url: address,
+    app,
+    store,
+    testStore,
+    async program(input = {}) {
+      const { program, apiKey } = await createProgram(store.db, {
+        name: 'Test Program', type: 'affiliate', website: 'https://shop.example.com', ...input,
+      })
+      return { id: program.id, publicId: program.publicId, key: apiKey }
+    },
+    get: (path, options) => request('GET', path, options),
+    post: (path, options) => request('POST', path, options),
+    put: (path, options) => request('PUT', path, options),
+    delete: (path, options) => request('DELETE', path, options),
+    request,
+    async close() {
+      await app.close()
+      await store.close()
+      await testStore.drop()
+    },
+  }
+}
