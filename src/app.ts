@@ -74,7 +74,13 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
   setUpIdempotency(app, store.db)
 
   await app.register(swagger, openApiOptions())
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
+  await app.register(async (docs) => {
+    // The docs page and its assets are public, like the document they show.
+    docs.addHook('onRoute', (route) => {
+      route.config = { ...route.config, public: true }
+    })
+    await docs.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
+  })
 
   const deps: RouteDeps = { config, store, base: (request) => baseUrl(request, config.publicUrl) }
   for (const register of [healthRoutes, programRoutes, eventRoutes, openApiRoutes]) register(app, deps)

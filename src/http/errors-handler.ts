@@ -2,27 +2,16 @@
 // Partnero error shape with the right status. Unknown routes answer a JSON 404, or a 405 when the
 // path exists under another method.
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
-import FindMyWay from 'find-my-way'
 import { ApiError } from './errors.js'
+import { trackRoutes } from './known-routes.js'
 import { fieldErrors } from './validation.js'
 
-const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const
-
 export function setUpErrorHandling(app: FastifyInstance, bodyLimitBytes: number) {
-  // A second router that only remembers which paths exist, so a wrong method can be told from a
-  // wrong path.
-  const known = FindMyWay({ ignoreTrailingSlash: true })
-  app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) {
-      if (METHODS.includes(method as never) && !known.hasRoute(method as never, route.url)) {
-        known.on(method as never, route.url, () => {})
-      }
-    }
-  })
+  const known = trackRoutes(app)
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/'
-    const allowed = METHODS.filter((m) => m !== request.method && known.find(m, path))
+    const allowed = known.otherMethods(request.method, path)
     if (allowed.length > 0) {
       reply.header('Allow', allowed.join(', '))
       return send(reply, new ApiError(405, 'method_not_allowed', `The ${request.method} method is not supported for this route. Supported methods: ${allowed.join(', ')}.`))
@@ -31,8 +20,8 @@ export function setUpErrorHandling(app: FastifyInstance, bodyLimitBytes: number)
   })
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const known = asApiError(error, bodyLimitBytes)
-    if (known) return send(reply, known)
+    const expected = asApiError(error, bodyLimitBytes)
+    if (expected) return send(reply, expected)
     request.log.error({ err: error }, 'request failed')
     return send(reply, new ApiError(500, 'server_error', 'Server Error.'))
   })

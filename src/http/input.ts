@@ -2,7 +2,7 @@
 // $request->input() does and as Partnero clients expect (the PHP SDK sends JSON bodies on GET and
 // DELETE). A body of `[]` is no input; `null` means "not given"; `partner.key=x` and
 // `partner[key]=x` in the query become {partner: {key: x}}; the body wins on conflict.
-import { ApiError } from './errors.js'
+import { ApiError, invalid, type FieldErrors } from './errors.js'
 
 export type Bag = Record<string, unknown>
 
@@ -10,7 +10,23 @@ const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
 export function inputBag(query: unknown, body: unknown): Bag {
   const fromQuery = expandQuery((query ?? {}) as Record<string, unknown>)
-  return withoutNulls(deepMerge(fromQuery, bodyObject(body))) as Bag
+  const bag = withoutNulls(deepMerge(fromQuery, bodyObject(body))) as Bag
+  refuseNulCharacters(bag)
+  return bag
+}
+
+/** PostgreSQL cannot store U+0000 in text, and no real input needs it: refuse it everywhere. */
+function refuseNulCharacters(value: unknown, at = ''): void {
+  const errors: FieldErrors = {}
+  const visit = (v: unknown, path: string) => {
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) errors[path || 'input'] = [`The ${(path || 'input').replace(/_/g, ' ')} must not contain NUL characters.`]
+    } else if (v && typeof v === 'object') {
+      for (const [k, member] of Object.entries(v)) visit(member, path ? `${path}.${k}` : k)
+    }
+  }
+  visit(value, at)
+  if (Object.keys(errors).length > 0) throw invalid(errors)
 }
 
 function bodyObject(body: unknown): Bag {
@@ -35,7 +51,7 @@ function assignPath(target: Bag, path: string[], value: unknown): void {
   for (let i = 0; i < path.length - 1; i++) {
     const part = path[i] as string
     const next = node[part]
-    if (typeof next !== 'object' || next === null) node[part] = path[i + 1] === '' ? [] : {}
+    if (typeof next !== 'object' || next === null) node[part] = /^\d*$/.test(path[i + 1] as string) ? [] : {}
     node = node[part] as Bag
   }
   const last = path[path.length - 1] as string

@@ -3,6 +3,7 @@
 // headers; a refusal is a 429 with Retry-After in the error envelope.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
+import { once } from 'node:events'
 import { Redis } from 'ioredis'
 import { ApiError } from './errors.js'
 
@@ -20,6 +21,9 @@ export async function setUpRateLimit(app: FastifyInstance, options: RateLimitOpt
     : undefined
   if (redis) {
     redis.on('error', (err) => app.log.warn({ err: err.message }, 'rate limit store (Redis) unavailable'))
+    // Without an offline queue, commands sent before the connection is up would fail (and be
+    // let through): wait for it, briefly, at start.
+    await Promise.race([once(redis, 'ready'), new Promise((resolve) => setTimeout(resolve, 3000).unref())])
     app.addHook('onClose', async () => {
       redis.disconnect()
     })
@@ -34,7 +38,8 @@ export async function setUpRateLimit(app: FastifyInstance, options: RateLimitOpt
   const check = app.createRateLimit({
     max: options.max,
     timeWindow: options.windowSeconds * 1000,
-    keyGenerator: (request: FastifyRequest) => `key:${request.caller?.apiKeyId ?? request.ip}`,
+    // The public id keeps keys of separate deployments sharing one Redis apart.
+    keyGenerator: (request: FastifyRequest) => `key:${request.caller?.program.publicId}:${request.caller?.apiKeyId ?? request.ip}`,
   })
   return async (request, reply) => {
     const state = await check(request)

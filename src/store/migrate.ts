@@ -1,7 +1,7 @@
 // One ordered list of migrations for both stores. A static list (not a folder scan) so it works
 // the same from the TypeScript sources and from dist/. Kysely's migration lock lets several
 // PostgreSQL processes start at once.
-import { Migrator, type Migration } from 'kysely'
+import { Migrator, sql, type Migration } from 'kysely'
 import type { Store } from './store.js'
 import { foundation } from './migrations/0001-foundation.js'
 
@@ -14,6 +14,9 @@ const MIGRATIONS: Record<string, StoreMigration> = {
 export async function migrateToLatest(store: Store): Promise<string[]> {
   const migrator = new Migrator({
     db: store.db,
+    // Kysely looks for its bookkeeping tables in every schema unless told which one; another
+    // Kysely-managed schema in the same database would then fool it. Name ours.
+    ...(store.dialect === 'postgres' ? { migrationTableSchema: await currentSchema(store) } : {}),
     provider: {
       getMigrations: async () =>
         Object.fromEntries(Object.entries(MIGRATIONS).map(([name, make]) => [name, make(store)])),
@@ -22,4 +25,11 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest()
   if (error) throw error instanceof Error ? error : new Error(String(error))
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}
+
+async function currentSchema(store: Store): Promise<string> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db)
+  const schema = rows[0]?.schema
+  if (!schema) throw new Error('PostgreSQL has no current schema: check search_path')
+  return schema
 }

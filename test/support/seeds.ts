@@ -15,7 +15,8 @@ export function seedJson(file: string, after = ''): unknown {
   let depth = 0
   for (let i = start; i < text.length; i++) {
     if (text[i] === '{') depth++
-    else if (text[i] === '}' && --depth === 0) return JSON.parse(text.slice(start, i + 1))
+    // Seed pages elide lists as [...] and objects as { ... }: read those as empty.
+    else if (text[i] === '}' && --depth === 0) return JSON.parse(text.slice(start, i + 1).replace(/\[\s*\.\.\.\s*\]/g, '[]').replace(/\{\s*\.\.\.\s*\}/g, '{}'))
   }
   throw new Error(`${file}: no complete JSON object`)
 }

@@ -31,10 +31,19 @@ export const TEST_CONFIG: AppConfig = {
   redisUrl: undefined,
 }
 
-export async function startServer(config: Partial<AppConfig> = {}): Promise<TestServer> {
-  const testStore = await freshStore()
+export interface ServerOptions {
+  /** Routes only a test needs (e.g. a POST to exercise Idempotency-Key), added before listening. */
+  routes?: (app: FastifyInstance, store: Store) => void
+  /** Share another server's store instead of making a fresh one (several processes, one store). */
+  testStore?: TestStore
+}
+
+export async function startServer(config: Partial<AppConfig> = {}, options: ServerOptions = {}): Promise<TestServer> {
+  const testStore = options.testStore ?? await freshStore()
+  const ownsStore = options.testStore === undefined
   const store = await openMigratedStore(testStore.options)
   const app = await buildApp({ config: { ...TEST_CONFIG, ...config }, store })
+  options.routes?.(app, store)
   const address = await app.listen({ port: 0, host: '127.0.0.1' })
   const request = (method: string, path: string, options?: Call) => call(address, method, path, options)
   return {
@@ -56,7 +65,7 @@ export async function startServer(config: Partial<AppConfig> = {}): Promise<Test
     async close() {
       await app.close()
       await store.close()
-      await testStore.drop()
+      if (ownsStore) await testStore.drop()
     },
   }
 }
