@@ -11,14 +11,12 @@ export async function serve(config: Config = loadConfig()): Promise<void> {
   const app = await buildApp({ config, store })
   const address = await app.listen({ port: config.port, host: config.host })
   const shownUrl = config.publicUrl ?? address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost')
-  process.stdout.write(`Partnerkit is serving ${shownUrl} (store: ${store.dialect}, ${store.location})\n`)
-  if (demo) {
-    process.stdout.write(
-      `\nA demo affiliate program was created: ${demo.program.name} (${demo.program.publicId}).\n`
+  // One write, so whoever reads the output gets the address and the demo key together.
+  process.stdout.write(`Partnerkit is serving ${shownUrl} (store: ${store.dialect}, ${store.location})\n${demo
+    ? `\nA demo affiliate program was created: ${demo.program.name} (${demo.program.publicId}).\n`
       + `Its API key, shown only this once:\n\n  ${demo.apiKey}\n\n`
-      + `Try: curl -H "Authorization: Bearer ${demo.apiKey}" ${shownUrl}/v1/program\n\n`,
-    )
-  }
+      + `Try: curl -H "Authorization: Bearer ${demo.apiKey}" ${shownUrl}/v1/program\n\n`
+    : ''}`)
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
