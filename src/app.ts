@@ -61,7 +61,7 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
   const limit = await setUpRateLimit(app, { ...config.rateLimit, redisUrl: config.redisUrl })
   app.addHook('onRequest', async (request, reply) => {
     if (request.is404 || request.routeOptions.config.public) return
-    await requireCaller(store.db, request)
+    await requireCaller(store, request)
     await limit(request, reply)
   })
   app.addHook('preValidation', async (request) => {

@@ -4,7 +4,8 @@
 // every process.
 import { createHash, randomBytes } from 'node:crypto'
 import type { Db } from '../../store/schema.js'
-import { findActiveKey, insertKey, keysMatching, listKeys, markRevoked, type KeyOwner } from './store.js'
+import type { Store } from '../../store/store.js'
+import { findKeyOwner, insertKey, keysMatching, listKeys, markRevoked, type KeyOwner } from './store.js'
 
 const KEY_PREFIX = 'pk_live_'
 const SECRET_CHARS = 32
@@ -39,11 +40,11 @@ export async function issueKey(db: Db, programId: number, now = Date.now()): Pro
   return key
 }
 
-export function authenticate(db: Db, presented: string): Promise<KeyOwner | undefined> {
+export function authenticate(store: Store, presented: string): Promise<KeyOwner | undefined> {
   if (!presented.startsWith(KEY_PREFIX) || presented.length !== KEY_PREFIX.length + SECRET_CHARS) {
     return Promise.resolve(undefined)
   }
-  return findActiveKey(db, hashKey(presented))
+  return findKeyOwner(store, hashKey(presented))
 }
 
 export interface KeyListing {

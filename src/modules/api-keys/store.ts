@@ -1,18 +1,24 @@
-import type { Db } from '../../store/schema.js'
+import type { Selectable } from 'kysely'
+import type { Db, ProgramTable } from '../../store/schema.js'
+import type { Store } from '../../store/store.js'
+import { toProgram, type Program } from '../programs/store.js'
 
 export interface KeyOwner {
   apiKeyId: number
-  programId: number
+  program: Program
 }
 
-/** The hot path of every authenticated request: one lookup on the unique hash index. */
-export async function findActiveKey(db: Db, keyHash: string): Promise<KeyOwner | undefined> {
-  const row = await db.selectFrom('api_keys')
-    .where('key_hash', '=', keyHash)
-    .where('revoked_at', 'is', null)
-    .select(['id', 'program_id'])
-    .executeTakeFirst()
-  return row ? { apiKeyId: Number(row.id), programId: Number(row.program_id) } : undefined
+const CALLER_BY_KEY_HASH = `
+  select k.id as api_key_id, p.*
+  from api_keys k join programs p on p.id = k.program_id
+  where k.key_hash = ? and k.revoked_at is null`
+
+/** The hot path of every authenticated request: the key and its program, one prepared lookup on the unique hash index. */
+export async function findKeyOwner(store: Store, keyHash: string): Promise<KeyOwner | undefined> {
+  const row = await store.first<Selectable<ProgramTable> & { api_key_id: number }>('caller_by_key_hash', CALLER_BY_KEY_HASH, [keyHash])
+  if (!row) return undefined
+  const { api_key_id: apiKeyId, ...program } = row
+  return { apiKeyId: Number(apiKeyId), program: toProgram(program) }
 }
 
 export async function insertKey(db: Db, programId: number, prefix: string, keyHash: string, now: number): Promise<void> {

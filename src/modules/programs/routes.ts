@@ -34,7 +34,7 @@ export function programRoutes(app: FastifyInstance, { store, base }: RouteDeps) 
     description: 'The shape depends on the program type: affiliate programs answer as Partnero\'s seed, refer-a-friend and newsletter programs as spec §3.1.',
     tags,
     response: { 200: Envelope(ProgramDetails) },
-    handler: async ({ caller, base }) => ok(await programDetails(db, caller.program, base)),
+    handler: async ({ caller, base }) => ok(await programDetails(store, caller.program, base)),
   })
 
   addRoute(app, base, {
@@ -43,7 +43,7 @@ export function programRoutes(app: FastifyInstance, { store, base }: RouteDeps) 
     summary: 'Program overview (legacy flat shape, kept for the WooCommerce plugin)',
     tags,
     response: { 200: Envelope(ProgramOverview) },
-    handler: async ({ caller, base }) => ok(await programOverview(db, caller.program, base)),
+    handler: async ({ caller, base }) => ok(await programOverview(store, caller.program, base)),
   })
 
   addRoute(app, base, {

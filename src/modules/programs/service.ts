@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Database, ProgramType } from '../../store/schema.js'
+import type { Store } from '../../store/store.js'
 import { inTransaction } from '../../store/transaction.js'
 import { emit } from '../../events/outbox.js'
 import { invalid, invalidField, type FieldErrors } from '../../http/errors.js'
@@ -126,8 +127,8 @@ export async function createDemoProgramOnce(db: Kysely<Database>, now = Date.now
 }
 
 /** GET /v1/program: the details block for the program's type, stats read from the rollups. */
-export async function programDetails(db: Kysely<Database>, program: Program, base: string) {
-  const figures = await readProgramFigures(db, program.id)
+export async function programDetails(store: Store, program: Program, base: string) {
+  const figures = await readProgramFigures(store, program.id)
   const common = { program: programBlock(program), ...settingsBlocks(program, base) }
   switch (program.type) {
     case 'affiliate':
@@ -140,7 +141,7 @@ export async function programDetails(db: Kysely<Database>, program: Program, bas
 }
 
 /** GET /v1/program/overview: the legacy flat shape (the refer-a-friend and newsletter bodies are the same as GET /v1/program). */
-export async function programOverview(db: Kysely<Database>, program: Program, base: string) {
-  if (program.type !== 'affiliate') return programDetails(db, program, base)
-  return affiliateOverview(program, await readProgramFigures(db, program.id), base)
+export async function programOverview(store: Store, program: Program, base: string) {
+  if (program.type !== 'affiliate') return programDetails(store, program, base)
+  return affiliateOverview(program, await readProgramFigures(store, program.id), base)
 }

@@ -15,7 +15,7 @@ export interface Program {
   updatedAt: number
 }
 
-function toProgram(row: Selectable<ProgramTable>): Program {
+export function toProgram(row: Selectable<ProgramTable>): Program {
   return {
     id: Number(row.id),
     publicId: row.public_id,

@@ -1,6 +1,6 @@
 // Program statistics read from the rollups: totals, growth against the previous period,
 // conversions and per-currency amounts. No event table is scanned.
-import type { Db } from '../../store/schema.js'
+import type { Store } from '../../store/store.js'
 import { epochDay } from '../../wire-time.js'
 import { sumRollups, type RollupSum } from './store.js'
 
@@ -22,10 +22,10 @@ export interface ProgramFigures {
   amountsGrowth(metric: string, currency: string): number
 }
 
-export async function readProgramFigures(db: Db, programId: number, now = Date.now()): Promise<ProgramFigures> {
+export async function readProgramFigures(store: Store, programId: number, now = Date.now()): Promise<ProgramFigures> {
   const today = epochDay(now)
   const recentFrom = today - GROWTH_WINDOW_DAYS + 1
-  const sums = await sumRollups(db, programId, recentFrom, recentFrom - GROWTH_WINDOW_DAYS)
+  const sums = await sumRollups(store, programId, recentFrom, recentFrom - GROWTH_WINDOW_DAYS)
   return figuresFrom(sums)
 }
 

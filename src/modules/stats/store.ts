@@ -2,6 +2,7 @@
 // the event that changes them, so reading program stats is one indexed range scan whatever the size.
 import { sql } from 'kysely'
 import type { Db } from '../../store/schema.js'
+import type { Store } from '../../store/store.js'
 
 export interface RollupDelta {
   metric: string
@@ -34,19 +35,17 @@ export interface RollupSum {
   previous: bigint
 }
 
-/** Every metric of a program, all-time and over the two comparison windows, in one query. */
-export async function sumRollups(db: Db, programId: number, recentFrom: number, previousFrom: number): Promise<RollupSum[]> {
-  const rows = await db.selectFrom('program_rollups')
-    .where('program_id', '=', programId)
-    .select((eb) => [
-      'metric',
-      'currency',
-      eb.fn.sum<number | bigint>('value').as('total'),
-      sql<number | bigint>`sum(case when day >= ${recentFrom} then value else 0 end)`.as('recent'),
-      sql<number | bigint>`sum(case when day >= ${previousFrom} and day < ${recentFrom} then value else 0 end)`.as('previous'),
-    ])
-    .groupBy(['metric', 'currency'])
-    .execute()
+const SUM_ROLLUPS = `
+  select metric, currency, sum(value) as total,
+    sum(case when day >= ? then value else 0 end) as recent,
+    sum(case when day >= ? and day < ? then value else 0 end) as previous
+  from program_rollups where program_id = ?
+  group by metric, currency`
+
+/** Every metric of a program, all-time and over the two comparison windows: one prepared, indexed read. */
+export async function sumRollups(store: Store, programId: number, recentFrom: number, previousFrom: number): Promise<RollupSum[]> {
+  type Row = { metric: string; currency: string; total: number | bigint | null; recent: number | bigint | null; previous: number | bigint | null }
+  const rows = await store.all<Row>('sum_rollups', SUM_ROLLUPS, [recentFrom, previousFrom, recentFrom, programId])
   return rows.map((r) => ({
     metric: r.metric,
     currency: r.currency,
