@@ -106,6 +106,9 @@ describe('bodies', () => {
     expect(nul.json.errors.name).toEqual(['The name must not contain NUL characters.'])
     const inQuery = await server.get('/v1/events?type=a%00b', { key })
     expect(inQuery.status).toBe(422)
+    const surrogate = await server.get('/v1/events', { key, body: '{"type":"\\ud800"}' })
+    expect(surrogate.status).toBe(422)
+    expect(surrogate.json.errors.type).toEqual(['The type must be valid Unicode text.'])
   })
 })
 

@@ -11,16 +11,21 @@ const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 export function inputBag(query: unknown, body: unknown): Bag {
   const fromQuery = expandQuery((query ?? {}) as Record<string, unknown>)
   const bag = withoutNulls(deepMerge(fromQuery, bodyObject(body))) as Bag
-  refuseNulCharacters(bag)
+  refuseUnstorableText(bag)
   return bag
 }
 
-/** PostgreSQL cannot store U+0000 in text, and no real input needs it: refuse it everywhere. */
-function refuseNulCharacters(value: unknown, at = ''): void {
+/**
+ * Text that cannot be stored faithfully is refused everywhere: U+0000 (PostgreSQL rejects it) and
+ * lone UTF-16 surrogates (not Unicode; they would turn into U+FFFD on the way to the store).
+ */
+function refuseUnstorableText(value: unknown, at = ''): void {
   const errors: FieldErrors = {}
   const visit = (v: unknown, path: string) => {
+    const field = path || 'input'
     if (typeof v === 'string') {
-      if (v.includes('\u0000')) errors[path || 'input'] = [`The ${(path || 'input').replace(/_/g, ' ')} must not contain NUL characters.`]
+      if (v.includes('\u0000')) errors[field] = [`The ${field.replace(/_/g, ' ')} must not contain NUL characters.`]
+      else if (!v.isWellFormed()) errors[field] = [`The ${field.replace(/_/g, ' ')} must be valid Unicode text.`]
     } else if (v && typeof v === 'object') {
       for (const [k, member] of Object.entries(v)) visit(member, path ? `${path}.${k}` : k)
     }

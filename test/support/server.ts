@@ -5,6 +5,7 @@ import { openMigratedStore, type Store } from '../../src/store/store.js'
 import { createProgram, type NewProgramInput } from '../../src/modules/programs/service.js'
 import { call, type Answer, type Call } from './client.js'
 import { freshStore, type TestStore } from './store.js'
+import { checkContract } from './contract.js'
 
 export interface TestServer {
   url: string
@@ -43,6 +44,8 @@ export async function startServer(config: Partial<AppConfig> = {}, options: Serv
   const ownsStore = options.testStore === undefined
   const store = await openMigratedStore(testStore.options)
   const app = await buildApp({ config: { ...TEST_CONFIG, ...config }, store })
+  const violations: string[] = []
+  checkContract(app, violations)
   options.routes?.(app, store)
   const address = await app.listen({ port: 0, host: '127.0.0.1' })
   const request = (method: string, path: string, options?: Call) => call(address, method, path, options)
@@ -64,6 +67,7 @@ export async function startServer(config: Partial<AppConfig> = {}, options: Serv
     request,
     async close() {
       await app.close()
+      if (violations.length > 0) throw new Error(`Answers that break the documented contract:\n${violations.join('\n')}`)
       await store.close()
       if (ownsStore) await testStore.drop()
     },

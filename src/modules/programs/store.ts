@@ -44,15 +44,7 @@ export async function allPrograms(db: Db): Promise<Program[]> {
   return rows.map(toProgram)
 }
 
-export interface NewProgram {
-  publicId: string
-  name: string
-  type: ProgramType
-  website: string | null
-  currency: string
-  settings: StoredSettings
-  now: number
-}
+export type NewProgram = Pick<Program, 'publicId' | 'name' | 'type' | 'website' | 'currency' | 'settings'> & { now: number }
 
 /** Inserts unless the public id is taken; undefined then, so the caller can draw another. */
 export async function insertProgram(db: Db, p: NewProgram): Promise<Program | undefined> {
