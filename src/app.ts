@@ -15,6 +15,8 @@ import { check } from './http/validation.js'
 import { healthRoutes } from './modules/health/routes.js'
 import { programRoutes } from './modules/programs/routes.js'
 import { eventRoutes } from './modules/events/routes.js'
+import { partnerRoutes } from './modules/partners/routes.js'
+import { referralLinkRoutes } from './modules/referral-links/routes.js'
 import { openApiRoutes, openApiOptions } from './http/openapi.js'
 
 export type AppConfig = Pick<Config, 'publicUrl' | 'rateLimit' | 'bodyLimitBytes' | 'jsonMaxDepth' | 'trustProxy' | 'logLevel' | 'redisUrl'>
@@ -83,6 +85,6 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
   })
 
   const deps: RouteDeps = { config, store, base: (request) => baseUrl(request, config.publicUrl) }
-  for (const register of [healthRoutes, programRoutes, eventRoutes, openApiRoutes]) register(app, deps)
+  for (const register of [healthRoutes, programRoutes, partnerRoutes, referralLinkRoutes, eventRoutes, openApiRoutes]) register(app, deps)
   return app
 }

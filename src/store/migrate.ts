@@ -4,11 +4,13 @@
 import { Migrator, sql, type Migration } from 'kysely'
 import type { Store } from './store.js'
 import { foundation } from './migrations/0001-foundation.js'
+import { partners } from './migrations/0002-partners.js'
 
 export type StoreMigration = (store: Store) => Migration
 
 const MIGRATIONS: Record<string, StoreMigration> = {
   '0001-foundation': foundation,
+  '0002-partners': partners,
 }
 
 export async function migrateToLatest(store: Store): Promise<string[]> {

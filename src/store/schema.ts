@@ -70,6 +70,71 @@ export interface StoreMetaTable {
   value: string
 }
 
+export type PartnerStatus = 'active' | 'pending' | 'rejected' | 'archived'
+
+export interface PartnerTable {
+  id: Generated<number>
+  program_id: number
+  /** The partner's `id` on the wire: chosen by the merchant or generated. */
+  public_id: string
+  email: string
+  /** Lower-cased email: uniqueness and look-ups ignore case. */
+  email_lower: string
+  name: string | null
+  surname: string | null
+  /** scrypt, in the self-describing form of partners/password.ts */
+  password_hash: string
+  status: PartnerStatus
+  approved: number
+  status_before_archive: PartnerStatus | null
+  tos: number
+  /** JSON array of strings */
+  tags: unknown
+  /** JSON object: custom field name → value */
+  custom_fields: unknown
+  referring_partner_id: number | null
+  clicks: Generated<number>
+  signups: Generated<number>
+  sales_count: Generated<number>
+  paid_accounts: Generated<number>
+  referrals_count: Generated<number>
+  created_at: number
+  updated_at: number
+}
+
+export interface ProgramDomainTable {
+  id: Generated<number>
+  program_id: number
+  /** Host name, lower case (`shop.example.com`). */
+  domain: string
+  created_at: number
+}
+
+export interface ReferralLinkTable {
+  id: Generated<number>
+  program_id: number
+  partner_id: number
+  key: string
+  is_default: number
+  /** An additional domain of the program; null = the program website. */
+  domain_id: number | null
+  /** A page of the program's site the link leads to, instead of the home page. */
+  landing_url: string | null
+  direct_tracking: number
+  direct_tracking_redirect: number
+  direct_tracking_redirect_url: string | null
+  created_at: number
+}
+
+/** Per-partner money counters (revenue, commissions by state), one row per metric and currency. */
+export interface PartnerAmountTable {
+  program_id: number
+  partner_id: number
+  metric: string
+  currency: string
+  value: number | bigint
+}
+
 export interface Database {
   programs: ProgramTable
   api_keys: ApiKeyTable
@@ -77,6 +142,10 @@ export interface Database {
   outbox: OutboxTable
   program_rollups: RollupTable
   store_meta: StoreMetaTable
+  partners: PartnerTable
+  program_domains: ProgramDomainTable
+  referral_links: ReferralLinkTable
+  partner_amounts: PartnerAmountTable
 }
 
 export type Db = Kysely<Database> | Transaction<Database>

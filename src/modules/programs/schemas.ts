@@ -23,6 +23,9 @@ export const ProgramSettingsInput = Type.Object({
   partner_email_notifications_enabled: Type.Optional(Bool),
   referral_portal_enabled: Type.Optional(Bool),
   rewards_notification_enabled: Type.Optional(Bool),
+  partner_auto_approve: Type.Optional(Type.Boolean({ description: 'Extension: approve new partners at once (default true)' })),
+  referral_param: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$', description: 'Extension: the referral parameter (default aff; ref for refer-a-friend)' })),
+  referral_link_style: Type.Optional(Type.Union([Type.Literal('query'), Type.Literal('path')], { description: 'Extension: site?aff=key (query) or site/aff/key (path)' })),
 }, { additionalProperties: false })
 
 export const PortalSettingsInput = Type.Object({

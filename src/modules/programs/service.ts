@@ -8,7 +8,7 @@ import { inTransaction } from '../../store/transaction.js'
 import { emit } from '../../events/outbox.js'
 import { invalid, invalidField, type FieldErrors } from '../../http/errors.js'
 import { issueKey, randomToken } from '../api-keys/service.js'
-import { DEFAULT_SETTINGS, SETTABLE, type PortalSettings, type ProgramSettings } from './settings.js'
+import { SETTABLE, type PortalSettings, type ProgramSettings } from './settings.js'
 import {
   allPrograms, claimStoreFact, deleteProgramWithCode, findProgram, insertProgram, saveProgram, setDeleteCode,
   type Program,
@@ -40,7 +40,6 @@ export async function createProgram(db: Kysely<Database>, input: NewProgramInput
         type: input.type,
         website: input.website ?? null,
         currency: (input.currency ?? 'USD').toUpperCase(),
-        settings: DEFAULT_SETTINGS,
         now,
       })
     }

@@ -12,6 +12,12 @@ export interface ProgramSettings {
   payout_threshold: number
   payout_automation_enabled: boolean
   payout_automation_schedule: string | null
+  /** Extension: new partners are approved at once (true) or wait for approval (false). */
+  partner_auto_approve: boolean
+  /** Extension: the query/path parameter that carries the referral key (`aff`, `ref`, `partner`…). */
+  referral_param: string
+  /** Extension: `query` builds `site?aff=key`, `path` builds `site/aff/key`. */
+  referral_link_style: 'query' | 'path'
 }
 
 export interface PortalSettings {
@@ -52,6 +58,9 @@ export const DEFAULT_SETTINGS: StoredSettings = {
     payout_threshold: 0,
     payout_automation_enabled: false,
     payout_automation_schedule: null,
+    partner_auto_approve: true,
+    referral_param: 'aff',
+    referral_link_style: 'query',
   },
   portal: {
     program_page_enabled: true,
@@ -71,12 +80,13 @@ export const DEFAULT_SETTINGS: StoredSettings = {
 /** The settings PUT /v1/program accepts, per program type (spec §3.1). */
 export const SETTABLE: Record<ProgramType, { program: string[]; portal: string[] }> = {
   affiliate: {
-    program: ['currency', 'cookie_lifetime', 'welcome_email_enabled', 'onboarding_enabled', 'partner_email_notifications_enabled'],
+    program: ['currency', 'cookie_lifetime', 'welcome_email_enabled', 'onboarding_enabled', 'partner_email_notifications_enabled',
+      'partner_auto_approve', 'referral_param', 'referral_link_style'],
     portal: ['program_page_enabled', 'leads_page_enabled', 'registration_disabled', 'google_login_enabled',
       'passwordless_login_enabled', 'sub_accounts_enabled', 'widget_enabled', 'signup_popup_enabled', 'embeddable_form_enabled'],
   },
   referral: {
-    program: ['currency', 'cookie_lifetime', 'referral_portal_enabled', 'rewards_notification_enabled'],
+    program: ['currency', 'cookie_lifetime', 'referral_portal_enabled', 'rewards_notification_enabled', 'referral_param', 'referral_link_style'],
     portal: ['registration_disabled', 'program_page_enabled', 'widget_enabled', 'embeddable_form_enabled', 'popup_form_enabled'],
   },
   newsletter: {
@@ -85,10 +95,10 @@ export const SETTABLE: Record<ProgramType, { program: string[]; portal: string[]
   },
 }
 
-/** The stored document merged over today's defaults. */
-export function programSettings(stored: Partial<StoredSettings> | null | undefined): StoredSettings {
+/** The stored document merged over today's defaults (refer-a-friend links use `ref`). */
+export function programSettings(stored: Partial<StoredSettings> | null | undefined, type: ProgramType = 'affiliate'): StoredSettings {
   return {
-    program: { ...DEFAULT_SETTINGS.program, ...stored?.program },
+    program: { ...DEFAULT_SETTINGS.program, ...(type === 'affiliate' ? {} : { referral_param: 'ref' }), ...stored?.program },
     portal: { ...DEFAULT_SETTINGS.portal, ...stored?.portal },
     commission: { ...DEFAULT_SETTINGS.commission, ...stored?.commission },
   }

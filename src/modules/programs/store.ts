@@ -23,7 +23,7 @@ export function toProgram(row: Selectable<ProgramTable>): Program {
     type: row.type,
     website: row.website,
     currency: row.currency,
-    settings: programSettings(readJson<Partial<StoredSettings>>(row.settings)),
+    settings: programSettings(readJson<Partial<StoredSettings>>(row.settings), row.type),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   }
@@ -44,7 +44,8 @@ export async function allPrograms(db: Db): Promise<Program[]> {
   return rows.map(toProgram)
 }
 
-export type NewProgram = Pick<Program, 'publicId' | 'name' | 'type' | 'website' | 'currency' | 'settings'> & { now: number }
+/** A new program starts with no stored settings: every setting reads as its (type's) default. */
+export type NewProgram = Pick<Program, 'publicId' | 'name' | 'type' | 'website' | 'currency'> & { now: number }
 
 /** Inserts unless the public id is taken; undefined then, so the caller can draw another. */
 export async function insertProgram(db: Db, p: NewProgram): Promise<Program | undefined> {
@@ -55,7 +56,7 @@ export async function insertProgram(db: Db, p: NewProgram): Promise<Program | un
       type: p.type,
       website: p.website,
       currency: p.currency,
-      settings: writeJson(p.settings),
+      settings: writeJson({}),
       created_at: p.now,
       updated_at: p.now,
     })

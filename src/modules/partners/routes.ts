@@ -1,0 +1,164 @@
+// Partner endpoints (spec §3.2): the path forms, the collection forms with the partner named in
+// the body (PHP SDK), the legacy singular /v1/partner forms, search, and the state actions.
+import type { FastifyInstance } from 'fastify'
+import type { Static } from 'typebox'
+import type { RouteDeps } from '../../app.js'
+import { addRoute, type Caller } from '../../http/route.js'
+import { Done, Envelope, done, ok } from '../../http/envelope.js'
+import { PagedEnvelope, pageOf, paged } from '../../http/pagination.js'
+import { Type } from 'typebox'
+import type { Db } from '../../store/schema.js'
+import {
+  ListPartnersInput, NewPartnerInput, Partner, PartnerListItem, PartnerLookupInput, SearchPartnersInput, UpdatePartnerInput,
+  type PartnerChanges,
+} from './schemas.js'
+import {
+  changeStatus, createPartner, deletePartner, listPartners, requireAffiliate, requirePartnerByIdentity, resolvePartner,
+  updatePartner, viewPartner,
+} from './service.js'
+
+const tags = ['Partners']
+const IdParam = Type.Object({ id: Type.String({ description: 'Partner id, or any of its referral keys' }) })
+const IDENTITY = ['id', 'key', 'email'] as const
+
+type UpdateBody = Static<typeof UpdatePartnerInput>
+
+/** `{update: {...}}` wins; otherwise the flat fields are the changes (minus those that named the partner). */
+function changesOf(body: UpdateBody, namedBy: readonly string[] = []): PartnerChanges {
+  if (body.update) return body.update
+  const { update: _u, id: _i, ...flat } = body
+  return Object.fromEntries(Object.entries(flat).filter(([k]) => !namedBy.includes(k))) as PartnerChanges
+}
+
+/** The identity fields a collection-form body uses to name its partner. */
+function namedBy(body: Record<string, unknown>): string[] {
+  const first = IDENTITY.find((f) => body[f] !== undefined)
+  return body.update ? IDENTITY.filter((f) => body[f] !== undefined) : first ? [first] : []
+}
+
+export function partnerRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
+  const db = store.db
+  const affiliate = (caller: Caller) => {
+    requireAffiliate(caller.program)
+    return caller.program
+  }
+  const byPath = (caller: Caller, id: string) => (tx: Db) => resolvePartner(tx, caller.program, id)
+  const byBody = (caller: Caller, body: Record<string, unknown>) => (tx: Db) => requirePartnerByIdentity(tx, caller.program, body)
+
+  addRoute(app, base, {
+    method: 'GET', url: '/v1/partners', summary: 'List partners', tags,
+    input: ListPartnersInput,
+    response: { 200: PagedEnvelope(PartnerListItem) },
+    handler: async ({ caller, input, bag, base, request }) => {
+      const program = affiliate(caller)
+      const page = pageOf(input)
+      const rows = await listPartners(db, program, { sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1 }, base)
+      return paged(rows, page, `${base}${request.url.split('?')[0]}`, bag)
+    },
+  })
+
+  addRoute(app, base, {
+    method: 'GET', url: '/v1/partners::search', summary: 'Search partners by id, referral key, email or name (partial, any case)', tags,
+    input: SearchPartnersInput,
+    response: { 200: PagedEnvelope(PartnerListItem) },
+    handler: async ({ caller, input, bag, base, request }) => {
+      const program = affiliate(caller)
+      const page = pageOf(input)
+      const { id, key, email, name } = input
+      const rows = await listPartners(db, program, { sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1, filters: { id, key, email, name } }, base)
+      return paged(rows, page, `${base}${request.url.split('?')[0]}`, bag)
+    },
+  })
+
+  for (const url of ['/v1/partners', '/v1/partner']) {
+    addRoute(app, base, {
+      method: 'POST', url, summary: url === '/v1/partner' ? 'Create a partner (legacy singular form)' : 'Create a partner', tags,
+      input: NewPartnerInput,
+      successStatus: 201,
+      response: { 201: Envelope(Partner) },
+      handler: async ({ caller, input, base }) => ok(await createPartner(db, affiliate(caller), input, base)),
+    })
+  }
+
+  addRoute(app, base, {
+    method: 'GET', url: '/v1/partners/:id', summary: 'Get a partner with its statistics', tags,
+    params: IdParam,
+    response: { 200: Envelope(Partner) },
+    handler: async ({ caller, params, base }) => {
+      const program = affiliate(caller)
+      return ok(await viewPartner(db, program, await resolvePartner(db, program, params.id as string), base))
+    },
+  })
+
+  addRoute(app, base, {
+    method: 'GET', url: '/v1/partner', summary: 'Get a partner by id, key or email (legacy singular form)', tags,
+    input: PartnerLookupInput,
+    response: { 200: Envelope(Partner) },
+    handler: async ({ caller, input, base }) => {
+      const program = affiliate(caller)
+      return ok(await viewPartner(db, program, await requirePartnerByIdentity(db, program, input), base))
+    },
+  })
+
+  addRoute(app, base, {
+    method: 'PUT', url: '/v1/partners/:id', summary: 'Update a partner (`{update: {...}}` or flat fields)', tags,
+    params: IdParam,
+    input: UpdatePartnerInput,
+    response: { 200: Envelope(Partner) },
+    handler: async ({ caller, params, input, base }) =>
+      ok(await updatePartner(db, affiliate(caller), byPath(caller, params.id as string), changesOf(input), base)),
+  })
+
+  for (const url of ['/v1/partners', '/v1/partner']) {
+    addRoute(app, base, {
+      method: 'PUT', url, summary: 'Update the partner named in the body by id, key or email', tags,
+      input: UpdatePartnerInput,
+      response: { 200: Envelope(Partner) },
+      handler: async ({ caller, input, base }) => {
+        const naming = namedBy(input)
+        const identity = Object.fromEntries(naming.map((f) => [f, (input as Record<string, unknown>)[f]]))
+        return ok(await updatePartner(db, affiliate(caller), byBody(caller, identity), changesOf(input, naming), base))
+      },
+    })
+  }
+
+  addRoute(app, base, {
+    method: 'DELETE', url: '/v1/partners/:id', summary: 'Delete a partner and its referral links', tags,
+    params: IdParam,
+    response: { 200: Done },
+    handler: async ({ caller, params, base }) => {
+      await deletePartner(db, affiliate(caller), byPath(caller, params.id as string), base)
+      return done()
+    },
+  })
+
+  for (const url of ['/v1/partners', '/v1/partner']) {
+    addRoute(app, base, {
+      method: 'DELETE', url, summary: 'Delete the partner named in the body by id, key or email', tags,
+      input: PartnerLookupInput,
+      response: { 200: Done },
+      handler: async ({ caller, input, base }) => {
+        await deletePartner(db, affiliate(caller), byBody(caller, input), base)
+        return done()
+      },
+    })
+  }
+
+  const actions = [
+    ['archive', 'Archive a partner (400 when already archived)'],
+    ['revoke-archive', 'Restore an archived partner (400 when not archived)'],
+    ['approve', 'Approve a partner (extension)'],
+    ['reject', 'Reject a partner (extension)'],
+  ] as const
+  for (const [action, summary] of actions) {
+    addRoute(app, base, {
+      method: 'POST', url: `/v1/partners/:id/${action}`, summary, tags,
+      params: IdParam,
+      response: { 200: Done },
+      handler: async ({ caller, params, base }) => {
+        await changeStatus(db, affiliate(caller), params.id as string, action, base)
+        return done()
+      },
+    })
+  }
+}

@@ -1,0 +1,82 @@
+// Referral link and link-domain queries, scoped by program.
+import type { Insertable, Selectable, Updateable } from 'kysely'
+import type { Db, ReferralLinkTable } from '../../store/schema.js'
+
+export type LinkRow = Selectable<ReferralLinkTable> & { domain: string | null }
+
+function linksWithDomain(db: Db, programId: number) {
+  return db.selectFrom('referral_links')
+    .leftJoin('program_domains', 'program_domains.id', 'referral_links.domain_id')
+    .selectAll('referral_links')
+    .select('program_domains.domain')
+    .where('referral_links.program_id', '=', programId)
+}
+
+export function linksOfPartner(db: Db, programId: number, partnerId: number, page?: { offset: number; fetch: number }): Promise<LinkRow[]> {
+  // The default link first, then in the order they were made.
+  let query = linksWithDomain(db, programId).where('referral_links.partner_id', '=', partnerId)
+    .orderBy('referral_links.is_default', 'desc').orderBy('referral_links.id', 'asc')
+  if (page) query = query.offset(page.offset).limit(page.fetch)
+  return query.execute()
+}
+
+export function findLink(db: Db, programId: number, key: string): Promise<LinkRow | undefined> {
+  return linksWithDomain(db, programId).where('referral_links.key', '=', key).executeTakeFirst()
+}
+
+export function searchLinkRows(db: Db, programId: number, q: { key?: string; partnerId?: number; offset: number; fetch: number }) {
+  let query = linksWithDomain(db, programId)
+    .innerJoin('partners', 'partners.id', 'referral_links.partner_id')
+    .select('partners.public_id as partner_public_id')
+  if (q.key !== undefined) query = query.where('referral_links.key', '=', q.key)
+  if (q.partnerId !== undefined) query = query.where('referral_links.partner_id', '=', q.partnerId)
+  return query.orderBy('referral_links.id', 'asc').offset(q.offset).limit(q.fetch).execute()
+}
+
+export async function insertLink(db: Db, values: Insertable<ReferralLinkTable>): Promise<void> {
+  await db.insertInto('referral_links').values(values).execute()
+}
+
+export async function updateLinkRow(db: Db, programId: number, id: number, changes: Updateable<ReferralLinkTable>): Promise<void> {
+  await db.updateTable('referral_links').set(changes).where('program_id', '=', programId).where('id', '=', id).execute()
+}
+
+export async function deleteLinkRow(db: Db, programId: number, id: number): Promise<void> {
+  await db.deleteFrom('referral_links').where('program_id', '=', programId).where('id', '=', id).execute()
+}
+
+/** Makes one link the partner's default, and no other. */
+export async function makeDefault(db: Db, programId: number, partnerId: number, linkId: number): Promise<void> {
+  await db.updateTable('referral_links').set({ is_default: 0 })
+    .where('program_id', '=', programId).where('partner_id', '=', partnerId).where('id', '!=', linkId).execute()
+  await db.updateTable('referral_links').set({ is_default: 1 })
+    .where('program_id', '=', programId).where('id', '=', linkId).execute()
+}
+
+export async function keyTaken(db: Db, programId: number, key: string): Promise<boolean> {
+  const row = await db.selectFrom('referral_links').select('id')
+    .where('program_id', '=', programId).where('key', '=', key).executeTakeFirst()
+  return row !== undefined
+}
+
+export function domainsOf(db: Db, programId: number, page?: { offset: number; fetch: number }) {
+  let query = db.selectFrom('program_domains').select(['id', 'domain']).where('program_id', '=', programId).orderBy('id')
+  if (page) query = query.offset(page.offset).limit(page.fetch)
+  return query.execute()
+}
+
+export function findDomain(db: Db, programId: number, id: number) {
+  return db.selectFrom('program_domains').select(['id', 'domain'])
+    .where('program_id', '=', programId).where('id', '=', id).executeTakeFirst()
+}
+
+/** Keeps the listed hosts (their ids stay), adds the new ones, removes the rest. */
+export async function replaceDomains(db: Db, programId: number, hosts: string[], now: number): Promise<void> {
+  const existing = await domainsOf(db, programId)
+  const gone = existing.filter((d) => !hosts.includes(d.domain)).map((d) => d.id)
+  if (gone.length > 0) await db.deleteFrom('program_domains').where('program_id', '=', programId).where('id', 'in', gone).execute()
+  const added = hosts.filter((h) => !existing.some((d) => d.domain === h))
+  if (added.length > 0) {
+    await db.insertInto('program_domains').values(added.map((domain) => ({ program_id: programId, domain, created_at: now }))).execute()
+  }
+}

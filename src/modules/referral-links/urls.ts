@@ -1,0 +1,47 @@
+// How a referral link's URL is built: the destination (the link's landing page, its additional
+// domain, or the program website) carrying the key in the program's referral parameter, either as
+// a query (`https://shop.example?aff=key`, Partnero's default) or as a path (`/aff/key`).
+import type { Program } from '../programs/store.js'
+
+export interface LinkPlace {
+  key: string
+  landingUrl: string | null
+  /** Host of the additional domain the link lives on, if any. */
+  domain: string | null
+}
+
+export function referralUrl(program: Program, link: LinkPlace, base: string): string {
+  const destination = link.landingUrl ?? (link.domain ? onDomain(program, link.domain) : program.website)
+  const { referral_param: param, referral_link_style: style } = program.settings.program
+  if (!destination) return `${base}/r/${encodeURIComponent(link.key)}`
+  if (style === 'path') {
+    const url = new URL(destination)
+    url.pathname = `${url.pathname.replace(/\/+$/, '')}/${param}/${encodeURIComponent(link.key)}`
+    return url.toString()
+  }
+  return `${destination}${destination.includes('?') ? '&' : '?'}${param}=${encodeURIComponent(link.key)}`
+}
+
+/** The prefix every link of a domain shares, as `partner_referral_links:domains` shows it. */
+export function domainUrlPrefix(program: Program, domain: string | null, base: string): string {
+  const destination = domain ? onDomain(program, domain) : program.website
+  const { referral_param: param, referral_link_style: style } = program.settings.program
+  if (!destination) return `${base}/r/`
+  if (style === 'path') return `${destination.replace(/\/+$/, '')}/${param}/`
+  return `${destination}${destination.includes('?') ? '&' : '?'}${param}=`
+}
+
+function onDomain(program: Program, domain: string): string {
+  const scheme = program.website?.startsWith('http://') ? 'http' : 'https'
+  return `${scheme}://${domain}`
+}
+
+/** The host of the program website: the default link domain. */
+export function websiteHost(program: Program): string | null {
+  if (!program.website) return null
+  try {
+    return new URL(program.website).hostname
+  } catch {
+    return null
+  }
+}
