@@ -90,7 +90,7 @@ export interface PartnerTable {
   tos: number
   /** JSON array of strings */
   tags: unknown
-  /** JSON object: custom field name → value */
+  /** JSON array of {key, value}, in the order given */
   custom_fields: unknown
   referring_partner_id: number | null
   clicks: Generated<number>

@@ -19,9 +19,8 @@ export function tagsOf(row: PartnerRow): string[] {
   return readJson<string[]>(row.tags) ?? []
 }
 
-function customFields(row: PartnerRow) {
-  const fields = readJson<Record<string, unknown>>(row.custom_fields) ?? {}
-  return Object.entries(fields).map(([key, value]) => ({ key, value }))
+function customFields(row: PartnerRow): Array<{ key: string; value: unknown }> {
+  return readJson<Array<{ key: string; value: unknown }>>(row.custom_fields) ?? []
 }
 
 function byCurrency(amounts: AmountRow[], metric: string) {

@@ -7,7 +7,8 @@ export const PARTNER_ID_PATTERN = '^[A-Za-z0-9_.@+-]{1,255}$'
 export const REFERRAL_KEY_PATTERN = '^[A-Za-z0-9_-]{1,64}$'
 
 const Text = (max = 255) => Type.String({ maxLength: max })
-const CustomFieldValue = Type.Union([Type.String({ maxLength: 2000 }), Type.Number(), Type.Boolean()])
+// A type list, not a union: Ajv coerces only when none of the listed types match, so 3 stays 3.
+const CustomFieldValue = Type.Unsafe<string | number | boolean>({ type: ['string', 'number', 'boolean'], maxLength: 2000 })
 
 export const PartnerRef = Type.Object({
   id: Type.Optional(Type.String({ maxLength: 255 })),

@@ -93,7 +93,7 @@ export async function createPartner(db: Kysely<Database>, program: Program, inpu
       status_before_archive: null,
       tos: input.tos ? 1 : 0,
       tags: writeJson(uniqueTags(input.tags ?? [])),
-      custom_fields: writeJson(input.custom_fields ?? {}),
+      custom_fields: writeJson(fieldList(input.custom_fields ?? {})),
       referring_partner_id: referrer ? referrer.id : null,
       created_at: now,
       updated_at: now,
@@ -121,7 +121,7 @@ export async function updatePartner(db: Kysely<Database>, program: Program, targ
       ...(changes.surname !== undefined ? { surname: changes.surname } : {}),
       ...(passwordHash !== undefined ? { password_hash: passwordHash } : {}),
       ...(changes.tags !== undefined ? { tags: writeJson(uniqueTags(changes.tags)) } : {}),
-      ...(changes.custom_fields !== undefined ? { custom_fields: writeJson(changes.custom_fields) } : {}),
+      ...(changes.custom_fields !== undefined ? { custom_fields: writeJson(fieldList(changes.custom_fields)) } : {}),
       ...(changes.tos !== undefined ? { tos: changes.tos ? 1 : 0 } : {}),
       updated_at: now,
     })
@@ -238,6 +238,11 @@ async function freshToken(tx: Db, program: Program, kind: 'id' | 'key'): Promise
     const taken = kind === 'key' ? await keyTaken(tx, program.id, token) : await findPartnerById(tx, program.id, token)
     if (!taken) return token
   }
+}
+
+/** Stored as a list: PostgreSQL's jsonb would reorder an object's keys. */
+function fieldList(fields: Record<string, unknown>) {
+  return Object.entries(fields).map(([key, value]) => ({ key, value }))
 }
 
 function uniqueTags(tags: string[]): string[] {

@@ -46,6 +46,10 @@ export const UpdateProgramInput = Type.Object({
   website: Type.Optional(Type.String({ format: 'url', maxLength: 250 })),
   program_settings: Type.Optional(ProgramSettingsInput),
   portal_settings: Type.Optional(PortalSettingsInput),
+  additional_domains: Type.Optional(Type.Array(
+    Type.String({ pattern: '^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$' }),
+    { maxItems: 50, description: 'Extension: the other domains referral links may use (host names); replaces the list. Links on a removed domain move back to the website.' },
+  )),
 })
 export type UpdateProgramInput = Static<typeof UpdateProgramInput>
 

@@ -8,6 +8,7 @@ import { inTransaction } from '../../store/transaction.js'
 import { emit } from '../../events/outbox.js'
 import { invalid, invalidField, type FieldErrors } from '../../http/errors.js'
 import { issueKey, randomToken } from '../api-keys/service.js'
+import { replaceDomains } from '../referral-links/store.js'
 import { SETTABLE, type PortalSettings, type ProgramSettings } from './settings.js'
 import {
   allPrograms, claimStoreFact, deleteProgramWithCode, findProgram, insertProgram, saveProgram, setDeleteCode,
@@ -56,6 +57,7 @@ export function listPrograms(db: Kysely<Database>) {
 export interface ProgramChanges {
   name?: string
   website?: string
+  additional_domains?: string[]
   program_settings?: Record<string, unknown>
   portal_settings?: Record<string, unknown>
 }
@@ -74,6 +76,9 @@ export async function updateProgram(db: Kysely<Database>, programId: number, cha
     next.settings.portal = { ...next.settings.portal, ...(changes.portal_settings as Partial<PortalSettings>) }
     next.updatedAt = now
     await saveProgram(tx, next)
+    if (changes.additional_domains) {
+      await replaceDomains(tx, program.id, [...new Set(changes.additional_domains.map((d) => d.toLowerCase()))], now)
+    }
     await emit(tx, program.id, 'program.updated', { program: programBlock(next), ...settingsBlocks(next, undefined) }, now)
     return next
   })
