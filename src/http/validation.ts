@@ -85,9 +85,17 @@ function describe(error: ErrorObject, field: string): string {
   }
 }
 
+const TYPE_NOUNS: Record<string, string> = {
+  string: 'text', integer: 'an integer', number: 'a number', boolean: 'true or false', array: 'a list', object: 'an object',
+}
+
 function typeWording(type: string): string {
-  const first = type.split(',')[0]
-  switch (first) {
+  const types = type.split(',')
+  if (types.length > 1) {
+    const nouns = types.map((t) => TYPE_NOUNS[t] ?? t)
+    return `must be ${nouns.slice(0, -1).join(', ')} or ${nouns[nouns.length - 1]}.`
+  }
+  switch (types[0]) {
     case 'string':
       return 'must be a string.'
     case 'integer':
