@@ -1,22 +1,16 @@
 #!/usr/bin/env node
-// Read-path throughput of Partnerkit's API, reported as a ratio to a bare node:http server
-// measured in the same run on the same machine. Absolute req/s depend on the machine; the ratio
-// is what can be compared across machines. It only reports: no thresholds, no pass/fail on speed.
-// It fails (exit 1) only when the benchmark itself is invalid: errors or non-2xx answers.
+// Read-path throughput of Partnerkit's API (GET /v1/test, GET /v1/program), reported as a ratio
+// to a bare node:http server measured in the same run on the same machine.
 //
 //   node bench/api-read.js [--no-build] [--duration 10] [--connections 50] [--postgres URL]
-import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import net from 'node:net'
+import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import autocannon from 'autocannon'
-
-const root = fileURLToPath(new URL('..', import.meta.url))
-const WARMUP_SECONDS = 2
-const START_TIMEOUT_MS = 30_000
+import {
+  START_TIMEOUT_MS, WARMUP_SECONDS, buildDist, children, compareToBaseline, freePort, machineInfo, measure, partnerkitEnv,
+  positiveInteger, printReport, probe, readRssKb, root, start, startBaseline, stop, waitFor, waitHealthy, writeResult,
+} from './lib.js'
 
 const { values: flags } = parseArgs({
   options: {
@@ -26,41 +20,19 @@ const { values: flags } = parseArgs({
     postgres: { type: 'string' },
   },
 })
-const duration = positiveInteger('--duration', flags.duration)
-const connections = positiveInteger('--connections', flags.connections)
+const load = { duration: positiveInteger('--duration', flags.duration), connections: positiveInteger('--connections', flags.connections) }
 
-const children = []
 let dataDir
-
 try {
-  // Benchmarking a stale dist/ would measure code that is not the code in src/.
-  if (!flags['no-build']) {
-    const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' })
-    if (build.status !== 0) throw new Error('npm run build failed')
-  }
-
-  const baseline = start('baseline', [path.join(root, 'bench/baseline-server.js')], process.env)
-  const baselinePort = Number((await waitFor(baseline, /^(\d+)$/m, START_TIMEOUT_MS, 'its port'))[1])
-  const baselineUrl = `http://127.0.0.1:${baselinePort}`
+  if (!flags['no-build']) buildDist()
+  const baselineUrl = await startBaseline()
 
   // A fresh data dir, so the store is empty and Partnerkit makes (and prints) the demo key.
-  // The store-selecting variables are set explicitly, never inherited, so a DATABASE_URL or
-  // REDIS_URL left in the shell cannot silently change what is measured.
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'partnerkit-bench-'))
   const port = await freePort()
-  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', PARTNERKIT_DATA_DIR: dataDir, LOG_LEVEL: 'silent',
-    // The highest value the config accepts; a bench run sends well under 10 M requests a minute.
-    RATE_LIMIT_MAX: '10000000' }
-  delete env.DATABASE_URL
-  delete env.REDIS_URL
-  delete env.PUBLIC_URL
-  if (flags.postgres) env.DATABASE_URL = flags.postgres
-
   const startedAt = performance.now()
-  const pk = start('partnerkit', [path.join(root, 'bin/partnerkit.js'), 'serve'], env)
+  const pk = start('partnerkit', [path.join(root, 'bin/partnerkit.js'), 'serve'], partnerkitEnv({ port, dataDir, postgres: flags.postgres }))
   const serving = await waitFor(pk, /Partnerkit is serving \S+ \(store: (\w+)/, START_TIMEOUT_MS, 'the "is serving" line')
-  const store = serving[1]
-  // The key is written just after the "serving" line; if it does not come, the store was not empty.
   const key = (await waitFor(pk, /pk_live_[A-Za-z0-9]{32}/, 2000, 'demo API key',
     'The demo key is printed only on a store\'s first start: use a fresh database, e.g. '
     + 'psql -h 127.0.0.1 -U postgres -c \'CREATE DATABASE bench_x\''))[0]
@@ -76,48 +48,26 @@ try {
   }
   for (const target of Object.values(targets)) target.bodyBytes = await probe(target)
 
-  // Baseline before and after: the machine's speed drifts during a run (turbo, thermal, other
-  // load), and the mean of both brackets the Partnerkit runs better than either alone.
   const order = ['baseline', 'test', 'program', 'baseline']
   const runs = []
   for (const id of order) {
-    process.stderr.write(`measuring ${targets[id].name} (${WARMUP_SECONDS} s warm-up + ${duration} s)…\n`)
-    runs.push({ id, ...(await measure(targets[id], pk)) })
+    process.stderr.write(`measuring ${targets[id].name} (${WARMUP_SECONDS} s warm-up + ${load.duration} s)…\n`)
+    runs.push({ id, ...(await measure(targets[id], pk, load)) })
   }
-  const rssKb = readRssKb(pk.child.pid)
-
-  const baselineRates = runs.filter((r) => r.id === 'baseline').map((r) => r.requestsPerSec)
-  const reference = baselineRates.reduce((sum, rate) => sum + rate, 0) / baselineRates.length
-  // How far apart the baseline runs are is the noise of this run: ratios are no better than that.
-  const spreadPercent = (Math.max(...baselineRates) - Math.min(...baselineRates)) / reference * 100
-  for (const r of runs) r.ratio = r.requestsPerSec / reference
-
-  const machine = {
-    cpu: os.cpus()[0]?.model ?? 'unknown',
-    cores: os.cpus().length,
-    totalMemoryGb: Math.round(os.totalmem() / 2 ** 30 * 10) / 10,
-    platform: `${os.platform()} ${os.release()}`,
-    node: process.version,
-    fastify: packageVersion('fastify'),
-    autocannon: packageVersion('autocannon'),
-  }
-  const settings = { durationSeconds: duration, warmupSeconds: WARMUP_SECONDS, connections, store, order }
+  const { reference, spreadPercent } = compareToBaseline(runs)
   const report = {
     benchmark: 'api-read',
     timestamp: new Date().toISOString(),
-    machine,
-    settings,
-    partnerkit: { startupMs, rssKb },
+    machine: machineInfo(),
+    settings: { durationSeconds: load.duration, warmupSeconds: WARMUP_SECONDS, connections: load.connections, store: serving[1], order },
+    partnerkit: { startupMs, rssKb: readRssKb(pk.child.pid) },
     baselineReqPerSec: reference,
     baselineSpreadPercent: spreadPercent,
     targets: Object.fromEntries(Object.entries(targets).map(([id, t]) => [id, { name: t.name, bodyBytes: t.bodyBytes }])),
     runs,
   }
-
   printReport(report, targets)
-  const file = path.join(root, 'bench/results', `api-read-${report.timestamp.replace(/[:.]/g, '-')}.json`)
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`)
-  console.log(`\nWritten: ${path.relative(root, file)}`)
+  writeResult(report)
 } catch (err) {
   console.error(`\nbench failed: ${err.message}`)
   process.exitCode = 1
@@ -125,160 +75,4 @@ try {
   await Promise.all(children.map(stop))
   // After the children exit, so SQLite has closed its files.
   if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-}
-
-// --- helpers ---------------------------------------------------------------------------------
-
-function positiveInteger(name, raw) {
-  const n = Number(raw)
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`${name} expects a whole number ≥ 1, got ${JSON.stringify(raw)}`)
-    process.exit(2)
-  }
-  return n
-}
-
-/** A Node child process whose stdout/stderr are kept, for parsing and for error messages. */
-function start(name, args, env) {
-  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  const proc = { name, child, stdout: '', stderr: '' }
-  child.stdout.setEncoding('utf8').on('data', (chunk) => { proc.stdout += chunk })
-  child.stderr.setEncoding('utf8').on('data', (chunk) => { proc.stderr += chunk })
-  children.push(proc)
-  return proc
-}
-
-function exited(proc) {
-  return proc.child.exitCode !== null || proc.child.signalCode !== null
-}
-
-function describeExit(proc) {
-  const output = `${proc.stderr}${proc.stdout}`.trim().split('\n').slice(-20).join('\n')
-  return `${proc.name} exited (${proc.child.signalCode ?? `code ${proc.child.exitCode}`})${output ? `:\n${output}` : ''}`
-}
-
-/** Resolves with the first match of pattern in the child's stdout; rejects on exit or timeout. */
-function waitFor(proc, pattern, ms, what, hint = '') {
-  return new Promise((resolve, reject) => {
-    const fail = (message) => { cleanup(); reject(new Error(hint ? `${message}\n${hint}` : message)) }
-    const check = () => {
-      const match = proc.stdout.match(pattern)
-      if (match) { cleanup(); resolve(match) }
-      return match
-    }
-    const onExit = () => { if (!check()) fail(`${describeExit(proc)}\n(waiting for ${what})`) }
-    const timer = setTimeout(() => fail(`${proc.name}: no ${what} after ${ms} ms`), ms)
-    const cleanup = () => {
-      clearTimeout(timer)
-      proc.child.stdout.off('data', check)
-      proc.child.off('exit', onExit)
-    }
-    proc.child.stdout.on('data', check)
-    proc.child.on('exit', onExit)
-    check()
-    if (exited(proc)) onExit()
-  })
-}
-
-/** SIGTERM, then SIGKILL if it has not gone after 5 s, so the bench always exits by itself. */
-async function stop(proc) {
-  if (exited(proc)) return
-  const gone = new Promise((resolve) => proc.child.once('exit', resolve))
-  proc.child.kill('SIGTERM')
-  const timer = setTimeout(() => proc.child.kill('SIGKILL'), 5000)
-  await gone
-  clearTimeout(timer)
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-async function waitHealthy(url, ms) {
-  const deadline = Date.now() + ms
-  for (;;) {
-    try {
-      if ((await fetch(url)).status === 200) return
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${ms} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
-
-/** One request before the load, so a wrong key or route fails with its own message, not as "N non-2xx". */
-async function probe(target) {
-  const res = await fetch(target.url, { headers: target.headers })
-  const body = Buffer.from(await res.arrayBuffer())
-  if (res.status !== 200) throw new Error(`${target.name} answered ${res.status}: ${body.toString().slice(0, 300)}`)
-  return body.length
-}
-
-async function measure(target, pk) {
-  const run = async (seconds, phase) => {
-    const result = await autocannon({ url: target.url, headers: target.headers, connections, duration: seconds })
-    // A run with failures measures error handling, not the read path: refuse to report it.
-    if (result.errors || result.timeouts || result.non2xx) {
-      const codes = Object.entries(result.statusCodeStats).map(([code, s]) => `${code}×${s.count}`).join(', ')
-      throw new Error(`${target.name} (${phase}): ${result.errors} errors, ${result.timeouts} timeouts, `
-        + `${result.non2xx} non-2xx (status codes: ${codes || 'none'})${exited(pk) ? `\n${describeExit(pk)}` : ''}`)
-    }
-    return result
-  }
-  await run(WARMUP_SECONDS, 'warm-up')
-  const r = await run(duration, 'measured')
-  return {
-    name: target.name,
-    requestsPerSec: r.requests.mean,
-    requests: r.requests.total,
-    latencyMs: { mean: r.latency.mean, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max },
-  }
-}
-
-/** Resident memory in kB, Linux only (null elsewhere). */
-function readRssKb(pid) {
-  try {
-    return Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)[1])
-  } catch {
-    return null
-  }
-}
-
-function packageVersion(name) {
-  try {
-    return JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version
-  } catch {
-    return 'unknown'
-  }
-}
-
-function printReport({ machine, settings, partnerkit, baselineReqPerSec, baselineSpreadPercent, runs }, targets) {
-  const m = machine
-  console.log(`
-Machine     ${m.cpu}, ${m.cores} cores, ${m.totalMemoryGb} GB (${m.platform})
-Node        ${m.node}   fastify ${m.fastify}   autocannon ${m.autocannon}
-Store       ${settings.store}
-Load        ${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s per run
-`)
-  const rows = [['target', 'body B', 'req/s', 'p50 ms', 'p99 ms', 'vs baseline']]
-  for (const r of runs) {
-    // autocannon's latency histogram has 1 ms resolution: print whole ms, "<1" for 0.
-    const ms = (v) => (v < 1 ? '<1' : v.toFixed(0))
-    rows.push([r.name, String(targets[r.id].bodyBytes), r.requestsPerSec.toFixed(0), ms(r.latencyMs.p50),
-      ms(r.latencyMs.p99), `${r.ratio.toFixed(2)}×`])
-  }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)))
-  // The name column is left-aligned, the numbers right-aligned.
-  for (const row of rows) console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '))
-  console.log(`\nBaseline reference: ${baselineReqPerSec.toFixed(0)} req/s, mean of 2 runs `
-    + `${baselineSpreadPercent.toFixed(0)} % apart (the noise of this run)`)
-  console.log(`Partnerkit: started in ${partnerkit.startupMs} ms, RSS after the run ${partnerkit.rssKb === null ? 'n/a' : `${(partnerkit.rssKb / 1024).toFixed(1)} MB`}`)
 }

@@ -6,6 +6,7 @@ import pg from 'pg'
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import type { Database } from './schema.js'
 import { migrateToLatest } from './migrate.js'
+import { numberedPlaceholders, registerStore } from './prepared.js'
 
 export type Dialect = 'sqlite' | 'postgres'
 
@@ -47,8 +48,9 @@ pg.types.setTypeParser(1700, (text: string) => {
 })
 
 export function openStore(options: StoreOptions): Store {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options)
-  return openSqlite(options.dataDir ?? './data')
+  const store = options.databaseUrl ? openPostgres(options.databaseUrl, options) : openSqlite(options.dataDir ?? './data')
+  registerStore(store)
+  return store
 }
 
 function openSqlite(dataDir: string): Store {
@@ -95,8 +97,7 @@ function openPostgres(url: string, options: StoreOptions): Store {
   const query = async (name: string, text: string, params: unknown[]) => {
     let numbered = texts.get(name)
     if (numbered === undefined) {
-      let n = 0
-      numbered = text.replace(/\?/g, () => `$${++n}`)
+      numbered = numberedPlaceholders(text)
       texts.set(name, numbered)
     }
     // A named statement is parsed and planned once per connection.

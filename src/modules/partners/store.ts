@@ -1,33 +1,28 @@
 // Partner queries. Every one is scoped by program_id: another program's partner is never found.
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely'
 import type { Db, PartnerTable } from '../../store/schema.js'
+import { readRow, readRows } from '../../store/prepared.js'
 
 export type PartnerRow = Selectable<PartnerTable>
 
+// The reads below are on every partner request's path: plain SQL, prepared once (store/prepared.ts).
+
 export function findPartnerById(db: Db, programId: number, publicId: string): Promise<PartnerRow | undefined> {
-  return db.selectFrom('partners').selectAll()
-    .where('program_id', '=', programId).where('public_id', '=', publicId)
-    .executeTakeFirst()
+  return readRow(db, 'partner_by_id', 'select * from partners where program_id = ? and public_id = ?', [programId, publicId])
 }
 
 export function findPartnerByKey(db: Db, programId: number, key: string): Promise<PartnerRow | undefined> {
-  return db.selectFrom('referral_links')
-    .innerJoin('partners', 'partners.id', 'referral_links.partner_id')
-    .selectAll('partners')
-    .where('referral_links.program_id', '=', programId).where('referral_links.key', '=', key)
-    .executeTakeFirst()
+  return readRow(db, 'partner_by_key', `
+    select p.* from referral_links l join partners p on p.id = l.partner_id
+    where l.program_id = ? and l."key" = ?`, [programId, key])
 }
 
 export function findPartnerByEmail(db: Db, programId: number, email: string): Promise<PartnerRow | undefined> {
-  return db.selectFrom('partners').selectAll()
-    .where('program_id', '=', programId).where('email_lower', '=', email.toLowerCase())
-    .executeTakeFirst()
+  return readRow(db, 'partner_by_email', 'select * from partners where program_id = ? and email_lower = ?', [programId, email.toLowerCase()])
 }
 
 export function findPartnerByRowId(db: Db, programId: number, rowId: number): Promise<PartnerRow | undefined> {
-  return db.selectFrom('partners').selectAll()
-    .where('program_id', '=', programId).where('id', '=', rowId)
-    .executeTakeFirst()
+  return readRow(db, 'partner_by_row_id', 'select * from partners where program_id = ? and id = ?', [programId, rowId])
 }
 
 export async function insertPartner(db: Db, values: Insertable<PartnerTable>): Promise<PartnerRow> {
@@ -51,10 +46,9 @@ export interface AmountRow {
 }
 
 export function partnerAmounts(db: Db, programId: number, partnerId: number): Promise<AmountRow[]> {
-  return db.selectFrom('partner_amounts').select(['metric', 'currency', 'value'])
-    .where('program_id', '=', programId).where('partner_id', '=', partnerId)
-    .orderBy('currency')
-    .execute()
+  return readRows(db, 'partner_amounts', `
+    select metric, currency, value from partner_amounts
+    where program_id = ? and partner_id = ? order by currency, metric`, [programId, partnerId])
 }
 
 export interface PartnerListQuery {

@@ -1,6 +1,7 @@
 // Referral link and link-domain queries, scoped by program.
 import type { Insertable, Selectable, Updateable } from 'kysely'
 import type { Db, ReferralLinkTable } from '../../store/schema.js'
+import { readRow, readRows } from '../../store/prepared.js'
 
 export type LinkRow = Selectable<ReferralLinkTable> & { domain: string | null }
 
@@ -12,16 +13,21 @@ function linksWithDomain(db: Db, programId: number) {
     .where('referral_links.program_id', '=', programId)
 }
 
+const LINKS_OF_PARTNER = `
+  select l.*, d.domain from referral_links l left join program_domains d on d.id = l.domain_id
+  where l.program_id = ? and l.partner_id = ?
+  order by l.is_default desc, l.id asc`
+
+/** A partner's links, the default first, then in the order they were made (prepared: on every partner read). */
 export function linksOfPartner(db: Db, programId: number, partnerId: number, page?: { offset: number; fetch: number }): Promise<LinkRow[]> {
-  // The default link first, then in the order they were made.
-  let query = linksWithDomain(db, programId).where('referral_links.partner_id', '=', partnerId)
-    .orderBy('referral_links.is_default', 'desc').orderBy('referral_links.id', 'asc')
-  if (page) query = query.offset(page.offset).limit(page.fetch)
-  return query.execute()
+  if (!page) return readRows(db, 'links_of_partner', LINKS_OF_PARTNER, [programId, partnerId])
+  return readRows(db, 'links_of_partner_page', `${LINKS_OF_PARTNER} limit ? offset ?`, [programId, partnerId, page.fetch, page.offset])
 }
 
 export function findLink(db: Db, programId: number, key: string): Promise<LinkRow | undefined> {
-  return linksWithDomain(db, programId).where('referral_links.key', '=', key).executeTakeFirst()
+  return readRow(db, 'link_by_key', `
+    select l.*, d.domain from referral_links l left join program_domains d on d.id = l.domain_id
+    where l.program_id = ? and l."key" = ?`, [programId, key])
 }
 
 export function searchLinkRows(db: Db, programId: number, q: { key?: string; partnerId?: number; offset: number; fetch: number }) {
@@ -54,9 +60,7 @@ export async function makeDefault(db: Db, programId: number, partnerId: number, 
 }
 
 export async function keyTaken(db: Db, programId: number, key: string): Promise<boolean> {
-  const row = await db.selectFrom('referral_links').select('id')
-    .where('program_id', '=', programId).where('key', '=', key).executeTakeFirst()
-  return row !== undefined
+  return (await readRow(db, 'link_key_taken', 'select id from referral_links where program_id = ? and "key" = ?', [programId, key])) !== undefined
 }
 
 export function domainsOf(db: Db, programId: number, page?: { offset: number; fetch: number }) {

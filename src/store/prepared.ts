@@ -1,0 +1,39 @@
+// Hot reads (API keys, partners, links) as plain SQL with `?` placeholders. Given the store's own
+// handle, they run as statements prepared once per process (Kysely re-prepares every query, which
+// dominates a small read); given a transaction, the same SQL runs on that transaction's connection,
+// so it sees the transaction's own writes. One SQL text either way.
+import { CompiledQuery } from 'kysely'
+import type { Db } from './schema.js'
+import type { Dialect, Store } from './store.js'
+
+const stores = new WeakMap<object, Store>()
+const transactions = new WeakMap<object, Dialect>()
+
+export function registerStore(store: Store): void {
+  stores.set(store.db, store)
+}
+
+/** Called by inTransaction for every transaction it opens. */
+export function registerTransaction(tx: Db, root: Db): void {
+  const dialect = stores.get(root)?.dialect ?? transactions.get(root)
+  if (dialect) transactions.set(tx, dialect)
+}
+
+export async function readRows<Row>(db: Db, name: string, text: string, params: unknown[]): Promise<Row[]> {
+  const store = stores.get(db)
+  if (store) return store.all<Row>(name, text, params)
+  const dialect = transactions.get(db)
+  if (!dialect) throw new Error(`${name}: not a Partnerkit store or transaction`)
+  const query = CompiledQuery.raw(dialect === 'postgres' ? numberedPlaceholders(text) : text, params)
+  return (await db.executeQuery<Row>(query)).rows
+}
+
+export async function readRow<Row>(db: Db, name: string, text: string, params: unknown[]): Promise<Row | undefined> {
+  return (await readRows<Row>(db, name, text, params))[0]
+}
+
+/** `?` → `$1, $2…` for PostgreSQL. */
+export function numberedPlaceholders(text: string): string {
+  let n = 0
+  return text.replace(/\?/g, () => `$${++n}`)
+}
