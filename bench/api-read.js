@@ -6,21 +6,12 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
 import {
-  START_TIMEOUT_MS, WARMUP_SECONDS, buildDist, children, compareToBaseline, freePort, machineInfo, measure, partnerkitEnv,
-  positiveInteger, printReport, probe, readRssKb, root, start, startBaseline, stop, waitFor, waitHealthy, writeResult,
+  START_TIMEOUT_MS, benchFlags, buildDist, children, compareRuns, freePort, partnerkitEnv, root, start, startBaseline, stop,
+  waitFor, waitHealthy,
 } from './lib.js'
 
-const { values: flags } = parseArgs({
-  options: {
-    'no-build': { type: 'boolean', default: false },
-    duration: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '50' },
-    postgres: { type: 'string' },
-  },
-})
-const load = { duration: positiveInteger('--duration', flags.duration), connections: positiveInteger('--connections', flags.connections) }
+const { flags, load } = benchFlags()
 
 let dataDir
 try {
@@ -46,28 +37,12 @@ try {
     test: { name: 'Partnerkit GET /v1/test', url: `${pkUrl}/v1/test`, headers: auth },
     program: { name: 'Partnerkit GET /v1/program', url: `${pkUrl}/v1/program`, headers: auth },
   }
-  for (const target of Object.values(targets)) target.bodyBytes = await probe(target)
-
-  const order = ['baseline', 'test', 'program', 'baseline']
-  const runs = []
-  for (const id of order) {
-    process.stderr.write(`measuring ${targets[id].name} (${WARMUP_SECONDS} s warm-up + ${load.duration} s)…\n`)
-    runs.push({ id, ...(await measure(targets[id], pk, load)) })
-  }
-  const { reference, spreadPercent } = compareToBaseline(runs)
-  const report = {
-    benchmark: 'api-read',
-    timestamp: new Date().toISOString(),
-    machine: machineInfo(),
-    settings: { durationSeconds: load.duration, warmupSeconds: WARMUP_SECONDS, connections: load.connections, store: serving[1], order },
-    partnerkit: { startupMs, rssKb: readRssKb(pk.child.pid) },
-    baselineReqPerSec: reference,
-    baselineSpreadPercent: spreadPercent,
-    targets: Object.fromEntries(Object.entries(targets).map(([id, t]) => [id, { name: t.name, bodyBytes: t.bodyBytes }])),
-    runs,
-  }
-  printReport(report, targets)
-  writeResult(report)
+  await compareRuns({
+    benchmark: 'api-read', pk, targets, load,
+    order: ['baseline', 'test', 'program', 'baseline'],
+    settings: { store: serving[1] },
+    partnerkit: { startupMs },
+  })
 } catch (err) {
   console.error(`\nbench failed: ${err.message}`)
   process.exitCode = 1

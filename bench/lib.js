@@ -7,6 +7,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 
 export const root = fileURLToPath(new URL('..', import.meta.url))
@@ -228,4 +229,49 @@ Load        ${settings.connections} connections, ${settings.warmupSeconds} s war
   console.log(`\nBaseline reference: ${baselineReqPerSec.toFixed(0)} req/s, mean of 2 runs `
     + `${baselineSpreadPercent.toFixed(0)} % apart (the noise of this run)`)
   console.log(`Partnerkit: ${partnerkit.startupMs === null ? '' : `started in ${partnerkit.startupMs} ms, `}RSS after the run ${partnerkit.rssKb === null ? 'n/a' : `${(partnerkit.rssKb / 1024).toFixed(1)} MB`}`)
+}
+
+/**
+ * Probes every target, measures them in `order` (the baseline first and last), and prints and
+ * writes the report with each run's ratio to the baseline.
+ */
+export async function compareRuns({ benchmark, pk, targets, order, load, settings, partnerkit }) {
+  for (const target of Object.values(targets)) target.bodyBytes = await probe(target)
+  const runs = []
+  for (const id of order) {
+    process.stderr.write(`measuring ${targets[id].name} (${WARMUP_SECONDS} s warm-up + ${load.duration} s)…\n`)
+    runs.push({ id, ...(await measure(targets[id], pk, load)) })
+  }
+  const { reference, spreadPercent } = compareToBaseline(runs)
+  const report = {
+    benchmark,
+    timestamp: new Date().toISOString(),
+    machine: machineInfo(),
+    settings: { durationSeconds: load.duration, warmupSeconds: WARMUP_SECONDS, connections: load.connections, order, ...settings },
+    partnerkit: { ...partnerkit, rssKb: readRssKb(pk.child.pid) },
+    baselineReqPerSec: reference,
+    baselineSpreadPercent: spreadPercent,
+    targets: Object.fromEntries(Object.entries(targets).map(([id, t]) => [id, { name: t.name, bodyBytes: t.bodyBytes }])),
+    runs,
+  }
+  printReport(report, targets)
+  writeResult(report)
+  return report
+}
+
+/** The flags every benchmark takes, plus its own. */
+export function benchFlags(extra = {}) {
+  const { values } = parseArgs({
+    options: {
+      'no-build': { type: 'boolean', default: false },
+      duration: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '50' },
+      postgres: { type: 'string' },
+      ...extra,
+    },
+  })
+  return {
+    flags: values,
+    load: { duration: positiveInteger('--duration', values.duration), connections: positiveInteger('--connections', values.connections) },
+  }
 }

@@ -7,24 +7,14 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
 import {
-  START_TIMEOUT_MS, WARMUP_SECONDS, buildDist, children, compareToBaseline, freePort, machineInfo, measure, partnerkitEnv,
-  positiveInteger, printReport, probe, readRssKb, root, start, startBaseline, stop, waitFor, waitHealthy, writeResult,
+  START_TIMEOUT_MS, benchFlags, buildDist, children, compareRuns, freePort, partnerkitEnv, positiveInteger, root, start,
+  startBaseline, stop, waitFor, waitHealthy,
 } from './lib.js'
 import { generatePartners } from './generate-partners.js'
 
-const { values: flags } = parseArgs({
-  options: {
-    'no-build': { type: 'boolean', default: false },
-    partners: { type: 'string', default: '100000' },
-    duration: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '50' },
-    postgres: { type: 'string' },
-  },
-})
+const { flags, load } = benchFlags({ partners: { type: 'string', default: '100000' } })
 const count = positiveInteger('--partners', flags.partners)
-const load = { duration: positiveInteger('--duration', flags.duration), connections: positiveInteger('--connections', flags.connections) }
 
 let dataDir
 try {
@@ -53,29 +43,13 @@ try {
     byId: { name: `GET /v1/partners/{id} (${count} partners)`, url: `${pkUrl}${paths[0]}`, paths, headers: auth },
     byKey: { name: `GET /v1/partners/{key} (${count} partners)`, url: `${pkUrl}${byKey[0]}`, paths: byKey, headers: auth },
   }
-  for (const target of Object.values(targets)) target.bodyBytes = await probe(target)
-
-  const order = ['baseline', 'byId', 'byKey', 'baseline']
-  const runs = []
-  for (const id of order) {
-    process.stderr.write(`measuring ${targets[id].name} (${WARMUP_SECONDS} s warm-up + ${load.duration} s)…\n`)
-    runs.push({ id, ...(await measure(targets[id], pk, load)) })
-  }
-  const { reference, spreadPercent } = compareToBaseline(runs)
-  const report = {
-    benchmark: 'partner-read',
-    timestamp: new Date().toISOString(),
-    machine: machineInfo(),
-    settings: { durationSeconds: load.duration, warmupSeconds: WARMUP_SECONDS, connections: load.connections, store: serving[1], order, partners: count },
-    partnerkit: { startupMs: null, rssKb: readRssKb(pk.child.pid), generateMs },
-    baselineReqPerSec: reference,
-    baselineSpreadPercent: spreadPercent,
-    targets: Object.fromEntries(Object.entries(targets).map(([id, t]) => [id, { name: t.name, bodyBytes: t.bodyBytes }])),
-    runs,
-  }
-  printReport(report, targets)
+  await compareRuns({
+    benchmark: 'partner-read', pk, targets, load,
+    order: ['baseline', 'byId', 'byKey', 'baseline'],
+    settings: { store: serving[1], partners: count },
+    partnerkit: { startupMs: null, generateMs },
+  })
   console.log(`Data: ${count} partners generated in ${generateMs} ms`)
-  writeResult(report)
 } catch (err) {
   console.error(`\nbench failed: ${err.message}`)
   process.exitCode = 1
