@@ -28,7 +28,8 @@ export const TEST_CONFIG: AppConfig = {
   bodyLimitBytes: 1_048_576,
   jsonMaxDepth: 32,
   trustProxy: false,
-  logLevel: 'silent',
+  // TEST_LOG_LEVEL=error shows what a failing request ran into.
+  logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
   redisUrl: undefined,
 }
 

@@ -83,6 +83,14 @@ describe('update', () => {
     expect(got.referral_link).toBe('https://shop.example.com/pricing?aff=d2-renamed')
     expect((await server.get('/v1/partner_referral_links/d2', { key: p.key })).status).toBe(404)
   })
+
+  it('accepts a PUT that changes nothing', async () => {
+    const p = await server.program()
+    await makePartner(server, p.key, { key: 'still' })
+    const res = await server.put('/v1/partner_referral_links/still', { key: p.key, body: { unrelated: true } })
+    expect(res.status).toBe(200)
+    expect(res.json.data.key).toBe('still')
+  })
 })
 
 describe('delete', () => {

@@ -44,6 +44,8 @@ export async function insertLink(db: Db, values: Insertable<ReferralLinkTable>):
 }
 
 export async function updateLinkRow(db: Db, programId: number, id: number, changes: Updateable<ReferralLinkTable>): Promise<void> {
+  // A PUT that names no link field changes nothing (and SQL has no empty SET).
+  if (Object.keys(changes).length === 0) return
   await db.updateTable('referral_links').set(changes).where('program_id', '=', programId).where('id', '=', id).execute()
 }
 
