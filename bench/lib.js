@@ -2,7 +2,7 @@
 // started on a store of its own, autocannon runs, and the report (printed and written as JSON).
 // Benchmarks only report; they never pass or fail on speed.
 import { spawn, spawnSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -71,6 +71,8 @@ export function compareToBaseline(runs) {
 
 export function writeResult(report) {
   const file = path.join(root, 'bench/results', `${report.benchmark}-${report.timestamp.replace(/[:.]/g, '-')}.json`)
+  // bench/results/ holds only git-ignored files, so a fresh clone does not have it.
+  mkdirSync(path.dirname(file), { recursive: true })
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`)
   console.log(`\nWritten: ${path.relative(root, file)}`)
 }

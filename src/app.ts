@@ -1,10 +1,10 @@
 // Builds the Fastify instance: the cross-cutting HTTP conventions first, then each module's routes.
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { Config } from './config.js'
 import type { Store } from './store/store.js'
-import { requireCaller } from './http/auth.js'
+import { isRead, requireCaller } from './http/auth.js'
 import { baseUrl } from './http/base-url.js'
 import { setUpErrorHandling } from './http/errors-handler.js'
 import { setUpIdempotency } from './http/idempotency/plugin.js'
@@ -18,6 +18,7 @@ import { eventRoutes } from './modules/events/routes.js'
 import { partnerRoutes } from './modules/partners/routes.js'
 import { referralLinkRoutes } from './modules/referral-links/routes.js'
 import { openApiRoutes, openApiOptions } from './http/openapi.js'
+import { RecentOwners } from './modules/api-keys/recent-owners.js'
 
 export type AppConfig = Pick<Config, 'publicUrl' | 'rateLimit' | 'bodyLimitBytes' | 'jsonMaxDepth' | 'trustProxy' | 'logLevel' | 'redisUrl'>
 
@@ -53,17 +54,20 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
   // Input is validated once, on the merged bag (below); Fastify's own per-part validation is off.
   app.setValidatorCompiler(() => () => true)
 
-  // The PHP SDK decodes a body only when Content-Type is exactly "application/json".
-  app.addHook('onSend', async (_request, reply, payload) => {
-    const type = reply.getHeader('content-type')
-    if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', 'application/json')
+  const recentOwners = new RecentOwners()
+  // One hook for what every answer needs on its way out.
+  app.addHook('onSend', async (request, reply, payload) => {
+    exactJsonContentType(reply)
+    // A write may have changed what a remembered key owner says (settings, a deleted program):
+    // the next read through this process must see it.
+    if (request.caller && !isRead(request)) recentOwners.forgetAll()
     return payload
   })
 
   const limit = await setUpRateLimit(app, { ...config.rateLimit, redisUrl: config.redisUrl })
   app.addHook('onRequest', async (request, reply) => {
     if (request.is404 || request.routeOptions.config.public) return
-    await requireCaller(store, request)
+    await requireCaller(store, recentOwners, request)
     await limit(request, reply)
   })
   app.addHook('preValidation', async (request) => {
@@ -87,4 +91,10 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
   const deps: RouteDeps = { config, store, base: (request) => baseUrl(request, config.publicUrl) }
   for (const register of [healthRoutes, programRoutes, partnerRoutes, referralLinkRoutes, eventRoutes, openApiRoutes]) register(app, deps)
   return app
+}
+
+/** The PHP SDK decodes a body only when Content-Type is exactly "application/json". */
+function exactJsonContentType(reply: FastifyReply): void {
+  const type = reply.getHeader('content-type')
+  if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', 'application/json')
 }

@@ -2,7 +2,8 @@
 // every query is scoped by it.
 import type { FastifyRequest } from 'fastify'
 import type { Store } from '../store/store.js'
-import { authenticate } from '../modules/api-keys/service.js'
+import { authenticate, authenticateRead } from '../modules/api-keys/service.js'
+import type { RecentOwners } from '../modules/api-keys/recent-owners.js'
 import { unauthenticated } from './errors.js'
 
 export function bearerToken(header: string | undefined): string | undefined {
@@ -11,10 +12,15 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1]
 }
 
-export async function requireCaller(store: Store, request: FastifyRequest): Promise<void> {
+/** Reads may be served from a recently looked-up owner; anything that may change data may not. */
+export function isRead(request: FastifyRequest): boolean {
+  return request.method === 'GET' || request.method === 'HEAD'
+}
+
+export async function requireCaller(store: Store, recent: RecentOwners, request: FastifyRequest): Promise<void> {
   const token = bearerToken(request.headers.authorization)
   if (!token) throw unauthenticated()
-  const owner = await authenticate(store, token)
+  const owner = isRead(request) ? await authenticateRead(store, recent, token) : await authenticate(store, token)
   if (!owner) throw unauthenticated()
   request.caller = owner
 }

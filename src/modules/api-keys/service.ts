@@ -1,11 +1,12 @@
 // API keys: random, prefixed, shown once, stored only as a SHA-256 hash (the keys carry 190 bits
 // of randomness, so a fast hash is enough: there is nothing to brute-force). Each key belongs to
-// one program. Lookups go to the store on every request, so a revoked key stops at once in
-// every process.
+// one program. Writes look the key up in the store every time; reads may reuse an owner looked up
+// less than a second ago (recent-owners.ts), so a revoked key stops within a second in every process.
 import { createHash, randomBytes } from 'node:crypto'
 import type { Db } from '../../store/schema.js'
 import type { Store } from '../../store/store.js'
 import { findKeyOwner, insertKey, keysMatching, listKeys, markRevoked, type KeyOwner } from './store.js'
+import type { RecentOwners } from './recent-owners.js'
 
 const KEY_PREFIX = 'pk_live_'
 const SECRET_CHARS = 32
@@ -41,10 +42,24 @@ export async function issueKey(db: Db, programId: number, now = Date.now()): Pro
 }
 
 export function authenticate(store: Store, presented: string): Promise<KeyOwner | undefined> {
-  if (!presented.startsWith(KEY_PREFIX) || presented.length !== KEY_PREFIX.length + SECRET_CHARS) {
-    return Promise.resolve(undefined)
-  }
+  if (!isWellFormed(presented)) return Promise.resolve(undefined)
   return findKeyOwner(store, hashKey(presented))
+}
+
+/** authenticate() for a read: an owner this process looked up moments ago is good enough. */
+export async function authenticateRead(store: Store, recent: RecentOwners, presented: string): Promise<KeyOwner | undefined> {
+  if (!isWellFormed(presented)) return undefined
+  const keyHash = hashKey(presented)
+  const known = recent.get(keyHash)
+  if (known) return known
+  const lookup = recent.lookupStarts()
+  const owner = await findKeyOwner(store, keyHash)
+  if (owner) recent.remember(keyHash, owner, lookup)
+  return owner
+}
+
+function isWellFormed(presented: string): boolean {
+  return presented.startsWith(KEY_PREFIX) && presented.length === KEY_PREFIX.length + SECRET_CHARS
 }
 
 export interface KeyListing {
