@@ -19,7 +19,7 @@ declare module 'fastify' {
 }
 
 export function setUpIdempotency(app: FastifyInstance, db: Kysely<Database>) {
-  app.addHook('preHandler', async (request, reply) => {
+  const claimKey = async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.method !== 'POST' || !request.caller) return
     const header = request.headers['idempotency-key']
     if (header === undefined) return
@@ -34,15 +34,22 @@ export function setUpIdempotency(app: FastifyInstance, db: Kysely<Database>) {
       fingerprint: fingerprint(request),
     }
     return claimOrReplay(db, claim, request, reply)
-  })
+  }
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  const keepAnswer = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const id = request.idempotencyClaim
     if (id === undefined) return payload
     request.idempotencyClaim = undefined
     if (reply.statusCode >= 500) await dropClaim(db, id)
     else await completeClaim(db, id, reply.statusCode, typeof payload === 'string' ? payload : String(payload ?? ''))
     return payload
+  }
+
+  // Only POST takes the header, so only POST routes carry the hooks: reads pay nothing for them.
+  app.addHook('onRoute', (route) => {
+    if (![route.method].flat().includes('POST')) return
+    route.preHandler = [claimKey, ...[route.preHandler ?? []].flat()]
+    route.onSend = [keepAnswer, ...[route.onSend ?? []].flat()]
   })
 }
 
