@@ -32,6 +32,9 @@ export async function setUpRateLimit(app: FastifyInstance, options: RateLimitOpt
     global: false,
     // A Redis outage lets requests through rather than failing the API.
     skipOnError: true,
+    // The in-memory store is an LRU: a key pushed out of it starts counting again from zero, so it
+    // must hold every key active within one window (the library's default is 5,000).
+    cache: 200_000,
     ...(redis ? { redis, nameSpace: 'partnerkit-rl:' } : {}),
   })
   const policy = `"per-key";q=${options.max};w=${options.windowSeconds}`
