@@ -45,30 +45,24 @@ export function partnerRoutes(app: FastifyInstance, { store, base }: RouteDeps) 
   const byPath = (caller: Caller, id: string) => (tx: Db) => resolvePartner(tx, caller.program, id)
   const byBody = (caller: Caller, body: Record<string, unknown>) => (tx: Db) => requirePartnerByIdentity(tx, caller.program, body)
 
-  addRoute(app, base, {
-    method: 'GET', url: '/v1/partners', summary: 'List partners', tags,
-    input: ListPartnersInput,
-    response: { 200: PagedEnvelope(PartnerListItem) },
-    handler: async ({ caller, input, bag, base, request }) => {
-      const program = affiliate(caller)
-      const page = pageOf(input)
-      const rows = await listPartners(db, program, { sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1 }, base)
-      return paged(rows, page, `${base}${request.url.split('?')[0]}`, bag)
-    },
-  })
-
-  addRoute(app, base, {
-    method: 'GET', url: '/v1/partners::search', summary: 'Search partners by id, referral key, email or name (partial, any case)', tags,
-    input: SearchPartnersInput,
-    response: { 200: PagedEnvelope(PartnerListItem) },
-    handler: async ({ caller, input, bag, base, request }) => {
-      const program = affiliate(caller)
-      const page = pageOf(input)
-      const { id, key, email, name } = input
-      const rows = await listPartners(db, program, { sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1, filters: { id, key, email, name } }, base)
-      return paged(rows, page, `${base}${request.url.split('?')[0]}`, bag)
-    },
-  })
+  // The list is the search with no filters: one handler serves both.
+  const listing = [
+    ['/v1/partners', 'List partners', ListPartnersInput],
+    ['/v1/partners::search', 'Search partners by id, referral key, email or name (partial, any case)', SearchPartnersInput],
+  ] as const
+  for (const [url, summary, input] of listing) {
+    addRoute(app, base, {
+      method: 'GET', url, summary, tags, input,
+      response: { 200: PagedEnvelope(PartnerListItem) },
+      handler: async ({ caller, input, bag, base, request }) => {
+        const program = affiliate(caller)
+        const page = pageOf(input)
+        const { id, key, email, name } = input as Static<typeof SearchPartnersInput>
+        const rows = await listPartners(db, program, { sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1, filters: { id, key, email, name } }, base)
+        return paged(rows, page, `${base}${request.url.split('?')[0]}`, bag)
+      },
+    })
+  }
 
   for (const url of ['/v1/partners', '/v1/partner']) {
     addRoute(app, base, {
