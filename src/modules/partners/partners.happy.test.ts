@@ -134,6 +134,10 @@ describe('list and search', () => {
       id: made[4].id, key: expect.any(String), email: made[4].email, name: made[4].name, surname: null, approved: true,
       status: 'active', custom_fields: [], referral_link: made[4].referral_link, created_at: made[4].created_at, updated_at: made[4].updated_at,
     })
+    // The plain list takes no search filters, whatever the body carries.
+    const unfiltered = await server.get('/v1/partners', { key: p.key, body: { limit: 250, name: 5, email: 'nobody' } })
+    expect(unfiltered.status).toBe(200)
+    expect(unfiltered.json.data).toHaveLength(5)
     const asc = await server.get('/v1/partners?sort=asc&limit=250', { key: p.key })
     expect(asc.json.data.map((x: { id: string }) => x.id)).toEqual(made.map((m) => m.id))
   })

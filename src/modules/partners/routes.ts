@@ -45,19 +45,20 @@ export function partnerRoutes(app: FastifyInstance, { store, base }: RouteDeps) 
   const byPath = (caller: Caller, id: string) => (tx: Db) => resolvePartner(tx, caller.program, id)
   const byBody = (caller: Caller, body: Record<string, unknown>) => (tx: Db) => requirePartnerByIdentity(tx, caller.program, body)
 
-  // The list is the search with no filters: one handler serves both.
+  // The list is the search with no filters: one handler serves both. Only the search declares (and
+  // so validates) the filter fields; the list must not read undeclared input.
   const listing = [
-    ['/v1/partners', 'List partners', ListPartnersInput],
-    ['/v1/partners::search', 'Search partners by id, referral key, email or name (partial, any case)', SearchPartnersInput],
+    ['/v1/partners', 'List partners', ListPartnersInput, false],
+    ['/v1/partners::search', 'Search partners by id, referral key, email or name (partial, any case)', SearchPartnersInput, true],
   ] as const
-  for (const [url, summary, input] of listing) {
+  for (const [url, summary, input, filtered] of listing) {
     addRoute(app, base, {
       method: 'GET', url, summary, tags, input,
       response: { 200: PagedEnvelope(PartnerListItem) },
       handler: async ({ caller, input, bag, base, request }) => {
         const program = affiliate(caller)
         const page = pageOf(input)
-        const { id, key, email, name } = input as Static<typeof SearchPartnersInput>
+        const { id, key, email, name } = filtered ? input as Static<typeof SearchPartnersInput> : {}
         const rows = await listPartners(db, program, { sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1, filters: { id, key, email, name } }, base)
         return paged(rows, page, `${base}${request.url.split('?')[0]}`, bag)
       },
