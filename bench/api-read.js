@@ -3,23 +3,19 @@
 // to a bare node:http server measured in the same run on the same machine.
 //
 //   node bench/api-read.js [--no-build] [--duration 10] [--connections 50] [--postgres URL]
-import { mkdtempSync, rmSync } from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import {
-  START_TIMEOUT_MS, benchFlags, buildDist, children, compareRuns, freePort, partnerkitEnv, root, start, startBaseline, stop,
+  START_TIMEOUT_MS, benchFlags, buildDist, compareRuns, freePort, partnerkitEnv, root, runBench, start, startBaseline,
   waitFor, waitHealthy,
 } from './lib.js'
 
 const { flags, load } = benchFlags()
 
-let dataDir
-try {
+await runBench(async (dataDir) => {
   if (!flags['no-build']) buildDist()
   const baselineUrl = await startBaseline()
 
-  // A fresh data dir, so the store is empty and Partnerkit makes (and prints) the demo key.
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'partnerkit-bench-'))
+  // The data dir is fresh, so the store is empty and Partnerkit makes (and prints) the demo key.
   const port = await freePort()
   const startedAt = performance.now()
   const pk = start('partnerkit', [path.join(root, 'bin/partnerkit.js'), 'serve'], partnerkitEnv({ port, dataDir, postgres: flags.postgres }))
@@ -43,11 +39,4 @@ try {
     settings: { store: serving[1] },
     partnerkit: { startupMs },
   })
-} catch (err) {
-  console.error(`\nbench failed: ${err.message}`)
-  process.exitCode = 1
-} finally {
-  await Promise.all(children.map(stop))
-  // After the children exit, so SQLite has closed its files.
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-}
+})

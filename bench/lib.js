@@ -2,7 +2,7 @@
 // started on a store of its own, autocannon runs, and the report (printed and written as JSON).
 // Benchmarks only report; they never pass or fail on speed.
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -275,5 +275,22 @@ export function benchFlags(extra = {}) {
   return {
     flags: values,
     load: { duration: positiveInteger('--duration', values.duration), connections: positiveInteger('--connections', values.connections) },
+  }
+}
+
+/**
+ * Runs a benchmark with a fresh data directory: reports a failure as exit 1, and always stops
+ * every child before removing the directory (so SQLite has closed its files).
+ */
+export async function runBench(work) {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'partnerkit-bench-'))
+  try {
+    await work(dataDir)
+  } catch (err) {
+    console.error(`\nbench failed: ${err.message}`)
+    process.exitCode = 1
+  } finally {
+    await Promise.all(children.map(stop))
+    rmSync(dataDir, { recursive: true, force: true })
   }
 }

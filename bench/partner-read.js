@@ -4,22 +4,18 @@
 // through the table, so the number says whether a read stays flat as the store grows.
 //
 //   node bench/partner-read.js [--no-build] [--partners 100000] [--duration 10] [--connections 50] [--postgres URL]
-import { mkdtempSync, rmSync } from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import {
-  START_TIMEOUT_MS, benchFlags, buildDist, children, compareRuns, freePort, partnerkitEnv, positiveInteger, root, start,
-  startBaseline, stop, waitFor, waitHealthy,
+  START_TIMEOUT_MS, benchFlags, buildDist, compareRuns, freePort, partnerkitEnv, positiveInteger, root, runBench, start,
+  startBaseline, waitFor, waitHealthy,
 } from './lib.js'
 import { generatePartners } from './generate-partners.js'
 
 const { flags, load } = benchFlags({ partners: { type: 'string', default: '100000' } })
 const count = positiveInteger('--partners', flags.partners)
 
-let dataDir
-try {
+await runBench(async (dataDir) => {
   if (!flags['no-build']) buildDist()
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'partnerkit-bench-'))
   process.stderr.write(`generating ${count} partners…\n`)
   const generatedAt = performance.now()
   const key = await generatePartners({ databaseUrl: flags.postgres, dataDir, count })
@@ -50,10 +46,4 @@ try {
     partnerkit: { startupMs: null, generateMs },
   })
   console.log(`Data: ${count} partners generated in ${generateMs} ms`)
-} catch (err) {
-  console.error(`\nbench failed: ${err.message}`)
-  process.exitCode = 1
-} finally {
-  await Promise.all(children.map(stop))
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-}
+})
