@@ -2,7 +2,8 @@
 
 /** 1714495453000 → "2024-04-30T16:44:13.000000Z" */
 export function isoMicros(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z')
+  // toISOString() ends in ".mmmZ" for every year 0–9999: keep the milliseconds, add three zeros.
+  return `${new Date(epochMs).toISOString().slice(0, -1)}000Z`
 }
 
 /** 1714495453000 → "2024-04-30" */

@@ -19,16 +19,20 @@ export function registerTransaction(tx: Db, root: Db): void {
   if (dialect) transactions.set(tx, dialect)
 }
 
-export async function readRows<Row>(db: Db, name: string, text: string, params: unknown[]): Promise<Row[]> {
+/** SQL that differs between the stores (JSON aggregation, …): one text per dialect. */
+export type PerDialect = Record<Dialect, string>
+
+export async function readRows<Row>(db: Db, name: string, sql: string | PerDialect, params: unknown[]): Promise<Row[]> {
   const store = stores.get(db)
-  if (store) return store.all<Row>(name, text, params)
-  const dialect = transactions.get(db)
+  const dialect = store?.dialect ?? transactions.get(db)
   if (!dialect) throw new Error(`${name}: not a Partnerkit store or transaction`)
+  const text = typeof sql === 'string' ? sql : sql[dialect]
+  if (store) return store.all<Row>(name, text, params)
   const query = CompiledQuery.raw(dialect === 'postgres' ? numberedPlaceholders(text) : text, params)
   return (await db.executeQuery<Row>(query)).rows
 }
 
-export async function readRow<Row>(db: Db, name: string, text: string, params: unknown[]): Promise<Row | undefined> {
+export async function readRow<Row>(db: Db, name: string, text: string | PerDialect, params: unknown[]): Promise<Row | undefined> {
   return (await readRows<Row>(db, name, text, params))[0]
 }
 

@@ -4,8 +4,7 @@ import { readJson } from '../../store/json.js'
 import { isoMicros } from '../../wire-time.js'
 import type { Program } from '../programs/store.js'
 import { referralUrl, type LinkPlace } from '../referral-links/urls.js'
-import type { LinkRow } from '../referral-links/store.js'
-import type { AmountRow, PartnerRow } from './store.js'
+import type { AmountRow, PartnerParts, PartnerRow } from './store.js'
 
 /** Per-partner money counters kept in partner_amounts. */
 export const PARTNER_AMOUNT = {
@@ -28,12 +27,8 @@ function byCurrency(amounts: AmountRow[], metric: string) {
     .map((a) => ({ currency: a.currency, amount: microsToNumber(BigInt(a.value)) }))
 }
 
-export function linkUrls(program: Program, links: LinkRow[], base: string): string[] {
-  return links.map((l) => referralUrl(program, { key: l.key, landingUrl: l.landing_url, domain: l.domain }, base))
-}
-
-export function partnerView(program: Program, row: PartnerRow, links: LinkRow[], amounts: AmountRow[], base: string) {
-  const urls = linkUrls(program, links, base)
+export function partnerView(program: Program, { row, links, amounts }: PartnerParts, base: string) {
+  const urls = links.map((link) => referralUrl(program, link, base))
   const fields = customFields(row)
   const paid = amounts.find((a) => a.metric === PARTNER_AMOUNT.paid && a.currency === program.currency)
   return {

@@ -14,7 +14,7 @@ import {
 } from './schemas.js'
 import {
   changeStatus, createPartner, deletePartner, listPartners, requireAffiliate, requirePartnerByIdentity, resolvePartner,
-  updatePartner, viewPartner,
+  updatePartner, viewPartner, viewPartnerByRef,
 } from './service.js'
 
 const tags = ['Partners']
@@ -79,10 +79,7 @@ export function partnerRoutes(app: FastifyInstance, { store, base }: RouteDeps) 
     method: 'GET', url: '/v1/partners/:id', summary: 'Get a partner with its statistics', tags,
     params: IdParam,
     response: { 200: Envelope(Partner) },
-    handler: async ({ caller, params, base }) => {
-      const program = affiliate(caller)
-      return ok(await viewPartner(db, program, await resolvePartner(db, program, params.id as string), base))
-    },
+    handler: async ({ caller, params, base }) => ok(await viewPartnerByRef(db, affiliate(caller), params.id as string, base)),
   })
 
   addRoute(app, base, {

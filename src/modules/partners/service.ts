@@ -18,7 +18,7 @@ import { generatedPassword, hashPassword, isStrongEnough } from './password.js'
 import { partnerListItem, partnerView, type PartnerView } from './representation.js'
 import type { NewPartnerInput, PartnerChanges, PartnerRef } from './schemas.js'
 import {
-  deletePartnerRow, findPartnerByEmail, findPartnerById, findPartnerByKey, insertPartner, listPartnerRows, partnerAmounts,
+  deletePartnerRow, findPartnerByEmail, findPartnerById, findPartnerByKey, insertPartner, listPartnerRows, partnerPartsByRef, partnerPartsByRowId,
   updatePartnerRow, type PartnerListQuery, type PartnerRow,
 } from './store.js'
 
@@ -53,8 +53,16 @@ export async function requirePartnerByIdentity(db: Db, program: Program, ref: Pa
 }
 
 export async function viewPartner(db: Db, program: Program, row: PartnerRow, base: string): Promise<PartnerView> {
-  const [links, amounts] = await Promise.all([linksOfPartner(db, program.id, row.id), partnerAmounts(db, program.id, row.id)])
-  return partnerView(program, row, links, amounts, base)
+  const parts = await partnerPartsByRowId(db, program.id, row.id)
+  if (!parts) throw notFound('Partner not found')
+  return partnerView(program, parts, base)
+}
+
+/** GET /v1/partners/{id}: resolved as resolvePartner() does, read in one statement. */
+export async function viewPartnerByRef(db: Db, program: Program, ref: string, base: string): Promise<PartnerView> {
+  const parts = await partnerPartsByRef(db, program.id, ref)
+  if (!parts) throw notFound('Partner not found')
+  return partnerView(program, parts, base)
 }
 
 /** A page of partners (or of those matching the search filters), as list items. */

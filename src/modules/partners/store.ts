@@ -1,7 +1,9 @@
 // Partner queries. Every one is scoped by program_id: another program's partner is never found.
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely'
 import type { Db, PartnerTable } from '../../store/schema.js'
-import { readRow, readRows } from '../../store/prepared.js'
+import { readRow, readRows, type PerDialect } from '../../store/prepared.js'
+import { readJson } from '../../store/json.js'
+import type { LinkPlace } from '../referral-links/urls.js'
 
 export type PartnerRow = Selectable<PartnerTable>
 
@@ -42,13 +44,60 @@ export async function deletePartnerRow(db: Db, row: PartnerRow): Promise<void> {
 export interface AmountRow {
   metric: string
   currency: string
-  value: number | bigint
+  /** Micros; text when read inside a JSON aggregate, so no micro is lost past 2^53. */
+  value: number | bigint | string
 }
 
-export function partnerAmounts(db: Db, programId: number, partnerId: number): Promise<AmountRow[]> {
-  return readRows(db, 'partner_amounts', `
-    select metric, currency, value from partner_amounts
-    where program_id = ? and partner_id = ? order by currency, metric`, [programId, partnerId])
+/** What a partner's full representation needs: its row, its links (default first), its money counters. */
+export interface PartnerParts {
+  row: PartnerRow
+  links: LinkPlace[]
+  amounts: AmountRow[]
+}
+
+// The representation in one statement, however the partner is named: a partner read is the
+// busiest call of the API, and on SQLite each statement costs more than the row it reads (bench/).
+// Links and amounts come back as JSON arrays, aggregated the way each store spells it.
+function partnerPartsSql(where: string): PerDialect {
+  const links = `from referral_links l left join program_domains d on d.id = l.domain_id
+    where l.program_id = p.program_id and l.partner_id = p.id`
+  const amounts = 'from partner_amounts a where a.program_id = p.program_id and a.partner_id = p.id'
+  return {
+    sqlite: `select p.*,
+      (select json_group_array(json_object('key', l."key", 'landingUrl', l.landing_url, 'domain', d.domain)
+        order by l.is_default desc, l.id) ${links}) as links_json,
+      (select json_group_array(json_object('metric', a.metric, 'currency', a.currency, 'value', cast(a.value as text))
+        order by a.currency, a.metric) ${amounts}) as amounts_json
+      from partners p where ${where}`,
+    postgres: `select p.*,
+      (select coalesce(json_agg(json_build_object('key', l."key", 'landingUrl', l.landing_url, 'domain', d.domain)
+        order by l.is_default desc, l.id), '[]') ${links}) as links_json,
+      (select coalesce(json_agg(json_build_object('metric', a.metric, 'currency', a.currency, 'value', a.value::text)
+        order by a.currency, a.metric), '[]') ${amounts}) as amounts_json
+      from partners p where ${where}`,
+  }
+}
+
+const PARTS_BY_ROW_ID = partnerPartsSql('p.program_id = ? and p.id = ?')
+// `{id}` in a path: the partner id first, then any referral key (architecture §6.1).
+const PARTS_BY_REF = partnerPartsSql(`p.program_id = ? and p.id = coalesce(
+  (select id from partners where program_id = ? and public_id = ?),
+  (select partner_id from referral_links where program_id = ? and "key" = ?))`)
+
+type PartsRow = PartnerRow & { links_json: unknown; amounts_json: unknown }
+
+function toParts(found: PartsRow | undefined): PartnerParts | undefined {
+  if (!found) return undefined
+  // The row keeps its two JSON columns: nothing reads them, and copying the rest costs more.
+  return { row: found, links: readJson<LinkPlace[]>(found.links_json), amounts: readJson<AmountRow[]>(found.amounts_json) }
+}
+
+export async function partnerPartsByRowId(db: Db, programId: number, rowId: number): Promise<PartnerParts | undefined> {
+  return toParts(await readRow<PartsRow>(db, 'partner_parts_by_row_id', PARTS_BY_ROW_ID, [programId, rowId]))
+}
+
+export async function partnerPartsByRef(db: Db, programId: number, ref: string): Promise<PartnerParts | undefined> {
+  return toParts(await readRow<PartsRow>(db, 'partner_parts_by_ref', PARTS_BY_REF, [programId, programId, ref, programId, ref]))
 }
 
 export interface PartnerListQuery {
