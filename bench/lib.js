@@ -23,8 +23,8 @@ export function buildDist() {
   if (build.status !== 0) throw new Error('npm run build failed')
 }
 
-export async function startBaseline() {
-  const baseline = start('baseline', [path.join(root, 'bench/baseline-server.js')], process.env)
+export async function startBaseline(script = 'baseline-server.js', args = []) {
+  const baseline = start('baseline', [path.join(root, 'bench', script), ...args], process.env)
   const port = Number((await waitFor(baseline, /^(\d+)$/m, START_TIMEOUT_MS, 'its port'))[1])
   return `http://127.0.0.1:${port}`
 }

@@ -22,6 +22,8 @@ await runBench(async (dataDir) => {
   const generateMs = Math.round(performance.now() - generatedAt)
 
   const baselineUrl = await startBaseline()
+  // The same reads on bare node:http (SQLite only: it opens the store's file).
+  const storeBaselineUrl = flags.postgres ? null : await startBaseline('baseline-store-server.js', [path.join(dataDir, 'partnerkit.sqlite')])
   const port = await freePort()
   const pk = start('partnerkit', [path.join(root, 'bin/partnerkit.js'), 'serve'], partnerkitEnv({ port, dataDir, postgres: flags.postgres }))
   const serving = await waitFor(pk, /Partnerkit is serving \S+ \(store: (\w+)/, START_TIMEOUT_MS, 'the "is serving" line')
@@ -38,12 +40,15 @@ await runBench(async (dataDir) => {
     baseline: { name: 'node:http GET /', url: `${baselineUrl}/`, headers: {} },
     byId: { name: `GET /v1/partners/{id} (${count} partners)`, url: `${pkUrl}${paths[0]}`, paths, headers: auth },
     byKey: { name: `GET /v1/partners/{key} (${count} partners)`, url: `${pkUrl}${byKey[0]}`, paths: byKey, headers: auth },
+    ...(storeBaselineUrl ? { storeBaseline: { name: 'node:http + the same SQLite reads', url: `${storeBaselineUrl}${paths[0]}`, paths, headers: {} } } : {}),
   }
-  await compareRuns({
+  const report = await compareRuns({
     benchmark: 'partner-read', pk, targets, load,
-    order: ['baseline', 'byId', 'byKey', 'baseline'],
+    order: ['baseline', 'byId', 'byKey', ...(storeBaselineUrl ? ['storeBaseline'] : []), 'baseline'],
     settings: { store: serving[1], partners: count },
     partnerkit: { startupMs: null, generateMs },
   })
   console.log(`Data: ${count} partners generated in ${generateMs} ms`)
+  const rate = (id) => report.runs.find((r) => r.id === id)?.requestsPerSec
+  if (storeBaselineUrl) console.log(`By id vs the same reads on bare node:http: ${(rate('byId') / rate('storeBaseline')).toFixed(2)}×`)
 })
