@@ -6,7 +6,7 @@ import { isoDate, isoMicros } from '../../wire-time.js'
 import type { ProgramFigures } from '../stats/service.js'
 import { percentOf } from '../stats/service.js'
 import { METRIC, PAYOUT_STATUSES } from '../stats/metrics.js'
-import { commissionDescription, commissionValue } from './settings.js'
+import { commissionDescription, hasMultipleCommissions, rateText } from '../commissions/rules.js'
 import type { Program } from './store.js'
 
 const TYPE_TITLE = { affiliate: 'Affiliate', referral: 'Referral', newsletter: 'Newsletter' } as const
@@ -53,8 +53,8 @@ export function settingsBlocks(program: Program, base: string | undefined) {
       currency: program.currency,
       cookie_lifetime: String(s.program.cookie_lifetime),
       commission_description: commissionDescription(s.commission, program.currency),
-      commission_value: commissionValue(s.commission, program.currency),
-      has_multiple_commissions: false,
+      commission_value: rateText(s.commission, program.currency),
+      has_multiple_commissions: hasMultipleCommissions(s.commission),
       payout_threshold: s.program.payout_threshold,
       payout_automation_enabled: s.program.payout_automation_enabled,
       payout_automation_schedule: s.program.payout_automation_schedule,

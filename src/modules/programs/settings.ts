@@ -1,6 +1,7 @@
 // A program's settings: what each program type offers, their defaults, and the commission text.
 // Stored as one JSON document; read through programSettings() so new settings get their default.
 import type { ProgramType } from '../../store/schema.js'
+import { DEFAULT_COMMISSION, commissionRules, type CommissionRules } from '../commissions/rules.js'
 
 export interface ProgramSettings {
   cookie_lifetime: number
@@ -33,18 +34,10 @@ export interface PortalSettings {
   popup_form_enabled: boolean
 }
 
-export interface Commission {
-  type: 'percent' | 'static'
-  /** Percent, or amount in the program currency, as decimal text. */
-  value: string
-  /** 'lifetime', or how long one referral keeps paying. */
-  period: string
-}
-
 export interface StoredSettings {
   program: ProgramSettings
   portal: PortalSettings
-  commission: Commission
+  commission: CommissionRules
 }
 
 export const DEFAULT_SETTINGS: StoredSettings = {
@@ -74,7 +67,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
     embeddable_form_enabled: false,
     popup_form_enabled: false,
   },
-  commission: { type: 'percent', value: '30', period: 'lifetime' },
+  commission: DEFAULT_COMMISSION,
 }
 
 /** The settings PUT /v1/program accepts, per program type (spec §3.1). */
@@ -100,16 +93,6 @@ export function programSettings(stored: Partial<StoredSettings> | null | undefin
   return {
     program: { ...DEFAULT_SETTINGS.program, ...(type === 'affiliate' ? {} : { referral_param: 'ref' }), ...stored?.program },
     portal: { ...DEFAULT_SETTINGS.portal, ...stored?.portal },
-    commission: { ...DEFAULT_SETTINGS.commission, ...stored?.commission },
+    commission: commissionRules(stored?.commission),
   }
-}
-
-/** "30%" or "$10.00"-style value text, as seed 001 shows it. */
-export function commissionValue(commission: Commission, currency: string): string {
-  return commission.type === 'percent' ? `${commission.value}%` : `${commission.value} ${currency}`
-}
-
-/** "30%, lifetime" */
-export function commissionDescription(commission: Commission, currency: string): string {
-  return `${commissionValue(commission, currency)}, ${commission.period}`
 }
