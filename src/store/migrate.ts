@@ -5,12 +5,14 @@ import { Migrator, sql, type Migration } from 'kysely'
 import type { Store } from './store.js'
 import { foundation } from './migrations/0001-foundation.js'
 import { partners } from './migrations/0002-partners.js'
+import { money } from './migrations/0003-money.js'
 
 export type StoreMigration = (store: Store) => Migration
 
 const MIGRATIONS: Record<string, StoreMigration> = {
   '0001-foundation': foundation,
   '0002-partners': partners,
+  '0003-money': money,
 }
 
 export async function migrateToLatest(store: Store): Promise<string[]> {

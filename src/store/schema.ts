@@ -98,6 +98,8 @@ export interface PartnerTable {
   sales_count: Generated<number>
   paid_accounts: Generated<number>
   referrals_count: Generated<number>
+  /** JSON: the partner's own commission rule (extension), or null for the program's. */
+  commission: unknown
   created_at: number
   updated_at: number
 }
@@ -135,6 +137,97 @@ export interface PartnerAmountTable {
   value: number | bigint
 }
 
+export type CustomerStatus = 'active' | 'suspended'
+
+export interface CustomerTable {
+  id: Generated<number>
+  program_id: number
+  /** The merchant's key; null once deleted (deleted_key keeps it). */
+  key: string | null
+  deleted_key: string | null
+  partner_id: number | null
+  /** The referral link that credited the partner, when known. */
+  link_id: number | null
+  email: string | null
+  email_lower: string | null
+  name: string | null
+  surname: string | null
+  status: CustomerStatus
+  archived: number
+  /** JSON array of strings */
+  tags: unknown
+  referral_url: string | null
+  live_sales: Generated<number>
+  created_at: number
+  updated_at: number
+  deleted_at: number | null
+}
+
+export interface TransactionTable {
+  id: Generated<number>
+  program_id: number
+  key: string | null
+  deleted_key: string | null
+  customer_id: number
+  partner_id: number | null
+  action: string
+  /** micros */
+  amount: number | bigint
+  /** micros refunded so far (partial refunds); amount − refunded is what still counts */
+  refunded: Generated<number | bigint>
+  currency: string
+  /** JSON {product_id?: string[], product_type?: string[]} */
+  product: unknown
+  rewardable: number
+  rewarded: number
+  archived_at: number | null
+  /** JSON: the fields clients send that only come back (discounts, gross amount, status) */
+  extra: unknown
+  created_at: number
+  recorded_at: number
+  deleted_at: number | null
+}
+
+export type RewardStatus = 'review_period' | 'ok' | 'rejected'
+export type RewardKind = 'sale' | 'manual' | 'lead'
+
+export interface RewardTable {
+  id: Generated<number>
+  program_id: number
+  transaction_id: number | null
+  partner_id: number
+  customer_id: number | null
+  level: number
+  kind: RewardKind
+  /** JSON: the commission rule applied (see commissions/rules.ts) */
+  rule: unknown
+  /** micros: what the reward is worth now (after refunds) */
+  amount: number | bigint
+  currency: string
+  status: RewardStatus
+  review_until: number | null
+  archived: number
+  description: string | null
+  created_at: number
+}
+
+export type LedgerBucket = 'review' | 'payable' | 'paid'
+export type LedgerKind = 'accrual' | 'reversal' | 'release' | 'manual' | 'reinstatement' | 'payout'
+
+export interface LedgerEntryTable {
+  id: Generated<number>
+  program_id: number
+  partner_id: number
+  reward_id: number | null
+  payout_id: number | null
+  kind: LedgerKind
+  bucket: LedgerBucket
+  /** signed micros */
+  amount: number | bigint
+  currency: string
+  created_at: number
+}
+
 export interface Database {
   programs: ProgramTable
   api_keys: ApiKeyTable
@@ -146,6 +239,10 @@ export interface Database {
   program_domains: ProgramDomainTable
   referral_links: ReferralLinkTable
   partner_amounts: PartnerAmountTable
+  customers: CustomerTable
+  transactions: TransactionTable
+  rewards: RewardTable
+  ledger_entries: LedgerEntryTable
 }
 
 export type Db = Kysely<Database> | Transaction<Database>

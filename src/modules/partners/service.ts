@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely'
 import type { Database, Db, PartnerStatus } from '../../store/schema.js'
 import { inTransaction } from '../../store/transaction.js'
-import { isUniqueViolation } from '../../store/unique.js'
+import { withUniqueIndex } from '../../store/unique.js'
 import { writeJson } from '../../store/json.js'
 import { emit } from '../../events/outbox.js'
 import { ApiError, badRequest, invalid, invalidField, notFound, type FieldErrors } from '../../http/errors.js'
@@ -227,16 +227,10 @@ async function refuseTaken(tx: Db, program: Program, wanted: { id?: string; emai
   if (Object.keys(errors).length > 0) throw invalid(errors)
 }
 
-/** Two requests racing for the same email, id or key: the unique index decides, the loser gets the 422. */
-async function withUniqueFields<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work()
-  } catch (err) {
-    if (!isUniqueViolation(err)) throw err
-    const text = String((err as Error).message)
-    const field = /email/.test(text) ? 'email' : /public_id/.test(text) ? 'id' : 'key'
-    throw invalidField(field, `The ${field} has already been taken.`)
-  }
+/** Two requests racing for the same email, id or key: the loser gets the 422. */
+function withUniqueFields<T>(work: () => Promise<T>): Promise<T> {
+  return withUniqueIndex(work, (text) => (/email/.test(text) ? 'email' : /public_id/.test(text) ? 'id' : 'key'),
+    (field) => invalidField(field, `The ${field} has already been taken.`))
 }
 
 /** 12 random lower-case letters and digits (like Partnero's generated keys), not yet used. */
@@ -253,6 +247,6 @@ function fieldList(fields: Record<string, unknown>) {
   return Object.entries(fields).map(([key, value]) => ({ key, value }))
 }
 
-function uniqueTags(tags: string[]): string[] {
+export function uniqueTags(tags: string[]): string[] {
   return [...new Set(tags.map((t) => t.trim()).filter((t) => t !== ''))]
 }

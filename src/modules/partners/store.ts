@@ -1,9 +1,11 @@
 // Partner queries. Every one is scoped by program_id: another program's partner is never found.
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely'
 import type { Db, PartnerTable } from '../../store/schema.js'
+import { likePattern } from '../../store/like.js'
 import { readRow, readRows, type PerDialect } from '../../store/prepared.js'
 import { readJson } from '../../store/json.js'
 import type { LinkPlace } from '../referral-links/urls.js'
+import { mergeDeltas } from '../stats/deltas.js'
 
 export type PartnerRow = Selectable<PartnerTable>
 
@@ -137,8 +139,39 @@ export function listPartnerRows(db: Db, programId: number, q: PartnerListQuery) 
   return query.orderBy('partners.id', q.sort).offset(q.offset).limit(q.fetch).execute()
 }
 
-/** `%text%` with LIKE's own wildcards taken literally. */
-function likePattern(text: string) {
-  const escaped = text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)
-  return sql<string>`${`%${escaped}%`} escape '\\'`
+
+/** The partner's count columns that sales and sign-ups move. */
+export type PartnerCount = 'signups' | 'referrals_count' | 'sales_count' | 'paid_accounts'
+
+/** Adds to a partner's counts in one statement; returns them after, so callers see 0 → 1 crossings. */
+export async function bumpPartnerCounts(db: Db, programId: number, partnerId: number, deltas: Partial<Record<PartnerCount, number>>) {
+  const entries = Object.entries(deltas).filter(([, d]) => d !== 0) as Array<[PartnerCount, number]>
+  if (entries.length === 0) return undefined
+  const update = db.updateTable('partners').where('program_id', '=', programId).where('id', '=', partnerId)
+    .set(Object.fromEntries(entries.map(([column, d]) => [column, sql`${sql.ref(column)} + ${d}`])))
+  return update.returning(['signups', 'referrals_count', 'sales_count', 'paid_accounts']).executeTakeFirst()
+}
+
+export interface AmountDelta {
+  metric: string
+  currency: string
+  value: bigint
+}
+
+/** Adds to a partner's money counters (partner_amounts), creating rows on first use. */
+export async function bumpPartnerAmounts(db: Db, programId: number, partnerId: number, deltas: AmountDelta[]): Promise<void> {
+  const live = mergeDeltas(deltas, (d) => `${d.metric}|${d.currency}`)
+  if (live.length === 0) return
+  await db.insertInto('partner_amounts')
+    .values(live.map((d) => ({ program_id: programId, partner_id: partnerId, metric: d.metric, currency: d.currency, value: d.value })))
+    .onConflict((oc) => oc.columns(['program_id', 'partner_id', 'metric', 'currency'])
+      .doUpdateSet({ value: sql`partner_amounts.value + excluded.value` }))
+    .execute()
+}
+
+/** One money counter of a partner (0 when it never moved). */
+export async function partnerAmount(db: Db, programId: number, partnerId: number, metric: string, currency: string): Promise<bigint> {
+  const row = await readRow<{ value: number | bigint }>(db, 'partner_amount', `
+    select value from partner_amounts where program_id = ? and partner_id = ? and metric = ? and currency = ?`, [programId, partnerId, metric, currency])
+  return BigInt(row?.value ?? 0)
 }

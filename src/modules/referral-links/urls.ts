@@ -45,3 +45,27 @@ export function websiteHost(program: Program): string | null {
     return null
   }
 }
+
+/** The referral key a link URL carries (`?aff=key`, `/aff/key` or `/r/key`), or undefined. */
+export function keyInUrl(program: Program, text: string): string | undefined {
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    return undefined
+  }
+  const param = program.settings.program.referral_param
+  const inQuery = url.searchParams.get(param)
+  if (inQuery) return inQuery
+  const segments = url.pathname.split('/').filter(Boolean).map(decodedSegment)
+  const at = segments.findIndex((s) => s === param || s === 'r')
+  return at >= 0 ? segments[at + 1] : undefined
+}
+
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment
+  }
+}

@@ -3,6 +3,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../../store/schema.js'
 import type { Store } from '../../store/store.js'
+import { mergeDeltas } from './deltas.js'
 
 export interface RollupDelta {
   metric: string
@@ -11,9 +12,10 @@ export interface RollupDelta {
 }
 
 export async function bumpRollups(tx: Db, programId: number, day: number, deltas: RollupDelta[]): Promise<void> {
-  if (deltas.length === 0) return
+  const live = mergeDeltas(deltas, (d) => `${d.metric}|${d.currency?.toUpperCase() ?? ''}`)
+  if (live.length === 0) return
   await tx.insertInto('program_rollups')
-    .values(deltas.map((d) => ({
+    .values(live.map((d) => ({
       program_id: programId,
       day,
       metric: d.metric,

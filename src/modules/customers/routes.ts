@@ -1,0 +1,169 @@
+// Affiliate customer endpoints (spec §3.4): path forms, collection forms naming the customer in
+// the body (PHP SDK), the legacy singular /v1/customer forms, search, and the state actions.
+import type { FastifyInstance } from 'fastify'
+import type { Static } from 'typebox'
+import { Type } from 'typebox'
+import type { RouteDeps } from '../../app.js'
+import { Done, Envelope, done, ok } from '../../http/envelope.js'
+import { invalidField } from '../../http/errors.js'
+import { PagedEnvelope, pageOf, paged } from '../../http/pagination.js'
+import { addRoute, type Caller } from '../../http/route.js'
+import { partnerByIdentity } from '../partners/service.js'
+import { createTransactions } from '../transactions/service.js'
+import { listTransactionPage } from '../transactions/routes.js'
+import { Transaction } from '../transactions/schemas.js'
+import { customerView } from './representation.js'
+import {
+  Customer, CustomerLookupInput, ListCustomersInput, NewCustomerInput, SearchCustomersInput, UpdateCustomerInput,
+} from './schemas.js'
+import {
+  changeCustomerState, createCustomer, deleteCustomer, requireAffiliateCustomers, resolveCustomer, updateCustomer, type NewCustomer,
+} from './service.js'
+import { listCustomerRows } from './store.js'
+
+const tags = ['Customers']
+const KeyParam = Type.Object({ key: Type.String({ description: 'Customer key (or email)' }) })
+
+type NewInput = Static<typeof NewCustomerInput>
+type UpdateInput = Static<typeof UpdateCustomerInput>
+
+/** The flat form, or the legacy {customer, partner} nesting (WordPress plugin). */
+function newCustomerOf(input: NewInput): NewCustomer {
+  const { customer, options, transaction: _t, ...flat } = input
+  const fields = customer ? { ...customer, partner: customer.partner ?? flat.partner } : flat
+  return { ...fields, referralUrl: options?.referral_url }
+}
+
+export function customerRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
+  const db = store.db
+  const program = (caller: Caller) => {
+    requireAffiliateCustomers(caller.program)
+    return caller.program
+  }
+
+  for (const [url, summary, input, searching] of [
+    ['/v1/customers', 'List customers (filter by partner)', ListCustomersInput, false],
+    ['/v1/customers::search', 'Search customers by key or email (partial, any case)', SearchCustomersInput, true],
+  ] as const) {
+    addRoute(app, base, {
+      method: 'GET', url, summary, tags, input,
+      response: { 200: PagedEnvelope(Customer) },
+      handler: async ({ caller, input, bag, base, request }) => {
+        const p = program(caller)
+        const page = pageOf(input)
+        const filter = searching ? input as Static<typeof SearchCustomersInput> : undefined
+        const partnerId = searching ? undefined : await partnerFilter(p, input as Static<typeof ListCustomersInput>)
+        if (partnerId === null) return paged([], page, `${base}${request.url.split('?')[0]}`, bag)
+        const rows = await listCustomerRows(db, p.id, {
+          sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1, partnerId,
+          filters: { key: filter?.key ?? filter?.id, email: filter?.email },
+        })
+        return paged(rows.map(customerView), page, `${base}${request.url.split('?')[0]}`, bag)
+      },
+    })
+  }
+
+  /** The partner a list is filtered by: undefined = no filter, null = a partner that does not exist. */
+  async function partnerFilter(p: Caller['program'], input: Static<typeof ListCustomersInput>) {
+    const ref = { ...input.partner }
+    if (input.partner_key !== undefined) ref.key = input.partner_key
+    if (input.partner_email !== undefined) ref.email = input.partner_email
+    if (input.partner_id !== undefined) ref.id = input.partner_id
+    if (ref.id === undefined && ref.key === undefined && ref.email === undefined) return undefined
+    const partner = await partnerByIdentity(db, p, ref)
+    return partner ? partner.id : null
+  }
+
+  for (const url of ['/v1/customers', '/v1/customer']) {
+    addRoute(app, base, {
+      method: 'POST', url, summary: url === '/v1/customer' ? 'Create a customer (legacy: {customer, partner, transaction?})' : 'Create a customer attributed to a partner',
+      tags, input: NewCustomerInput, successStatus: 201,
+      response: { 201: Envelope(Customer) },
+      handler: async ({ caller, input }) => {
+        const p = program(caller)
+        if (!input.transaction) return ok(await createCustomer(db, p, newCustomerOf(input)))
+        // The legacy form may carry the customer's first sale: created together, in one transaction.
+        const { referralUrl, ...customer } = newCustomerOf(input)
+        await createTransactions(db, p, { ...input.transaction, customer, options: { create_customer: true, referral_url: referralUrl } })
+        return ok(customerView(await resolveCustomer(db, p, customer.key as string)))
+      },
+    })
+  }
+
+  addRoute(app, base, {
+    method: 'GET', url: '/v1/customers/:key', summary: 'Get a customer by key (or email)', tags, params: KeyParam,
+    response: { 200: Envelope(Customer) },
+    handler: async ({ caller, params }) => ok(customerView(await resolveCustomer(db, program(caller), params.key as string))),
+  })
+
+  addRoute(app, base, {
+    method: 'GET', url: '/v1/customer', summary: 'Get a customer by key (legacy singular form)', tags, input: CustomerLookupInput,
+    response: { 200: Envelope(Customer) },
+    handler: async ({ caller, input }) => ok(customerView(await resolveCustomer(db, program(caller), lookupRef(input)))),
+  })
+
+  addRoute(app, base, {
+    method: 'PUT', url: '/v1/customers/:key', summary: 'Update a customer (`{update: {...}}` or flat fields)', tags, params: KeyParam,
+    input: UpdateCustomerInput, response: { 200: Envelope(Customer) },
+    handler: async ({ caller, params, input }) => ok(await updateCustomer(db, program(caller), params.key as string, changesOf(input, false))),
+  })
+
+  for (const url of ['/v1/customers', '/v1/customer']) {
+    addRoute(app, base, {
+      method: 'PUT', url, summary: 'Update the customer named by `key` in the body', tags, input: UpdateCustomerInput,
+      response: { 200: Envelope(Customer) },
+      handler: async ({ caller, input }) => ok(await updateCustomer(db, program(caller), lookupRef(input), changesOf(input, true))),
+    })
+    addRoute(app, base, {
+      method: 'DELETE', url, summary: 'Delete the customer named by `key` in the body, with its transactions', tags, input: CustomerLookupInput,
+      response: { 200: Done },
+      handler: async ({ caller, input }) => {
+        await deleteCustomer(db, program(caller), lookupRef(input))
+        return done()
+      },
+    })
+  }
+
+  addRoute(app, base, {
+    method: 'DELETE', url: '/v1/customers/:key', summary: 'Delete a customer with its transactions (their commissions are reversed)', tags,
+    params: KeyParam, response: { 200: Done },
+    handler: async ({ caller, params }) => {
+      await deleteCustomer(db, program(caller), params.key as string)
+      return done()
+    },
+  })
+
+  addRoute(app, base, {
+    method: 'GET', url: '/v1/customers/:key/transactions', summary: 'A customer\'s transactions', tags, params: KeyParam,
+    input: Type.Object({ page: Type.Optional(Type.Integer()), limit: Type.Optional(Type.Integer()) }),
+    response: { 200: PagedEnvelope(Transaction) },
+    handler: async ({ caller, params, input, bag, base, request }) => {
+      const customer = await resolveCustomer(db, program(caller), params.key as string)
+      return listTransactionPage(db, caller.program, { customerId: customer.id }, input, bag, `${base}${request.url.split('?')[0]}`)
+    },
+  })
+
+  for (const action of ['suspend', 'approve', 'archive', 'revoke-archive'] as const) {
+    addRoute(app, base, {
+      method: 'POST', url: `/v1/customers/:key/${action}`, summary: `${action[0]?.toUpperCase()}${action.slice(1)} a customer`, tags,
+      params: KeyParam, response: { 200: Done },
+      handler: async ({ caller, params }) => {
+        await changeCustomerState(db, program(caller), params.key as string, action)
+        return done()
+      },
+    })
+  }
+}
+
+function lookupRef(input: { key?: string; email?: string }): string {
+  const ref = input.key ?? input.email
+  if (ref === undefined) throw invalidField('key', 'The key field is required.')
+  return ref
+}
+
+/** `{update: {...}}` wins; otherwise the flat fields (minus `key` when it named the customer). */
+function changesOf(input: UpdateInput, keyNames: boolean) {
+  if (input.update) return input.update
+  const { update: _u, key, ...flat } = input
+  return keyNames || key === undefined ? flat : { ...flat, key }
+}

@@ -1,0 +1,176 @@
+// Affiliate customers: created attributed to a partner (by id, any referral key or email, or the
+// link a referral URL carries), looked up by key then email, and counted on the partner
+// (signups, referrals_count) and the program (signups, customers) in the same transaction.
+import type { Kysely } from 'kysely'
+import { badRequest, invalid, invalidField, notFound, type FieldErrors } from '../../http/errors.js'
+import { emit } from '../../events/outbox.js'
+import { writeJson } from '../../store/json.js'
+import type { Database, Db } from '../../store/schema.js'
+import { inTransaction } from '../../store/transaction.js'
+import { withUniqueIndex } from '../../store/unique.js'
+import { epochDay } from '../../wire-time.js'
+import { partnerByIdentity, uniqueTags } from '../partners/service.js'
+import { bumpPartnerCounts, type PartnerRow } from '../partners/store.js'
+import type { Program } from '../programs/store.js'
+import { findLink, linksOfPartner } from '../referral-links/store.js'
+import { keyInUrl } from '../referral-links/urls.js'
+import { METRIC } from '../stats/metrics.js'
+import { bumpRollups } from '../stats/store.js'
+import { removeSalesOf } from '../transactions/sales.js'
+import { customerView, type CustomerView } from './representation.js'
+import type { CustomerChanges, NestedCustomer } from './schemas.js'
+import { findCustomerByEmail, findCustomerByKey, findCustomerByRowId, insertCustomer, updateCustomerRow, type CustomerRow } from './store.js'
+
+export function requireAffiliateCustomers(program: Program): void {
+  if (program.type !== 'affiliate') {
+    throw badRequest(`This endpoint serves affiliate programs; this key belongs to a ${program.type} program.`, 'wrong_program_type')
+  }
+}
+
+/** `{key}` in a path: the customer key first, then the email (architecture §6.1). */
+export async function resolveCustomer(db: Db, program: Program, ref: string): Promise<CustomerRow> {
+  const row = await findCustomerByKey(db, program.id, ref) ?? (ref.includes('@') ? await findCustomerByEmail(db, program.id, ref) : undefined)
+  if (!row) throw notFound('Customer not found')
+  return row
+}
+
+export async function reloadCustomer(db: Db, program: Program, id: number): Promise<CustomerRow> {
+  const row = await findCustomerByRowId(db, program.id, id)
+  if (!row) throw notFound('Customer not found')
+  return row
+}
+
+export interface NewCustomer extends NestedCustomer {
+  referralUrl?: string
+}
+
+/** Creates a customer inside the caller's transaction; the partner must exist (400 otherwise). */
+export async function addCustomer(tx: Db, program: Program, input: NewCustomer, now: number): Promise<CustomerRow> {
+  const errors: FieldErrors = {}
+  if (input.key === undefined) errors.key = ['The key field is required.']
+  if (input.partner === undefined) errors.partner = ['The partner field is required.']
+  if (Object.keys(errors).length > 0) throw invalid(errors)
+  await refuseTaken(tx, program, { key: input.key, email: input.email })
+  const partner = await partnerByIdentity(tx, program, input.partner ?? {})
+  if (!partner) throw badRequest('Invalid partner key', 'invalid_partner')
+  const linkId = await creditedLink(tx, program, partner, input)
+  const id = await insertCustomer(tx, {
+    program_id: program.id, key: input.key as string, deleted_key: null, partner_id: partner.id, link_id: linkId,
+    email: input.email ?? null, email_lower: input.email?.toLowerCase() ?? null, name: input.name ?? null,
+    surname: input.surname ?? null, status: 'active', archived: 0, tags: writeJson(uniqueTags(input.tags ?? [])),
+    referral_url: input.referralUrl ?? null, created_at: now, updated_at: now, deleted_at: null,
+  })
+  await countReferral(tx, program, partner.id, now, 1)
+  const row = await reloadCustomer(tx, program, id)
+  await emit(tx, program.id, 'customer.created', customerView(row), now)
+  return row
+}
+
+export async function createCustomer(db: Kysely<Database>, program: Program, input: NewCustomer, now = Date.now()): Promise<CustomerView> {
+  return withUniqueKey(() => inTransaction(db, async (tx) => customerView(await addCustomer(tx, program, input, now))))
+}
+
+export async function updateCustomer(db: Kysely<Database>, program: Program, ref: string, changes: CustomerChanges, now = Date.now()) {
+  return withUniqueKey(() => inTransaction(db, async (tx) => {
+    const row = await resolveCustomer(tx, program, ref)
+    const emailChanged = changes.email !== undefined && changes.email.toLowerCase() !== row.email_lower
+    await refuseTaken(tx, program, { key: changes.key !== row.key ? changes.key : undefined, email: emailChanged ? changes.email : undefined })
+    await updateCustomerRow(tx, program.id, row.id, {
+      ...(changes.key !== undefined ? { key: changes.key } : {}),
+      ...(changes.email !== undefined ? { email: changes.email, email_lower: changes.email.toLowerCase() } : {}),
+      ...(changes.name !== undefined ? { name: changes.name } : {}),
+      ...(changes.surname !== undefined ? { surname: changes.surname } : {}),
+      ...(changes.tags !== undefined ? { tags: writeJson(uniqueTags(changes.tags)) } : {}),
+      updated_at: now,
+    })
+    return announce(tx, program, row.id, 'customer.updated', now)
+  }))
+}
+
+/** Deletes the customer and its transactions, reversing their commissions; the key is free again. */
+export async function deleteCustomer(db: Kysely<Database>, program: Program, ref: string, now = Date.now()): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    const row = await resolveCustomer(tx, program, ref)
+    await removeSalesOf(tx, program, row, now)
+    await updateCustomerRow(tx, program.id, row.id, {
+      key: null, deleted_key: row.key, email_lower: null, deleted_at: now, updated_at: now,
+    })
+    if (row.partner_id !== null) await countReferral(tx, program, Number(row.partner_id), Number(row.created_at), -1, now)
+    await emit(tx, program.id, 'customer.deleted', customerView({ ...row, deleted_at: now }), now)
+  })
+}
+
+export type CustomerAction = 'suspend' | 'approve' | 'archive' | 'revoke-archive'
+
+/** Suspended and archived customers earn their partner nothing; an action that does not apply is a 400. */
+export async function changeCustomerState(db: Kysely<Database>, program: Program, ref: string, action: CustomerAction, now = Date.now()) {
+  return inTransaction(db, async (tx) => {
+    const row = await resolveCustomer(tx, program, ref)
+    await updateCustomerRow(tx, program.id, row.id, { ...nextState(row, action), updated_at: now })
+    return announce(tx, program, row.id, 'customer.updated', now)
+  })
+}
+
+function nextState(row: CustomerRow, action: CustomerAction): Partial<Pick<CustomerRow, 'status' | 'archived'>> {
+  switch (action) {
+    case 'suspend':
+      if (row.status === 'suspended') throw badRequest('The customer is already suspended.', 'already_suspended')
+      return { status: 'suspended' }
+    case 'approve':
+      if (row.status !== 'suspended') throw badRequest('The customer is not suspended.', 'not_suspended')
+      return { status: 'active' }
+    case 'archive':
+      if (row.archived === 1) throw badRequest('The customer is already archived.', 'already_archived')
+      return { archived: 1 }
+    case 'revoke-archive':
+      if (row.archived !== 1) throw badRequest('The customer is not archived.', 'not_archived')
+      return { archived: 0 }
+  }
+}
+
+/**
+ * A referred customer counts as a sign-up and a referral of its partner, and as a sign-up and a
+ * customer of the program on the day it signed up; the first one makes the partner one "with sign-ups".
+ */
+async function countReferral(tx: Db, program: Program, partnerId: number, signedUpAt: number, sign: 1 | -1, now = signedUpAt) {
+  const after = await bumpPartnerCounts(tx, program.id, partnerId, { signups: sign, referrals_count: sign })
+  await bumpRollups(tx, program.id, epochDay(signedUpAt), [{ metric: METRIC.signups, value: sign }, { metric: METRIC.customers, value: sign }])
+  const crossed = after && Number(after.referrals_count) === (sign === 1 ? 1 : 0)
+  if (crossed) await bumpRollups(tx, program.id, epochDay(now), [{ metric: METRIC.partnersWithSignups, value: sign }])
+}
+
+/** The link that gets the credit: the one the referral URL carries, else the key the partner was named by, else the default. */
+async function creditedLink(tx: Db, program: Program, partner: PartnerRow, input: NewCustomer): Promise<number | null> {
+  const key = input.referralUrl !== undefined ? keyInUrl(program, input.referralUrl) : input.partner?.key
+  if (input.referralUrl !== undefined) {
+    const link = key === undefined ? undefined : await findLink(tx, program.id, key)
+    if (!link || Number(link.partner_id) !== partner.id) {
+      throw invalidField('options.referral_url', 'The referral URL does not carry a referral link of this partner.')
+    }
+    return Number(link.id)
+  }
+  if (key !== undefined) {
+    const link = await findLink(tx, program.id, key)
+    if (link) return Number(link.id)
+  }
+  const [first] = await linksOfPartner(tx, program.id, partner.id)
+  return first ? Number(first.id) : null
+}
+
+async function refuseTaken(tx: Db, program: Program, wanted: { key?: string; email?: string }): Promise<void> {
+  const errors: FieldErrors = {}
+  if (wanted.key !== undefined && await findCustomerByKey(tx, program.id, wanted.key)) errors.key = ['The key has already been taken.']
+  if (wanted.email !== undefined && await findCustomerByEmail(tx, program.id, wanted.email)) errors.email = ['The email has already been taken.']
+  if (Object.keys(errors).length > 0) throw invalid(errors)
+}
+
+/** Two requests racing for one key or email: the loser gets the 422. */
+function withUniqueKey<T>(work: () => Promise<T>): Promise<T> {
+  return withUniqueIndex(work, (text) => (/email/.test(text) ? 'email' : 'key'), (field) => invalidField(field, `The ${field} has already been taken.`))
+}
+
+async function announce(tx: Db, program: Program, id: number, event: string, now: number): Promise<CustomerView> {
+  const view = customerView(await reloadCustomer(tx, program, id))
+  await emit(tx, program.id, event, view, now)
+  return view
+}

@@ -1,0 +1,57 @@
+// Customer queries, scoped by program. Deleted customers keep their row (their transactions and
+// rewards refer to it) but lose their key and email, so neither lookup finds them.
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely'
+import type { CustomerTable, Db } from '../../store/schema.js'
+import { likePattern } from '../../store/like.js'
+import { readRow } from '../../store/prepared.js'
+
+export type CustomerRow = Selectable<CustomerTable> & { partner_public_id: string | null }
+
+const WITH_PARTNER = `select c.*, p.public_id as partner_public_id from customers c left join partners p on p.id = c.partner_id`
+
+export function findCustomerByKey(db: Db, programId: number, key: string): Promise<CustomerRow | undefined> {
+  return readRow(db, 'customer_by_key', `${WITH_PARTNER} where c.program_id = ? and c."key" = ?`, [programId, key])
+}
+
+export function findCustomerByEmail(db: Db, programId: number, email: string): Promise<CustomerRow | undefined> {
+  return readRow(db, 'customer_by_email', `${WITH_PARTNER} where c.program_id = ? and c.email_lower = ?`, [programId, email.toLowerCase()])
+}
+
+export function findCustomerByRowId(db: Db, programId: number, id: number): Promise<CustomerRow | undefined> {
+  return readRow(db, 'customer_by_row_id', `${WITH_PARTNER} where c.program_id = ? and c.id = ?`, [programId, id])
+}
+
+export async function insertCustomer(db: Db, values: Insertable<CustomerTable>): Promise<number> {
+  const row = await db.insertInto('customers').values(values).returning('id').executeTakeFirstOrThrow()
+  return Number(row.id)
+}
+
+export async function updateCustomerRow(db: Db, programId: number, id: number, changes: Updateable<CustomerTable>): Promise<void> {
+  await db.updateTable('customers').set(changes).where('program_id', '=', programId).where('id', '=', id).execute()
+}
+
+/** Adds to the customer's live sales; returns the count after (0 → 1 makes a paid account). */
+export async function bumpLiveSales(db: Db, programId: number, id: number, delta: number): Promise<number> {
+  const row = await db.updateTable('customers').set({ live_sales: sql`live_sales + ${delta}` })
+    .where('program_id', '=', programId).where('id', '=', id)
+    .returning('live_sales').executeTakeFirstOrThrow()
+  return Number(row.live_sales)
+}
+
+export interface CustomerListQuery {
+  sort: 'asc' | 'desc'
+  offset: number
+  fetch: number
+  partnerId?: number
+  filters?: { key?: string; email?: string }
+}
+
+export function listCustomerRows(db: Db, programId: number, q: CustomerListQuery): Promise<CustomerRow[]> {
+  let query = db.selectFrom('customers as c').leftJoin('partners as p', 'p.id', 'c.partner_id')
+    .selectAll('c').select('p.public_id as partner_public_id')
+    .where('c.program_id', '=', programId).where('c.deleted_at', 'is', null)
+  if (q.partnerId !== undefined) query = query.where('c.partner_id', '=', q.partnerId)
+  if (q.filters?.key !== undefined) query = query.where(sql`lower(c."key")`, 'like', likePattern(q.filters.key))
+  if (q.filters?.email !== undefined) query = query.where('c.email_lower', 'like', likePattern(q.filters.email))
+  return query.orderBy('c.id', q.sort).offset(q.offset).limit(q.fetch).execute()
+}

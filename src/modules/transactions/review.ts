@@ -1,0 +1,35 @@
+// The review period (spec §6): a reward waits in `review_period` until its date, then becomes
+// payable (`ok`). A reward is released by one conditional UPDATE, so with several server processes
+// each reward moves exactly once.
+import type { Kysely } from 'kysely'
+import { emit } from '../../events/outbox.js'
+import type { Database } from '../../store/schema.js'
+import { inTransaction } from '../../store/transaction.js'
+import { move, post } from '../ledger/service.js'
+
+const BATCH = 200
+
+/** Releases every reward whose review period ended by `now`; returns how many moved. */
+export async function releaseDueRewards(db: Kysely<Database>, now = Date.now()): Promise<number> {
+  let released = 0
+  for (;;) {
+    const due = await db.selectFrom('rewards').select('id')
+      .where('status', '=', 'review_period').where('review_until', '<=', now).where('archived', '=', 0)
+      .orderBy('review_until').limit(BATCH).execute()
+    for (const { id } of due) if (await releaseOne(db, Number(id), now)) released++
+    if (due.length < BATCH) return released
+  }
+}
+
+async function releaseOne(db: Kysely<Database>, id: number, now: number): Promise<boolean> {
+  return inTransaction(db, async (tx) => {
+    const reward = await tx.updateTable('rewards').set({ status: 'ok' })
+      .where('id', '=', id).where('status', '=', 'review_period').where('archived', '=', 0)
+      .returningAll().executeTakeFirst()
+    if (!reward) return false
+    const programId = Number(reward.program_id)
+    await post(tx, programId, move(Number(reward.partner_id), id, 'release', 'review', 'payable', BigInt(reward.amount), reward.currency), now)
+    await emit(tx, programId, 'reward.approved', { id, partner_id: Number(reward.partner_id), amount: String(reward.amount), currency: reward.currency }, now)
+    return true
+  })
+}

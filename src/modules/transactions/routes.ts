@@ -1,0 +1,117 @@
+// Transaction endpoints (spec §3.7) and the partial-refund extension.
+import type { FastifyInstance } from 'fastify'
+import { Type, type Static } from 'typebox'
+import type { RouteDeps } from '../../app.js'
+import { Done, Envelope, done, ok } from '../../http/envelope.js'
+import { invalidField } from '../../http/errors.js'
+import { PagedEnvelope, pageOf, paged } from '../../http/pagination.js'
+import type { Bag } from '../../http/input.js'
+import { addRoute, type Caller } from '../../http/route.js'
+import type { Db } from '../../store/schema.js'
+import { findCustomerByKey } from '../customers/store.js'
+import { requireAffiliateCustomers } from '../customers/service.js'
+import { partnerByIdentity } from '../partners/service.js'
+import type { Program } from '../programs/store.js'
+import { transactionView } from './representation.js'
+import { ListTransactionsInput, NewTransactionInput, RefundInput, Transaction, TransactionLookupInput } from './schemas.js'
+import { archiveTransaction, createTransactions, deleteTransaction, refundTransaction, requireTransaction } from './service.js'
+import { listTransactionRows, type TransactionListQuery } from './store.js'
+
+const tags = ['Transactions']
+const KeyParam = Type.Object({ key: Type.String({ description: 'Transaction key' }) })
+
+/** One page of transactions with their rewards (also GET /v1/customers/{key}/transactions). */
+export async function listTransactionPage(db: Db, program: Program, filter: Omit<TransactionListQuery, 'sort' | 'offset' | 'fetch'>,
+  input: { page?: number; limit?: number; sort?: 'asc' | 'desc' }, bag: Bag, path: string) {
+  const page = pageOf(input)
+  const rows = await listTransactionRows(db, program.id, { ...filter, sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1 })
+  return paged(await Promise.all(rows.map((r) => transactionView(db, r))), page, path, bag)
+}
+
+export function transactionRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
+  const db = store.db
+  const program = (caller: Caller) => {
+    requireAffiliateCustomers(caller.program)
+    return caller.program
+  }
+
+  addRoute(app, base, {
+    method: 'GET', url: '/v1/transactions', summary: 'List transactions (filter by key, partner or customer)', tags, input: ListTransactionsInput,
+    response: { 200: PagedEnvelope(Transaction) },
+    handler: async ({ caller, input, bag, base, request }) => {
+      const p = program(caller)
+      const path = `${base}${request.url.split('?')[0]}`
+      const filter = await listFilter(p, input)
+      if (!filter) return paged([], pageOf(input), path, bag)
+      return listTransactionPage(db, p, filter, input, bag, path)
+    },
+  })
+
+  async function listFilter(p: Program, input: Static<typeof ListTransactionsInput>) {
+    const filter: Omit<TransactionListQuery, 'sort' | 'offset' | 'fetch'> = { key: input.key }
+    const partnerRef = { ...input.partner, ...(input.partner_key ? { key: input.partner_key } : {}), ...(input.partner_email ? { email: input.partner_email } : {}) }
+    if (partnerRef.id !== undefined || partnerRef.key !== undefined || partnerRef.email !== undefined) {
+      const partner = await partnerByIdentity(db, p, partnerRef)
+      if (!partner) return undefined
+      filter.partnerId = partner.id
+    }
+    const customerKey = input.customer_key ?? input.customer?.key
+    if (customerKey !== undefined) {
+      const customer = await findCustomerByKey(db, p.id, customerKey)
+      if (!customer) return undefined
+      filter.customerId = customer.id
+    }
+    return filter
+  }
+
+  addRoute(app, base, {
+    method: 'POST', url: '/v1/transactions', summary: 'Record a sale (or `transactions: [...]` for one customer); the commission is computed',
+    tags, input: NewTransactionInput, successStatus: 201,
+    response: { 201: Envelope(Type.Union([Transaction, Type.Array(Transaction)])) },
+    handler: async ({ caller, input }) => ok(await createTransactions(db, program(caller), input)),
+  })
+
+  addRoute(app, base, {
+    method: 'GET', url: '/v1/transactions/:key', summary: 'Get a transaction with its rewards', tags, params: KeyParam,
+    response: { 200: Envelope(Transaction) },
+    handler: async ({ caller, params }) => ok(await transactionView(db, await requireTransaction(db, program(caller), params.key as string))),
+  })
+
+  addRoute(app, base, {
+    method: 'DELETE', url: '/v1/transactions/:key', summary: 'Delete a transaction: a full refund, its commissions reversed', tags, params: KeyParam,
+    response: { 200: Done },
+    handler: async ({ caller, params }) => {
+      await deleteTransaction(db, program(caller), params.key as string)
+      return done()
+    },
+  })
+
+  addRoute(app, base, {
+    method: 'DELETE', url: '/v1/transactions', summary: 'Delete the transaction named by `key` in the body', tags, input: TransactionLookupInput,
+    response: { 200: Done },
+    handler: async ({ caller, input }) => {
+      if (input.key === undefined) throw invalidField('key', 'The key field is required.')
+      await deleteTransaction(db, program(caller), input.key)
+      return done()
+    },
+  })
+
+  addRoute(app, base, {
+    method: 'POST', url: '/v1/transactions/:key/refund', summary: 'Refund part of a transaction (extension); commissions shrink to match',
+    tags, params: KeyParam, input: RefundInput,
+    response: { 200: Envelope(Transaction) },
+    handler: async ({ caller, params, input }) => ok(await refundTransaction(db, program(caller), params.key as string, input.amount)),
+  })
+
+  for (const [action, archive] of [['archive', true], ['revoke-archive', false]] as const) {
+    addRoute(app, base, {
+      method: 'POST', url: `/v1/transactions/:key/${action}`,
+      summary: archive ? 'Archive a transaction and its rewards (400 when already archived)' : 'Restore an archived transaction and its rewards',
+      tags, params: KeyParam, response: { 200: Done },
+      handler: async ({ caller, params }) => {
+        await archiveTransaction(db, program(caller), params.key as string, archive)
+        return done()
+      },
+    })
+  }
+}

@@ -1,0 +1,207 @@
+// What a sale does to the money: records it, rewards the referring partner (and the partners up
+// its referring chain), and takes it back on refund, delete or archive. Every counter it moves —
+// the partner's revenue, sales and paid accounts, the program's daily rollups, the ledger — moves
+// in the caller's transaction, so they are always true together.
+import { randomToken } from '../api-keys/service.js'
+import { emit } from '../../events/outbox.js'
+import { invalidField } from '../../http/errors.js'
+import { readJson, writeJson } from '../../store/json.js'
+import type { Db, LedgerBucket, LedgerKind, RewardStatus } from '../../store/schema.js'
+import { epochDay } from '../../wire-time.js'
+import { applyRate, commissionOn, fixedReward, levelRate, rateFor, type AppliedRule, type SaleFacts } from '../commissions/engine.js'
+import { MAX_LEVELS, type PartnerCommission } from '../commissions/rules.js'
+import type { CustomerRow } from '../customers/store.js'
+import { bumpLiveSales } from '../customers/store.js'
+import { post, type Posting } from '../ledger/service.js'
+import { PARTNER_AMOUNT } from '../partners/representation.js'
+import { bumpPartnerAmounts, bumpPartnerCounts, findPartnerByRowId, partnerAmount, type PartnerRow } from '../partners/store.js'
+import type { Program } from '../programs/store.js'
+import { METRIC } from '../stats/metrics.js'
+import { bumpRollups } from '../stats/store.js'
+import { transactionView } from './representation.js'
+import {
+  adjustReward, findTransactionByKey, insertReward, insertTransaction, liveTransactionsOf, markArchived, markDeleted, rewardsOf,
+  takeRefund, type RewardRow, type TransactionRow,
+} from './store.js'
+
+const DAY_MS = 86_400_000
+
+export interface Sale {
+  key?: string
+  action: string
+  amount: bigint
+  currency: string
+  product: { product_id?: string | string[]; product_type?: string | string[] }
+  rewardable: boolean
+  rewarded: boolean
+  /** The transaction's `reward`: this commission instead of the computed one. */
+  reward?: bigint
+  createdAt: number
+  extra: Record<string, unknown>
+}
+
+export async function recordSale(tx: Db, program: Program, customer: CustomerRow, sale: Sale, now: number): Promise<TransactionRow> {
+  if (sale.key !== undefined && await findTransactionByKey(tx, program.id, sale.key)) {
+    throw invalidField('key', 'The key has already been taken.')
+  }
+  const row = await insertTransaction(tx, {
+    program_id: program.id, key: sale.key ?? `tr_${randomToken(20)}`, deleted_key: null, customer_id: customer.id,
+    partner_id: customer.partner_id, action: sale.action, amount: sale.amount, currency: sale.currency,
+    product: writeJson(sale.product), rewardable: sale.rewardable ? 1 : 0, rewarded: sale.rewarded ? 1 : 0,
+    archived_at: null, extra: writeJson(sale.extra), created_at: sale.createdAt, recorded_at: now, deleted_at: null,
+  })
+  await countSale(tx, program, row, 1, now)
+  await rewardSale(tx, program, customer, row, sale, now)
+  return row
+}
+
+/** A partial refund: revenue and every reward of the sale go down by c(net before) − c(net after). */
+export async function refundSale(tx: Db, program: Program, t: TransactionRow, amount: bigint, now: number): Promise<TransactionRow> {
+  const after = await takeRefund(tx, t, amount)
+  if (!after) throw invalidField('amount', 'The refund is more than what is left of the transaction.')
+  const netAfter = BigInt(after.amount) - BigInt(after.refunded)
+  const netBefore = netAfter + amount
+  await moveRevenue(tx, program, after, -amount)
+  for (const reward of await rewardsOf(tx, program.id, t.id)) {
+    if (reward.archived === 1) continue
+    const rule = readJson<AppliedRule>(reward.rule)
+    const back = commissionOn(rule, netBefore) - commissionOn(rule, netAfter)
+    if (back === 0n) continue
+    const changed = await adjustReward(tx, reward, { by: -back })
+    await postReward(tx, program, changed, 'reversal', -back, Number(after.created_at), now)
+  }
+  return after
+}
+
+/** DELETE: the full refund. What is left of the sale and its rewards is taken back; the key is free again. */
+export async function removeSale(tx: Db, program: Program, t: TransactionRow, now: number): Promise<void> {
+  const gone = await markDeleted(tx, t, now)
+  if (!gone) return
+  // An archived sale was already taken out of every counter.
+  if (t.archived_at !== null) return
+  await countSale(tx, program, t, -1, now)
+  await settleRewards(tx, program, t, 'remove', now)
+}
+
+/** Archive takes the sale and its rewards out of every counter; revoke-archive puts them back. */
+export async function archiveSale(tx: Db, program: Program, t: TransactionRow, archive: boolean, now: number): Promise<TransactionRow | undefined> {
+  const changed = await markArchived(tx, t, archive ? now : null)
+  if (!changed) return undefined
+  await countSale(tx, program, changed, archive ? -1 : 1, now)
+  await settleRewards(tx, program, changed, archive ? 'archive' : 'restore', now)
+  return changed
+}
+
+/** Deleting a customer deletes its sales. */
+export async function removeSalesOf(tx: Db, program: Program, customer: CustomerRow, now: number): Promise<void> {
+  for (const t of await liveTransactionsOf(tx, program.id, customer.id)) {
+    const view = await transactionView(tx, t)
+    await removeSale(tx, program, t, now)
+    await emit(tx, program.id, 'transaction.deleted', view, now)
+  }
+}
+
+/** Revenue, purchases, the customer's live sales and the partner's sales and paid accounts. */
+async function countSale(tx: Db, program: Program, t: TransactionRow, sign: 1 | -1, now: number): Promise<void> {
+  await moveRevenue(tx, program, t, BigInt(sign) * (BigInt(t.amount) - BigInt(t.refunded)))
+  await bumpRollups(tx, program.id, epochDay(Number(t.created_at)), [{ metric: METRIC.purchases, value: sign }])
+  const liveSales = await bumpLiveSales(tx, program.id, Number(t.customer_id), sign)
+  const paidAccount = liveSales === (sign === 1 ? 1 : 0) ? sign : 0
+  if (paidAccount !== 0) await bumpRollups(tx, program.id, epochDay(now), [{ metric: METRIC.paidAccounts, value: paidAccount }])
+  if (t.partner_id === null) return
+  const after = await bumpPartnerCounts(tx, program.id, Number(t.partner_id), { sales_count: sign, paid_accounts: paidAccount })
+  if (after && Number(after.sales_count) === (sign === 1 ? 1 : 0)) {
+    await bumpRollups(tx, program.id, epochDay(now), [{ metric: METRIC.partnersActive, value: sign }])
+  }
+}
+
+async function moveRevenue(tx: Db, program: Program, t: TransactionRow, by: bigint): Promise<void> {
+  await bumpRollups(tx, program.id, epochDay(Number(t.created_at)), [{ metric: METRIC.revenue, currency: t.currency, value: by }])
+  if (t.partner_id !== null) {
+    await bumpPartnerAmounts(tx, program.id, Number(t.partner_id), [{ metric: PARTNER_AMOUNT.revenue, currency: t.currency, value: by }])
+  }
+}
+
+/** Who earns on a sale, and how much: the referring partner, then up the referring chain. */
+async function rewardSale(tx: Db, program: Program, customer: CustomerRow, t: TransactionRow, sale: Sale, now: number): Promise<void> {
+  if (!sale.rewardable || sale.rewarded || customer.status !== 'active' || customer.archived === 1 || t.partner_id === null) return
+  const partner = await findPartnerByRowId(tx, program.id, Number(t.partner_id))
+  if (!partner) return
+  const rules = program.settings.commission
+  const facts = await saleFacts(tx, program, customer, partner, sale)
+  const own = readJson<PartnerCommission | null>(partner.commission) ?? undefined
+  const rate = rateFor(rules, own, facts)
+  // The commission period is over: this customer earns nobody anything any more.
+  if (!rate) return
+  let earner: PartnerRow | undefined = partner
+  for (let level = 1; level <= MAX_LEVELS && earner; level++) {
+    const applied = level === 1
+      ? (sale.reward !== undefined ? fixedReward(sale.reward, facts) : applyRate(rate, facts, rules.rounding))
+      : maybeApply(levelRate(rules, level), facts, rules.rounding)
+    if (applied && earner.status === 'active') await addReward(tx, program, t, earner, level, applied, now)
+    earner = earner.referring_partner_id === null ? undefined : await findPartnerByRowId(tx, program.id, Number(earner.referring_partner_id))
+  }
+}
+
+function maybeApply(rate: ReturnType<typeof levelRate>, facts: SaleFacts, rounding: boolean): AppliedRule | undefined {
+  return rate ? applyRate(rate, facts, rounding) : undefined
+}
+
+async function saleFacts(tx: Db, program: Program, customer: CustomerRow, partner: PartnerRow, sale: Sale): Promise<SaleFacts> {
+  const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v])
+  return {
+    amount: sale.amount,
+    currency: sale.currency,
+    programCurrency: program.currency,
+    productIds: list(sale.product.product_id),
+    productTypes: list(sale.product.product_type),
+    partner: {
+      customers: BigInt(partner.referrals_count),
+      signups: BigInt(partner.signups),
+      revenue: await partnerAmount(tx, program.id, partner.id, PARTNER_AMOUNT.revenue, program.currency),
+    },
+    customerSince: Number(customer.created_at),
+    // Read before this sale was counted: the customer's earlier live sales.
+    customerSalesBefore: Number(customer.live_sales),
+    saleAt: sale.createdAt,
+  }
+}
+
+async function addReward(tx: Db, program: Program, t: TransactionRow, partner: PartnerRow, level: number, rule: AppliedRule, now: number) {
+  const amount = commissionOn(rule, BigInt(t.amount))
+  if (amount === 0n) return
+  const reviewDays = program.settings.commission.review_days
+  const reviewUntil = reviewDays > 0 ? Number(t.created_at) + reviewDays * DAY_MS : null
+  const status: RewardStatus = reviewUntil !== null && reviewUntil > now ? 'review_period' : 'ok'
+  const reward = await insertReward(tx, {
+    program_id: program.id, transaction_id: t.id, partner_id: partner.id, customer_id: t.customer_id, level, kind: 'sale',
+    rule: writeJson(rule), amount, currency: rule.currency, status, review_until: reviewUntil, archived: 0,
+    description: null, created_at: now,
+  })
+  await postReward(tx, program, reward, 'accrual', amount, Number(t.created_at), now)
+  await emit(tx, program.id, 'reward.created', { id: Number(reward.id), transaction: t.key, partner: partner.public_id, amount: String(amount), currency: rule.currency, status, level }, now)
+}
+
+type Settlement = 'remove' | 'archive' | 'restore'
+
+/** A sale leaving (delete, archive) or coming back (restore): each reward's whole worth moves. */
+async function settleRewards(tx: Db, program: Program, t: TransactionRow, how: Settlement, now: number): Promise<void> {
+  for (const reward of await rewardsOf(tx, program.id, t.id)) {
+    if ((how === 'restore') !== (reward.archived === 1)) continue
+    const worth = BigInt(reward.amount)
+    const changed = how === 'remove'
+      ? await adjustReward(tx, reward, { by: -worth })
+      : await adjustReward(tx, reward, { archived: how === 'archive' ? 1 : 0 })
+    const signed = how === 'restore' ? worth : -worth
+    await postReward(tx, program, changed, how === 'restore' ? 'reinstatement' : 'reversal', signed, Number(t.created_at), now)
+  }
+}
+
+/** A reward's change into the ledger (its bucket by status) and the program's reward total (on the sale's day). */
+async function postReward(tx: Db, program: Program, reward: RewardRow, kind: LedgerKind, amount: bigint, saleAt: number, now: number) {
+  if (reward.status === 'rejected') return
+  const bucket: LedgerBucket = reward.status === 'review_period' ? 'review' : 'payable'
+  const posting: Posting = { partnerId: Number(reward.partner_id), rewardId: Number(reward.id), kind, bucket, amount, currency: reward.currency }
+  await post(tx, program.id, [posting], now)
+  await bumpRollups(tx, program.id, epochDay(saleAt), [{ metric: METRIC.reward, currency: reward.currency, value: amount }])
+}

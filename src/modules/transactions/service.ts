@@ -1,0 +1,143 @@
+// Transactions (spec §3.7): input read into exact money and times, the customer found (or made,
+// with options.create_customer), then recordSale() and friends do the money in one transaction.
+import type { Kysely } from 'kysely'
+import { badRequest, invalid, invalidField, notFound, type FieldErrors } from '../../http/errors.js'
+import { emit } from '../../events/outbox.js'
+import { parseAmount } from '../../money/parse.js'
+import type { Database, Db } from '../../store/schema.js'
+import { inTransaction } from '../../store/transaction.js'
+import { addCustomer } from '../customers/service.js'
+import { findCustomerByEmail, findCustomerByKey, type CustomerRow } from '../customers/store.js'
+import type { Program } from '../programs/store.js'
+import { transactionView, type TransactionView } from './representation.js'
+import { archiveSale, recordSale, refundSale, removeSale, type Sale } from './sales.js'
+import type { NewTransactionInput } from './schemas.js'
+import type { SaleInput } from './sale-input.js'
+import { findTransactionByKey, type TransactionRow } from './store.js'
+
+export async function requireTransaction(db: Db, program: Program, key: string): Promise<TransactionRow> {
+  const row = await findTransactionByKey(db, program.id, key)
+  if (!row) throw notFound('Transaction not found')
+  return row
+}
+
+/** One sale, or `transactions: [...]` for one customer (answered as a list). */
+export async function createTransactions(db: Kysely<Database>, program: Program, input: NewTransactionInput, now = Date.now()) {
+  const bulk = input.transactions
+  const sales = (bulk ?? [input]).map((s, i) => saleOf(program, s, bulk ? `transactions.${i}.` : '', now))
+  return inTransaction(db, async (tx) => {
+    const customer = await customerOf(tx, program, input, now)
+    const views: TransactionView[] = []
+    for (const sale of sales) {
+      const row = await recordSale(tx, program, customer, sale, now)
+      const view = await transactionView(tx, row)
+      await emit(tx, program.id, 'transaction.created', view, now)
+      views.push(view)
+    }
+    return bulk ? views : views[0]
+  })
+}
+
+export async function refundTransaction(db: Kysely<Database>, program: Program, key: string, amount: unknown, now = Date.now()) {
+  const refund = money('amount', amount)
+  if (refund <= 0n) throw invalidField('amount', 'The amount must be greater than 0.')
+  return inTransaction(db, async (tx) => {
+    const row = await requireTransaction(tx, program, key)
+    if (row.archived_at !== null) throw badRequest('The transaction is archived; restore it before refunding.', 'archived')
+    const view = await transactionView(tx, await refundSale(tx, program, row, refund, now))
+    await emit(tx, program.id, 'transaction.updated', view, now)
+    return view
+  })
+}
+
+export async function deleteTransaction(db: Kysely<Database>, program: Program, key: string, now = Date.now()): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    const row = await requireTransaction(tx, program, key)
+    const view = await transactionView(tx, row)
+    await removeSale(tx, program, row, now)
+    await emit(tx, program.id, 'transaction.deleted', view, now)
+  })
+}
+
+export async function archiveTransaction(db: Kysely<Database>, program: Program, key: string, archive: boolean, now = Date.now()) {
+  await inTransaction(db, async (tx) => {
+    const row = await requireTransaction(tx, program, key)
+    const changed = await archiveSale(tx, program, row, archive, now)
+    if (!changed) {
+      throw archive
+        ? badRequest('The transaction is already archived.', 'already_archived')
+        : badRequest('The transaction is not archived.', 'not_archived')
+    }
+    await emit(tx, program.id, 'transaction.updated', await transactionView(tx, changed), now)
+  })
+}
+
+/** The customer a sale belongs to: made now (options.create_customer), or found by key or email. */
+async function customerOf(tx: Db, program: Program, input: NewTransactionInput, now: number): Promise<CustomerRow> {
+  const named = input.customer
+  if (input.options?.create_customer) {
+    if (!named) throw invalidField('customer', 'The customer field is required.')
+    return addCustomer(tx, program, { ...named, partner: named.partner ?? input.partner, referralUrl: input.options.referral_url }, now)
+  }
+  if (!named || (named.key === undefined && named.email === undefined)) throw invalidField('customer', 'The customer must be named by key or email.')
+  const found = named.key !== undefined ? await findCustomerByKey(tx, program.id, named.key) : await findCustomerByEmail(tx, program.id, named.email as string)
+  if (!found) throw invalidField('customer', 'The customer was not found.')
+  return found
+}
+
+/** A sale's input as exact money and a time; every problem is a 422 naming its field. */
+function saleOf(program: Program, input: SaleInput, prefix: string, now: number): Sale {
+  const errors: FieldErrors = {}
+  const field = <T>(name: string, read: () => T): T | undefined => {
+    try {
+      return read()
+    } catch (err) {
+      const messages = (err as { errors?: FieldErrors }).errors
+      if (!messages) throw err
+      for (const [, list] of Object.entries(messages)) errors[`${prefix}${name}`] = list
+      return undefined
+    }
+  }
+  const amount = input.amount === undefined ? undefined : field('amount', () => money('amount', input.amount))
+  const reward = input.reward === undefined ? undefined : field('reward', () => money('reward', input.reward))
+  if (input.amount === undefined && input.reward === undefined) errors[`${prefix}amount`] = ['The amount field is required.']
+  const createdAt = field('created_at', () => timeOf(input.created_at, now))
+  for (const name of ['discount_amount', 'gross_amount'] as const) if (input[name] !== undefined) field(name, () => money(name, input[name]))
+  if (Object.keys(errors).length > 0) throw invalid(errors)
+  const product = {
+    ...(input.product_id !== undefined ? { product_id: input.product_id } : {}),
+    ...(input.product_type !== undefined ? { product_type: input.product_type } : {}),
+  }
+  const extra = Object.fromEntries(['discount_amount', 'discount_code', 'gross_amount', 'status']
+    .filter((k) => input[k as keyof SaleInput] !== undefined).map((k) => [k, String(input[k as keyof SaleInput])]))
+  return {
+    key: input.key,
+    action: input.action ?? 'sale',
+    amount: amount ?? 0n,
+    currency: (input.amount_units ?? program.currency).toUpperCase(),
+    product,
+    rewardable: input.rewardable ?? true,
+    rewarded: input.rewarded ?? false,
+    reward,
+    createdAt: createdAt ?? now,
+    extra,
+  }
+}
+
+function money(name: string, value: unknown): bigint {
+  const parsed = parseAmount(value)
+  if ('error' in parsed) throw invalidField(name, `The ${name} ${parsed.error}.`)
+  if (parsed.micros < 0n) throw invalidField(name, `The ${name} must be at least 0.`)
+  return parsed.micros
+}
+
+/** Unix seconds (docs) or an ISO-8601 string (n8n); a sale may be back-dated, not future-dated by more than a day. */
+function timeOf(value: number | string | undefined, now: number): number {
+  if (value === undefined) return now
+  const ms = typeof value === 'number' || /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value)
+  if (!Number.isFinite(ms) || ms < 0 || ms > now + 86_400_000) {
+    throw invalidField('created_at', 'The created at must be Unix seconds or an ISO-8601 date, not in the future.')
+  }
+  return ms
+}
+

@@ -1,0 +1,93 @@
+// Transaction and reward queries, scoped by program. Changes to a sale's money go through one
+// conditional UPDATE on its row first: that row lock orders refunds, deletes and archives of the
+// same sale on PostgreSQL, and the condition makes a repeated or out-of-order action a no-op.
+import { sql, type Insertable, type Selectable } from 'kysely'
+import type { Db, RewardTable, TransactionTable } from '../../store/schema.js'
+import { readRow, readRows } from '../../store/prepared.js'
+
+export type TransactionRow = Selectable<TransactionTable>
+export type RewardRow = Selectable<RewardTable>
+
+export function findTransactionByKey(db: Db, programId: number, key: string): Promise<TransactionRow | undefined> {
+  return readRow(db, 'transaction_by_key', 'select * from transactions where program_id = ? and "key" = ?', [programId, key])
+}
+
+export async function insertTransaction(db: Db, values: Insertable<TransactionTable>): Promise<TransactionRow> {
+  return db.insertInto('transactions').values(values).returningAll().executeTakeFirstOrThrow()
+}
+
+/** Adds `amount` to what was refunded, if that much is left; the row after, or undefined. */
+export function takeRefund(db: Db, t: TransactionRow, amount: bigint): Promise<TransactionRow | undefined> {
+  return db.updateTable('transactions').set({ refunded: sql`refunded + ${amount}` })
+    .where('program_id', '=', t.program_id).where('id', '=', t.id)
+    .where('deleted_at', 'is', null).where('archived_at', 'is', null)
+    .where(sql<boolean>`amount - refunded >= ${amount}`)
+    .returningAll().executeTakeFirst()
+}
+
+export function markDeleted(db: Db, t: TransactionRow, now: number): Promise<TransactionRow | undefined> {
+  return db.updateTable('transactions').set({ deleted_at: now, key: null, deleted_key: t.key })
+    .where('program_id', '=', t.program_id).where('id', '=', t.id).where('deleted_at', 'is', null)
+    .returningAll().executeTakeFirst()
+}
+
+export function markArchived(db: Db, t: TransactionRow, archivedAt: number | null): Promise<TransactionRow | undefined> {
+  return db.updateTable('transactions').set({ archived_at: archivedAt })
+    .where('program_id', '=', t.program_id).where('id', '=', t.id).where('deleted_at', 'is', null)
+    .where('archived_at', archivedAt === null ? 'is not' : 'is', null)
+    .returningAll().executeTakeFirst()
+}
+
+export async function insertReward(db: Db, values: Insertable<RewardTable>): Promise<RewardRow> {
+  return db.insertInto('rewards').values(values).returningAll().executeTakeFirstOrThrow()
+}
+
+export function rewardsOf(db: Db, programId: number, transactionId: number): Promise<RewardRow[]> {
+  return readRows(db, 'rewards_of_transaction', 'select * from rewards where program_id = ? and transaction_id = ? order by level, id', [programId, transactionId])
+}
+
+/** Changes a reward's worth and returning its status as it is under the row lock (the release job may just have moved it). */
+export function adjustReward(db: Db, reward: RewardRow, changes: { by?: bigint; archived?: number }) {
+  return db.updateTable('rewards')
+    .set({
+      ...(changes.by !== undefined ? { amount: sql`amount + ${changes.by}` } : {}),
+      ...(changes.archived !== undefined ? { archived: changes.archived } : {}),
+    })
+    .where('program_id', '=', reward.program_id).where('id', '=', reward.id)
+    .returningAll().executeTakeFirstOrThrow()
+}
+
+export function liveTransactionsOf(db: Db, programId: number, customerId: number): Promise<TransactionRow[]> {
+  return db.selectFrom('transactions').selectAll().where('program_id', '=', programId).where('customer_id', '=', customerId)
+    .where('deleted_at', 'is', null).orderBy('id').execute()
+}
+
+/** Who a sale belongs to, as the wire names them: the customer key and the partner id. */
+export function saleNames(db: Db, programId: number, t: TransactionRow) {
+  return readRow<{ customer_key: string | null; partner_public_id: string | null }>(db, 'sale_names', `
+    select coalesce(c."key", c.deleted_key) as customer_key, p.public_id as partner_public_id
+    from customers c left join partners p on p.id = ? where c.program_id = ? and c.id = ?`, [t.partner_id, programId, t.customer_id])
+}
+
+export function rewardsWithPartners(db: Db, programId: number, transactionId: number) {
+  return readRows<RewardRow & { partner_public_id: string | null }>(db, 'rewards_with_partners', `
+    select r.*, p.public_id as partner_public_id from rewards r left join partners p on p.id = r.partner_id
+    where r.program_id = ? and r.transaction_id = ? order by r.level, r.id`, [programId, transactionId])
+}
+
+export interface TransactionListQuery {
+  sort: 'asc' | 'desc'
+  offset: number
+  fetch: number
+  key?: string
+  partnerId?: number
+  customerId?: number
+}
+
+export function listTransactionRows(db: Db, programId: number, q: TransactionListQuery): Promise<TransactionRow[]> {
+  let query = db.selectFrom('transactions').selectAll().where('program_id', '=', programId).where('deleted_at', 'is', null)
+  if (q.key !== undefined) query = query.where('key', '=', q.key)
+  if (q.partnerId !== undefined) query = query.where('partner_id', '=', q.partnerId)
+  if (q.customerId !== undefined) query = query.where('customer_id', '=', q.customerId)
+  return query.orderBy('id', q.sort).offset(q.offset).limit(q.fetch).execute()
+}
