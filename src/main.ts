@@ -1,15 +1,18 @@
 // `partnerkit serve`: config → store (migrated) → demo program on first start → app → listen.
-// SIGTERM/SIGINT close the listener, let requests in flight finish, then close the store.
+// SIGTERM/SIGINT close the listener, let requests in flight finish, let a running job finish,
+// then close the store.
 import { loadConfig, type Config } from './config.js'
 import { openMigratedStore } from './store/store.js'
 import { buildApp } from './app.js'
 import { createDemoProgramOnce } from './modules/programs/service.js'
+import { startJobs } from './jobs/index.js'
 
 export async function serve(config: Config = loadConfig()): Promise<void> {
   const store = await openMigratedStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   const demo = await createDemoProgramOnce(store.db)
   const app = await buildApp({ config, store })
   const address = await app.listen({ port: config.port, host: config.host })
+  const jobs = startJobs(store.db, app.log)
   const shownUrl = config.publicUrl ?? address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost')
   // One write, so whoever reads the output gets the address and the demo key together.
   process.stdout.write(`Partnerkit is serving ${shownUrl} (store: ${store.dialect}, ${store.location})\n${demo
@@ -23,6 +26,7 @@ export async function serve(config: Config = loadConfig()): Promise<void> {
     stopping = true
     app.log.info({ signal }, 'shutting down')
     await app.close()
+    await jobs.stop()
     await store.close()
     process.exit(0)
   }

@@ -13,6 +13,11 @@ export function microsToDecimal(micros: bigint): string {
   return `${negative ? '-' : ''}${whole}.${fraction.padEnd(2, '0')}`
 }
 
+/** 30000000n → "30", 12500000n → "12.5": the shortest exact decimal text (stored rates). */
+export function decimalText(micros: bigint): string {
+  return microsToDecimal(micros).replace(/\.?0+$/, '')
+}
+
 /** For JSON output: Partnero sends money as numbers in major units (1250.00 → 1250). */
 export function microsToNumber(micros: bigint): number {
   return Number(microsToDecimal(micros))

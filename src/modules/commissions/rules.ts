@@ -1,6 +1,8 @@
 // A program's commission rules (spec §6) as stored in its settings, and as clients set them with
 // PUT /v1/program {program_settings: {commission: {...}}}. Rates are decimal text: a percent, or
 // an amount in the program currency.
+import { microsToDecimal } from '../../money/micros.js'
+import { parseAmount } from '../../money/parse.js'
 
 export type RateType = 'percent' | 'static'
 
@@ -80,7 +82,9 @@ export function periodText(period: Period): string {
 
 /** "30%" or "10.00 USD", as seed 001 shows the value. */
 export function rateText(rate: Rate, currency: string): string {
-  return rate.type === 'percent' ? `${rate.value}%` : `${rate.value} ${currency}`
+  if (rate.type === 'percent') return `${rate.value}%`
+  const parsed = parseAmount(rate.value)
+  return `${'micros' in parsed ? microsToDecimal(parsed.micros) : rate.value} ${currency}`
 }
 
 /** "30%, lifetime" */

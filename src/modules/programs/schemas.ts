@@ -1,5 +1,6 @@
 // Request and response schemas of the program endpoints (spec §3.1, seed 001).
 import { Type, type Static } from 'typebox'
+import { CommissionInput } from '../commissions/schemas.js'
 
 const Bool = Type.Boolean()
 const MoneyMap = Type.Record(Type.String(), Type.String(), { description: 'Formatted amounts by lower-case currency, e.g. {"usd": "$1,124.90"}' })
@@ -26,6 +27,7 @@ export const ProgramSettingsInput = Type.Object({
   partner_auto_approve: Type.Optional(Type.Boolean({ description: 'Extension: approve new partners at once (default true)' })),
   referral_param: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$', description: 'Extension: the referral parameter (default aff; ref for refer-a-friend)' })),
   referral_link_style: Type.Optional(Type.Union([Type.Literal('query'), Type.Literal('path')], { description: 'Extension: site?aff=key (query) or site/aff/key (path)' })),
+  commission: Type.Optional(CommissionInput),
 }, { additionalProperties: false })
 
 export const PortalSettingsInput = Type.Object({

@@ -9,6 +9,8 @@ import { emit } from '../../events/outbox.js'
 import { invalid, invalidField, type FieldErrors } from '../../http/errors.js'
 import { issueKey, randomToken } from '../api-keys/service.js'
 import { replaceDomains } from '../referral-links/store.js'
+import { rulesWith } from '../commissions/input.js'
+import type { CommissionInput } from '../commissions/schemas.js'
 import { SETTABLE, type PortalSettings, type ProgramSettings } from './settings.js'
 import {
   allPrograms, claimStoreFact, deleteProgramWithCode, findProgram, insertProgram, saveProgram, setDeleteCode,
@@ -70,8 +72,9 @@ export async function updateProgram(db: Kysely<Database>, programId: number, cha
     const next: Program = structuredClone(program)
     if (changes.name !== undefined) next.name = changes.name
     if (changes.website !== undefined) next.website = changes.website
-    const { currency, ...programSettings } = changes.program_settings ?? {}
+    const { currency, commission, ...programSettings } = changes.program_settings ?? {}
     if (typeof currency === 'string') next.currency = currency.toUpperCase()
+    if (commission !== undefined) next.settings.commission = rulesWith(program.settings.commission, commission as CommissionInput)
     next.settings.program = { ...next.settings.program, ...(programSettings as Partial<ProgramSettings>) }
     next.settings.portal = { ...next.settings.portal, ...(changes.portal_settings as Partial<PortalSettings>) }
     next.updatedAt = now

@@ -74,7 +74,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
 export const SETTABLE: Record<ProgramType, { program: string[]; portal: string[] }> = {
   affiliate: {
     program: ['currency', 'cookie_lifetime', 'welcome_email_enabled', 'onboarding_enabled', 'partner_email_notifications_enabled',
-      'partner_auto_approve', 'referral_param', 'referral_link_style'],
+      'partner_auto_approve', 'referral_param', 'referral_link_style', 'commission'],
     portal: ['program_page_enabled', 'leads_page_enabled', 'registration_disabled', 'google_login_enabled',
       'passwordless_login_enabled', 'sub_accounts_enabled', 'widget_enabled', 'signup_popup_enabled', 'embeddable_form_enabled'],
   },

@@ -6,13 +6,14 @@ import { randomToken } from '../api-keys/service.js'
 import { emit } from '../../events/outbox.js'
 import { invalidField } from '../../http/errors.js'
 import { readJson, writeJson } from '../../store/json.js'
-import type { Db, LedgerBucket, LedgerKind, RewardStatus } from '../../store/schema.js'
+import type { Db, RewardStatus } from '../../store/schema.js'
 import { epochDay } from '../../wire-time.js'
 import { applyRate, commissionOn, fixedReward, levelRate, rateFor, type AppliedRule, type SaleFacts } from '../commissions/engine.js'
-import { MAX_LEVELS, type PartnerCommission } from '../commissions/rules.js'
+import { MAX_LEVELS } from '../commissions/rules.js'
+import { ownCommission } from '../commissions/service.js'
 import type { CustomerRow } from '../customers/store.js'
 import { bumpLiveSales } from '../customers/store.js'
-import { post, type Posting } from '../ledger/service.js'
+import { announceReward, postReward } from '../rewards/service.js'
 import { PARTNER_AMOUNT } from '../partners/representation.js'
 import { bumpPartnerAmounts, bumpPartnerCounts, findPartnerByRowId, partnerAmount, type PartnerRow } from '../partners/store.js'
 import type { Program } from '../programs/store.js'
@@ -129,8 +130,7 @@ async function rewardSale(tx: Db, program: Program, customer: CustomerRow, t: Tr
   if (!partner) return
   const rules = program.settings.commission
   const facts = await saleFacts(tx, program, customer, partner, sale)
-  const own = readJson<PartnerCommission | null>(partner.commission) ?? undefined
-  const rate = rateFor(rules, own, facts)
+  const rate = rateFor(rules, ownCommission(partner), facts)
   // The commission period is over: this customer earns nobody anything any more.
   if (!rate) return
   let earner: PartnerRow | undefined = partner
@@ -179,7 +179,7 @@ async function addReward(tx: Db, program: Program, t: TransactionRow, partner: P
     description: null, created_at: now,
   })
   await postReward(tx, program, reward, 'accrual', amount, Number(t.created_at), now)
-  await emit(tx, program.id, 'reward.created', { id: Number(reward.id), transaction: t.key, partner: partner.public_id, amount: String(amount), currency: rule.currency, status, level }, now)
+  await announceReward(tx, program.id, reward, 'reward.created', now)
 }
 
 type Settlement = 'remove' | 'archive' | 'restore'
@@ -197,11 +197,3 @@ async function settleRewards(tx: Db, program: Program, t: TransactionRow, how: S
   }
 }
 
-/** A reward's change into the ledger (its bucket by status) and the program's reward total (on the sale's day). */
-async function postReward(tx: Db, program: Program, reward: RewardRow, kind: LedgerKind, amount: bigint, saleAt: number, now: number) {
-  if (reward.status === 'rejected') return
-  const bucket: LedgerBucket = reward.status === 'review_period' ? 'review' : 'payable'
-  const posting: Posting = { partnerId: Number(reward.partner_id), rewardId: Number(reward.id), kind, bucket, amount, currency: reward.currency }
-  await post(tx, program.id, [posting], now)
-  await bumpRollups(tx, program.id, epochDay(saleAt), [{ metric: METRIC.reward, currency: reward.currency, value: amount }])
-}

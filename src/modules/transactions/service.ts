@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely'
 import { badRequest, invalid, invalidField, notFound, type FieldErrors } from '../../http/errors.js'
 import { emit } from '../../events/outbox.js'
-import { parseAmount } from '../../money/parse.js'
+import { amountField } from '../../money/input.js'
 import type { Database, Db } from '../../store/schema.js'
 import { inTransaction } from '../../store/transaction.js'
 import { addCustomer } from '../customers/service.js'
@@ -39,7 +39,7 @@ export async function createTransactions(db: Kysely<Database>, program: Program,
 }
 
 export async function refundTransaction(db: Kysely<Database>, program: Program, key: string, amount: unknown, now = Date.now()) {
-  const refund = money('amount', amount)
+  const refund = amountField('amount', amount)
   if (refund <= 0n) throw invalidField('amount', 'The amount must be greater than 0.')
   return inTransaction(db, async (tx) => {
     const row = await requireTransaction(tx, program, key)
@@ -98,11 +98,11 @@ function saleOf(program: Program, input: SaleInput, prefix: string, now: number)
       return undefined
     }
   }
-  const amount = input.amount === undefined ? undefined : field('amount', () => money('amount', input.amount))
-  const reward = input.reward === undefined ? undefined : field('reward', () => money('reward', input.reward))
+  const amount = input.amount === undefined ? undefined : field('amount', () => amountField('amount', input.amount))
+  const reward = input.reward === undefined ? undefined : field('reward', () => amountField('reward', input.reward))
   if (input.amount === undefined && input.reward === undefined) errors[`${prefix}amount`] = ['The amount field is required.']
   const createdAt = field('created_at', () => timeOf(input.created_at, now))
-  for (const name of ['discount_amount', 'gross_amount'] as const) if (input[name] !== undefined) field(name, () => money(name, input[name]))
+  for (const name of ['discount_amount', 'gross_amount'] as const) if (input[name] !== undefined) field(name, () => amountField(name, input[name]))
   if (Object.keys(errors).length > 0) throw invalid(errors)
   const product = {
     ...(input.product_id !== undefined ? { product_id: input.product_id } : {}),
@@ -124,12 +124,6 @@ function saleOf(program: Program, input: SaleInput, prefix: string, now: number)
   }
 }
 
-function money(name: string, value: unknown): bigint {
-  const parsed = parseAmount(value)
-  if ('error' in parsed) throw invalidField(name, `The ${name} ${parsed.error}.`)
-  if (parsed.micros < 0n) throw invalidField(name, `The ${name} must be at least 0.`)
-  return parsed.micros
-}
 
 /** Unix seconds (docs) or an ISO-8601 string (n8n); a sale may be back-dated, not future-dated by more than a day. */
 function timeOf(value: number | string | undefined, now: number): number {

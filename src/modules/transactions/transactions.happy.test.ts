@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '../../../test/support/server.js'
 import { eventsOf, makePartner } from '../../../test/support/partners.js'
 import { readJson, writeJson } from '../../store/json.js'
-import { releaseDueRewards } from './review.js'
+import { releaseDueRewards } from '../rewards/review.js'
 
 let server: TestServer
 beforeAll(async () => {

@@ -2,10 +2,10 @@
 // payable (`ok`). A reward is released by one conditional UPDATE, so with several server processes
 // each reward moves exactly once.
 import type { Kysely } from 'kysely'
-import { emit } from '../../events/outbox.js'
 import type { Database } from '../../store/schema.js'
 import { inTransaction } from '../../store/transaction.js'
 import { move, post } from '../ledger/service.js'
+import { announceReward } from './service.js'
 
 const BATCH = 200
 
@@ -29,7 +29,7 @@ async function releaseOne(db: Kysely<Database>, id: number, now: number): Promis
     if (!reward) return false
     const programId = Number(reward.program_id)
     await post(tx, programId, move(Number(reward.partner_id), id, 'release', 'review', 'payable', BigInt(reward.amount), reward.currency), now)
-    await emit(tx, programId, 'reward.approved', { id, partner_id: Number(reward.partner_id), amount: String(reward.amount), currency: reward.currency }, now)
+    await announceReward(tx, programId, reward, 'reward.approved', now)
     return true
   })
 }

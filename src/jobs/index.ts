@@ -1,0 +1,21 @@
+// The in-process jobs `partnerkit serve` runs (architecture §1). Each coordinates through the store
+// (conditional updates, row claiming), so any number of processes can run them side by side.
+import type { FastifyBaseLogger } from 'fastify'
+import type { Kysely } from 'kysely'
+import type { Database } from '../store/schema.js'
+import { releaseDueRewards } from '../modules/rewards/review.js'
+import { every, type Running } from './every.js'
+
+export interface JobTimings {
+  /** How often rewards whose review period ended become payable. */
+  reviewReleaseMs: number
+}
+
+export const DEFAULT_JOB_TIMINGS: JobTimings = { reviewReleaseMs: 60_000 }
+
+export function startJobs(db: Kysely<Database>, log: FastifyBaseLogger, timings: JobTimings = DEFAULT_JOB_TIMINGS): Running {
+  const jobs = [
+    every(timings.reviewReleaseMs, () => releaseDueRewards(db), (err) => log.error({ err }, 'review release failed')),
+  ]
+  return { stop: async () => void await Promise.all(jobs.map((j) => j.stop())) }
+}

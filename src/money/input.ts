@@ -1,0 +1,11 @@
+// An amount named by a request field: exact micros, or a 422 that names the field.
+import { invalidField } from '../http/errors.js'
+import { parseAmount } from './parse.js'
+
+export function amountField(name: string, value: unknown, { positive = false } = {}): bigint {
+  const parsed = parseAmount(value)
+  if ('error' in parsed) throw invalidField(name, `The ${name} ${parsed.error}.`)
+  if (parsed.micros < 0n) throw invalidField(name, `The ${name} must be at least 0.`)
+  if (positive && parsed.micros === 0n) throw invalidField(name, `The ${name} must be more than 0.`)
+  return parsed.micros
+}
