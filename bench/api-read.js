@@ -3,11 +3,7 @@
 // to a bare node:http server measured in the same run on the same machine.
 //
 //   node bench/api-read.js [--no-build] [--duration 10] [--connections 50] [--postgres URL]
-import path from 'node:path'
-import {
-  START_TIMEOUT_MS, benchFlags, buildDist, compareRuns, freePort, partnerkitEnv, root, runBench, start, startBaseline,
-  waitFor, waitHealthy,
-} from './lib.js'
+import { benchFlags, buildDist, compareRuns, runBench, startBaseline, startPartnerkit, waitFor } from './lib.js'
 
 const { flags, load } = benchFlags()
 
@@ -16,16 +12,12 @@ await runBench(async (dataDir) => {
   const baselineUrl = await startBaseline()
 
   // The data dir is fresh, so the store is empty and Partnerkit makes (and prints) the demo key.
-  const port = await freePort()
   const startedAt = performance.now()
-  const pk = start('partnerkit', [path.join(root, 'bin/partnerkit.js'), 'serve'], partnerkitEnv({ port, dataDir, postgres: flags.postgres }))
-  const serving = await waitFor(pk, /Partnerkit is serving \S+ \(store: (\w+)/, START_TIMEOUT_MS, 'the "is serving" line')
+  const { pk, url: pkUrl, store } = await startPartnerkit({ dataDir, postgres: flags.postgres })
+  const startupMs = Math.round(performance.now() - startedAt)
   const key = (await waitFor(pk, /pk_live_[A-Za-z0-9]{32}/, 2000, 'demo API key',
     'The demo key is printed only on a store\'s first start: use a fresh database, e.g. '
     + 'psql -h 127.0.0.1 -U postgres -c \'CREATE DATABASE bench_x\''))[0]
-  const pkUrl = `http://127.0.0.1:${port}`
-  await waitHealthy(`${pkUrl}/healthz`, START_TIMEOUT_MS)
-  const startupMs = Math.round(performance.now() - startedAt)
 
   const auth = { authorization: `Bearer ${key}` }
   const targets = {
@@ -36,7 +28,7 @@ await runBench(async (dataDir) => {
   await compareRuns({
     benchmark: 'api-read', pk, targets, load,
     order: ['baseline', 'test', 'program', 'baseline'],
-    settings: { store: serving[1] },
+    settings: { store },
     partnerkit: { startupMs },
   })
 })

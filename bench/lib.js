@@ -45,6 +45,16 @@ export function partnerkitEnv({ port, dataDir, postgres }) {
   return env
 }
 
+/** `partnerkit serve` on its own port and store, once it answers /healthz. */
+export async function startPartnerkit({ dataDir, postgres, name = 'partnerkit' }) {
+  const port = await freePort()
+  const pk = start(name, [path.join(root, 'bin/partnerkit.js'), 'serve'], partnerkitEnv({ port, dataDir, postgres }))
+  const serving = await waitFor(pk, /Partnerkit is serving \S+ \(store: (\w+)/, START_TIMEOUT_MS, 'the "is serving" line')
+  const url = `http://127.0.0.1:${port}`
+  await waitHealthy(`${url}/healthz`, START_TIMEOUT_MS)
+  return { pk, url, store: serving[1] }
+}
+
 export function machineInfo() {
   return {
     cpu: os.cpus()[0]?.model ?? 'unknown',
@@ -230,7 +240,7 @@ Load        ${settings.connections} connections, ${settings.warmupSeconds} s war
   for (const row of rows) console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '))
   console.log(`\nBaseline reference: ${baselineReqPerSec.toFixed(0)} req/s, mean of 2 runs `
     + `${baselineSpreadPercent.toFixed(0)} % apart (the noise of this run)`)
-  console.log(`Partnerkit: ${partnerkit.startupMs === null ? '' : `started in ${partnerkit.startupMs} ms, `}RSS after the run ${partnerkit.rssKb === null ? 'n/a' : `${(partnerkit.rssKb / 1024).toFixed(1)} MB`}`)
+  if (partnerkit) console.log(`Partnerkit: ${partnerkit.startupMs === null ? '' : `started in ${partnerkit.startupMs} ms, `}RSS after the run ${partnerkit.rssKb === null ? 'n/a' : `${(partnerkit.rssKb / 1024).toFixed(1)} MB`}`)
 }
 
 /**

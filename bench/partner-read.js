@@ -5,10 +5,7 @@
 //
 //   node bench/partner-read.js [--no-build] [--partners 100000] [--duration 10] [--connections 50] [--postgres URL]
 import path from 'node:path'
-import {
-  START_TIMEOUT_MS, benchFlags, buildDist, compareRuns, freePort, partnerkitEnv, positiveInteger, root, runBench, start,
-  startBaseline, waitFor, waitHealthy,
-} from './lib.js'
+import { benchFlags, buildDist, compareRuns, positiveInteger, runBench, startBaseline, startPartnerkit } from './lib.js'
 import { generatePartners } from './generate-partners.js'
 
 const { flags, load } = benchFlags({ partners: { type: 'string', default: '100000' } })
@@ -24,11 +21,7 @@ await runBench(async (dataDir) => {
   const baselineUrl = await startBaseline()
   // The same reads on bare node:http (SQLite only: it opens the store's file).
   const storeBaselineUrl = flags.postgres ? null : await startBaseline('baseline-store-server.js', [path.join(dataDir, 'partnerkit.sqlite')])
-  const port = await freePort()
-  const pk = start('partnerkit', [path.join(root, 'bin/partnerkit.js'), 'serve'], partnerkitEnv({ port, dataDir, postgres: flags.postgres }))
-  const serving = await waitFor(pk, /Partnerkit is serving \S+ \(store: (\w+)/, START_TIMEOUT_MS, 'the "is serving" line')
-  const pkUrl = `http://127.0.0.1:${port}`
-  await waitHealthy(`${pkUrl}/healthz`, START_TIMEOUT_MS)
+  const { pk, url: pkUrl, store } = await startPartnerkit({ dataDir, postgres: flags.postgres })
 
   // A fixed pseudo-random walk over the whole table (first, last and everything between).
   let seed = 12345
@@ -45,7 +38,7 @@ await runBench(async (dataDir) => {
   const report = await compareRuns({
     benchmark: 'partner-read', pk, targets, load,
     order: ['baseline', 'byId', 'byKey', ...(storeBaselineUrl ? ['storeBaseline'] : []), 'baseline'],
-    settings: { store: serving[1], partners: count },
+    settings: { store, partners: count },
     partnerkit: { startupMs: null, generateMs },
   })
   console.log(`Data: ${count} partners generated in ${generateMs} ms`)
