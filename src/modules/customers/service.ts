@@ -18,8 +18,11 @@ import { METRIC } from '../stats/metrics.js'
 import { bumpRollups } from '../stats/store.js'
 import { removeSalesOf } from '../transactions/sales.js'
 import { customerView, type CustomerView } from './representation.js'
-import type { CustomerChanges, NestedCustomer } from './schemas.js'
-import { findCustomerByEmail, findCustomerByKey, findCustomerByRowId, insertCustomer, updateCustomerRow, type CustomerRow } from './store.js'
+import { CUSTOMER_KEY_PATTERN, type CustomerChanges, type NestedCustomer } from './schemas.js'
+import {
+  findCustomerByEmail, findCustomerByKey, findCustomerByRowId, insertCustomer, markCustomerDeleted, moveCustomerState, updateCustomerRow,
+  type CustomerRow, type CustomerState,
+} from './store.js'
 
 export function requireAffiliateCustomers(program: Program): void {
   if (program.type !== 'affiliate') {
@@ -70,7 +73,11 @@ export async function createCustomer(db: Kysely<Database>, program: Program, inp
   return withUniqueKey(() => inTransaction(db, async (tx) => customerView(await addCustomer(tx, program, input, now))))
 }
 
+const KEY_FORMAT = new RegExp(CUSTOMER_KEY_PATTERN)
+
 export async function updateCustomer(db: Kysely<Database>, program: Program, ref: string, changes: CustomerChanges, now = Date.now()) {
+  // The flat form's `key` is checked only as a name on the way in (it may name the customer); as a new key it must fit the format.
+  if (changes.key !== undefined && !KEY_FORMAT.test(changes.key)) throw invalidField('key', 'The key format is invalid.')
   return withUniqueKey(() => inTransaction(db, async (tx) => {
     const row = await resolveCustomer(tx, program, ref)
     const emailChanged = changes.email !== undefined && changes.email.toLowerCase() !== row.email_lower
@@ -91,10 +98,9 @@ export async function updateCustomer(db: Kysely<Database>, program: Program, ref
 export async function deleteCustomer(db: Kysely<Database>, program: Program, ref: string, now = Date.now()): Promise<void> {
   await inTransaction(db, async (tx) => {
     const row = await resolveCustomer(tx, program, ref)
+    // Marked first, on a condition: of two deletes racing, the second finds nothing left to delete.
+    if (!await markCustomerDeleted(tx, row, now)) throw notFound('Customer not found')
     await removeSalesOf(tx, program, row, now)
-    await updateCustomerRow(tx, program.id, row.id, {
-      key: null, deleted_key: row.key, email_lower: null, deleted_at: now, updated_at: now,
-    })
     if (row.partner_id !== null) await countReferral(tx, program, Number(row.partner_id), Number(row.created_at), -1, now)
     await emit(tx, program.id, 'customer.deleted', customerView({ ...row, deleted_at: now }), now)
   })
@@ -102,30 +108,23 @@ export async function deleteCustomer(db: Kysely<Database>, program: Program, ref
 
 export type CustomerAction = 'suspend' | 'approve' | 'archive' | 'revoke-archive'
 
+/** Each action moves the customer from one state to another; from any other state it is a 400. */
+const TRANSITIONS: Record<CustomerAction, { from: CustomerState; to: CustomerState; refusal: [message: string, code: string] }> = {
+  suspend: { from: { status: 'active' }, to: { status: 'suspended' }, refusal: ['The customer is already suspended.', 'already_suspended'] },
+  approve: { from: { status: 'suspended' }, to: { status: 'active' }, refusal: ['The customer is not suspended.', 'not_suspended'] },
+  archive: { from: { archived: 0 }, to: { archived: 1 }, refusal: ['The customer is already archived.', 'already_archived'] },
+  'revoke-archive': { from: { archived: 1 }, to: { archived: 0 }, refusal: ['The customer is not archived.', 'not_archived'] },
+}
+
 /** Suspended and archived customers earn their partner nothing; an action that does not apply is a 400. */
 export async function changeCustomerState(db: Kysely<Database>, program: Program, ref: string, action: CustomerAction, now = Date.now()) {
   return inTransaction(db, async (tx) => {
     const row = await resolveCustomer(tx, program, ref)
-    await updateCustomerRow(tx, program.id, row.id, { ...nextState(row, action), updated_at: now })
+    const { from, to, refusal } = TRANSITIONS[action]
+    // One conditional UPDATE: of two requests racing, only the first finds the customer in `from`.
+    if (!await moveCustomerState(tx, row, from, { ...to, updated_at: now })) throw badRequest(...refusal)
     return announce(tx, program, row.id, 'customer.updated', now)
   })
-}
-
-function nextState(row: CustomerRow, action: CustomerAction): Partial<Pick<CustomerRow, 'status' | 'archived'>> {
-  switch (action) {
-    case 'suspend':
-      if (row.status === 'suspended') throw badRequest('The customer is already suspended.', 'already_suspended')
-      return { status: 'suspended' }
-    case 'approve':
-      if (row.status !== 'suspended') throw badRequest('The customer is not suspended.', 'not_suspended')
-      return { status: 'active' }
-    case 'archive':
-      if (row.archived === 1) throw badRequest('The customer is already archived.', 'already_archived')
-      return { archived: 1 }
-    case 'revoke-archive':
-      if (row.archived !== 1) throw badRequest('The customer is not archived.', 'not_archived')
-      return { archived: 0 }
-  }
 }
 
 /**
@@ -164,8 +163,8 @@ async function refuseTaken(tx: Db, program: Program, wanted: { key?: string; ema
   if (Object.keys(errors).length > 0) throw invalid(errors)
 }
 
-/** Two requests racing for one key or email: the loser gets the 422. */
-function withUniqueKey<T>(work: () => Promise<T>): Promise<T> {
+/** Two requests racing for one key or email (a customer's, or a transaction's key): the loser gets the 422. */
+export function withUniqueKey<T>(work: () => Promise<T>): Promise<T> {
   return withUniqueIndex(work, (text) => (/email/.test(text) ? 'email' : 'key'), (field) => invalidField(field, `The ${field} has already been taken.`))
 }
 

@@ -30,6 +30,27 @@ export async function updateCustomerRow(db: Db, programId: number, id: number, c
   await db.updateTable('customers').set(changes).where('program_id', '=', programId).where('id', '=', id).execute()
 }
 
+/** Frees the key and email of a live customer; false when it was already deleted. */
+export async function markCustomerDeleted(db: Db, row: CustomerRow, now: number): Promise<boolean> {
+  const result = await db.updateTable('customers')
+    .set({ key: null, deleted_key: row.key, email_lower: null, deleted_at: now, updated_at: now })
+    .where('program_id', '=', row.program_id).where('id', '=', row.id).where('deleted_at', 'is', null)
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
+
+export type CustomerState = Partial<Pick<CustomerTable, 'status' | 'archived'>>
+
+/** Moves a live customer that is in state `from`; false when it was not (the row lock orders racing moves). */
+export async function moveCustomerState(db: Db, row: CustomerRow, from: CustomerState, changes: Updateable<CustomerTable>): Promise<boolean> {
+  let query = db.updateTable('customers').set(changes)
+    .where('program_id', '=', row.program_id).where('id', '=', row.id).where('deleted_at', 'is', null)
+  if (from.status !== undefined) query = query.where('status', '=', from.status)
+  if (from.archived !== undefined) query = query.where('archived', '=', from.archived)
+  const result = await query.executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
+
 /** Adds to the customer's live sales; returns the count after (0 → 1 makes a paid account). */
 export async function bumpLiveSales(db: Db, programId: number, id: number, delta: number): Promise<number> {
   const row = await db.updateTable('customers').set({ live_sales: sql`live_sales + ${delta}` })

@@ -74,14 +74,18 @@ export async function refundSale(tx: Db, program: Program, t: TransactionRow, am
   return after
 }
 
-/** DELETE: the full refund. What is left of the sale and its rewards is taken back; the key is free again. */
-export async function removeSale(tx: Db, program: Program, t: TransactionRow, now: number): Promise<void> {
+/**
+ * DELETE: the full refund. What is left of the sale and its rewards is taken back; the key is free
+ * again. False when another request deleted it first.
+ */
+export async function removeSale(tx: Db, program: Program, t: TransactionRow, now: number): Promise<boolean> {
   const gone = await markDeleted(tx, t, now)
-  if (!gone) return
+  if (!gone) return false
   // An archived sale was already taken out of every counter.
-  if (t.archived_at !== null) return
+  if (t.archived_at !== null) return true
   await countSale(tx, program, t, -1, now)
   await settleRewards(tx, program, t, 'remove', now)
+  return true
 }
 
 /** Archive takes the sale and its rewards out of every counter; revoke-archive puts them back. */
@@ -97,8 +101,7 @@ export async function archiveSale(tx: Db, program: Program, t: TransactionRow, a
 export async function removeSalesOf(tx: Db, program: Program, customer: CustomerRow, now: number): Promise<void> {
   for (const t of await liveTransactionsOf(tx, program.id, customer.id)) {
     const view = await transactionView(tx, t)
-    await removeSale(tx, program, t, now)
-    await emit(tx, program.id, 'transaction.deleted', view, now)
+    if (await removeSale(tx, program, t, now)) await emit(tx, program.id, 'transaction.deleted', view, now)
   }
 }
 

@@ -6,7 +6,7 @@ import { emit } from '../../events/outbox.js'
 import { amountField } from '../../money/input.js'
 import type { Database, Db } from '../../store/schema.js'
 import { inTransaction } from '../../store/transaction.js'
-import { addCustomer } from '../customers/service.js'
+import { addCustomer, withUniqueKey } from '../customers/service.js'
 import { findCustomerByEmail, findCustomerByKey, type CustomerRow } from '../customers/store.js'
 import type { Program } from '../programs/store.js'
 import { transactionView, type TransactionView } from './representation.js'
@@ -25,7 +25,8 @@ export async function requireTransaction(db: Db, program: Program, key: string):
 export async function createTransactions(db: Kysely<Database>, program: Program, input: NewTransactionInput, now = Date.now()) {
   const bulk = input.transactions
   const sales = (bulk ?? [input]).map((s, i) => saleOf(program, s, bulk ? `transactions.${i}.` : '', now))
-  return inTransaction(db, async (tx) => {
+  // Racing another request for the sale's key (or, creating the customer, for its key or email): the loser gets the 422.
+  return withUniqueKey(() => inTransaction(db, async (tx) => {
     const customer = await customerOf(tx, program, input, now)
     const views: TransactionView[] = []
     for (const sale of sales) {
@@ -35,7 +36,7 @@ export async function createTransactions(db: Kysely<Database>, program: Program,
       views.push(view)
     }
     return bulk ? views : views[0]
-  })
+  }))
 }
 
 export async function refundTransaction(db: Kysely<Database>, program: Program, key: string, amount: unknown, now = Date.now()) {
@@ -54,7 +55,7 @@ export async function deleteTransaction(db: Kysely<Database>, program: Program, 
   await inTransaction(db, async (tx) => {
     const row = await requireTransaction(tx, program, key)
     const view = await transactionView(tx, row)
-    await removeSale(tx, program, row, now)
+    if (!await removeSale(tx, program, row, now)) throw notFound('Transaction not found')
     await emit(tx, program.id, 'transaction.deleted', view, now)
   })
 }
@@ -128,10 +129,25 @@ function saleOf(program: Program, input: SaleInput, prefix: string, now: number)
 /** Unix seconds (docs) or an ISO-8601 string (n8n); a sale may be back-dated, not future-dated by more than a day. */
 function timeOf(value: number | string | undefined, now: number): number {
   if (value === undefined) return now
-  const ms = typeof value === 'number' || /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value)
+  const ms = typeof value === 'number' || /^\d+$/.test(value) ? Number(value) * 1000 : isoTime(value)
   if (!Number.isFinite(ms) || ms < 0 || ms > now + 86_400_000) {
     throw invalidField('created_at', 'The created at must be Unix seconds or an ISO-8601 date, not in the future.')
   }
   return ms
 }
 
+/** A date, then optionally a time (seconds and fraction optional) and a zone. */
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/
+
+/**
+ * Epoch ms of an ISO-8601 text, or NaN. Date.parse alone would take "March 7" or "x 2020" and roll
+ * 2025-02-30 over to March; a time without a zone is UTC here, not the server's local time.
+ */
+function isoTime(text: string): number {
+  const match = ISO_8601.exec(text)
+  if (!match) return Number.NaN
+  const [year, month, day] = match.slice(1, 4).map(Number) as [number, number, number]
+  if (month < 1 || month > 12 || new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) return Number.NaN
+  const zoned = text.length === 10 || match[4] !== undefined ? text : `${text}Z`
+  return Date.parse(zoned.replace(' ', 'T'))
+}

@@ -114,4 +114,24 @@ describe('a referred customer pays, is refunded, and the numbers follow', () => 
     expect(view.referrals).toMatchObject({ signups: 0, revenue: [], sales_count: 0, paid_accounts: 0 })
     expect(view.commissions.not_paid).toEqual([])
   })
+
+  it('back-dates a sale given Unix seconds or ISO-8601, a time without a zone being UTC', async () => {
+    const p = await server.program()
+    await makePartner(server, p.key, { id: 'partner_5', key: 'ref_5' })
+    await server.post('/v1/customers', { key: p.key, body: { key: 'cus_5', partner: { key: 'ref_5' } } })
+    const forms: Array<[number | string, string]> = [
+      [1704103200, '2024-01-01T10:00:00.000000Z'],
+      ['1704103200', '2024-01-01T10:00:00.000000Z'],
+      ['2024-01-01', '2024-01-01T00:00:00.000000Z'],
+      ['2024-01-01T10:00:00Z', '2024-01-01T10:00:00.000000Z'],
+      ['2024-01-01T10:00:00.250+02:00', '2024-01-01T08:00:00.250000Z'],
+      ['2024-01-01 10:00', '2024-01-01T10:00:00.000000Z'],
+      ['2024-02-29T10:00:00', '2024-02-29T10:00:00.000000Z'],
+    ]
+    for (const [i, [createdAt, wire]] of forms.entries()) {
+      const res = await server.post('/v1/transactions', { key: p.key, body: { key: `dated_${i}`, amount: 1, created_at: createdAt, customer: { key: 'cus_5' } } })
+      expect(res.status, res.text).toBe(201)
+      expect(res.json.data.created_at, String(createdAt)).toBe(wire)
+    }
+  })
 })
