@@ -4,7 +4,7 @@
 // in the caller's transaction, so they are always true together.
 import { randomToken } from '../api-keys/service.js'
 import { emit } from '../../events/outbox.js'
-import { invalidField } from '../../http/errors.js'
+import { ApiError, badRequest, invalidField, notFound } from '../../http/errors.js'
 import { readJson, writeJson } from '../../store/json.js'
 import type { Db, RewardStatus } from '../../store/schema.js'
 import { epochDay } from '../../wire-time.js'
@@ -21,7 +21,7 @@ import { METRIC } from '../stats/metrics.js'
 import { bumpRollups } from '../stats/store.js'
 import { transactionView } from './representation.js'
 import {
-  adjustReward, findTransactionByKey, insertReward, insertTransaction, liveTransactionsOf, markArchived, markDeleted, rewardsOf,
+  adjustReward, findTransactionById, findTransactionByKey, insertReward, insertTransaction, liveTransactionsOf, markArchived, markDeleted, rewardsOf,
   takeRefund, type RewardRow, type TransactionRow,
 } from './store.js'
 
@@ -59,7 +59,7 @@ export async function recordSale(tx: Db, program: Program, customer: CustomerRow
 /** A partial refund: revenue and every reward of the sale go down by c(net before) − c(net after). */
 export async function refundSale(tx: Db, program: Program, t: TransactionRow, amount: bigint, now: number): Promise<TransactionRow> {
   const after = await takeRefund(tx, t, amount)
-  if (!after) throw invalidField('amount', 'The refund is more than what is left of the transaction.')
+  if (!after) throw await refundRefusal(tx, t)
   const netAfter = BigInt(after.amount) - BigInt(after.refunded)
   const netBefore = netAfter + amount
   await moveRevenue(tx, program, after, -amount)
@@ -74,17 +74,26 @@ export async function refundSale(tx: Db, program: Program, t: TransactionRow, am
   return after
 }
 
+/** Why a refund did not apply, judged on the row as it is now (another request may have changed it). */
+async function refundRefusal(tx: Db, t: TransactionRow): Promise<ApiError> {
+  const now = await findTransactionById(tx, Number(t.program_id), t.id)
+  if (!now || now.deleted_at !== null) return notFound('Transaction not found')
+  if (now.archived_at !== null) return badRequest('The transaction is archived; restore it before refunding.', 'archived')
+  return invalidField('amount', 'The refund is more than what is left of the transaction.')
+}
+
 /**
  * DELETE: the full refund. What is left of the sale and its rewards is taken back; the key is free
- * again. False when another request deleted it first.
+ * again. False when another request deleted it first. Works from the row as the delete left it, so
+ * a refund or archive that committed in between is accounted for.
  */
 export async function removeSale(tx: Db, program: Program, t: TransactionRow, now: number): Promise<boolean> {
   const gone = await markDeleted(tx, t, now)
   if (!gone) return false
   // An archived sale was already taken out of every counter.
-  if (t.archived_at !== null) return true
-  await countSale(tx, program, t, -1, now)
-  await settleRewards(tx, program, t, 'remove', now)
+  if (gone.archived_at !== null) return true
+  await countSale(tx, program, gone, -1, now)
+  await settleRewards(tx, program, gone, 'remove', now)
   return true
 }
 

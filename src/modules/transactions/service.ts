@@ -55,6 +55,7 @@ export async function deleteTransaction(db: Kysely<Database>, program: Program, 
   await inTransaction(db, async (tx) => {
     const row = await requireTransaction(tx, program, key)
     const view = await transactionView(tx, row)
+    // A concurrent delete got there first: the same answer a second delete gets afterwards.
     if (!await removeSale(tx, program, row, now)) throw notFound('Transaction not found')
     await emit(tx, program.id, 'transaction.deleted', view, now)
   })

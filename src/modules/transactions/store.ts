@@ -12,6 +12,10 @@ export function findTransactionByKey(db: Db, programId: number, key: string): Pr
   return readRow(db, 'transaction_by_key', 'select * from transactions where program_id = ? and "key" = ?', [programId, key])
 }
 
+export function findTransactionById(db: Db, programId: number, id: number): Promise<TransactionRow | undefined> {
+  return db.selectFrom('transactions').selectAll().where('program_id', '=', programId).where('id', '=', id).executeTakeFirst()
+}
+
 export async function insertTransaction(db: Db, values: Insertable<TransactionTable>): Promise<TransactionRow> {
   return db.insertInto('transactions').values(values).returningAll().executeTakeFirstOrThrow()
 }

@@ -1,0 +1,117 @@
+// Exactly once: 1,000 sales, then their partial refunds and full refunds, each request sent three
+// times in a shuffled order by 8 concurrent clients spread over two server processes sharing one
+// store. Every sale, refund and delete takes effect once, and the ledger is exact to the micro.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, type TestServer } from './support/server.js'
+import { makePartner } from './support/partners.js'
+import { statsPair } from './support/recompute.js'
+import type { Answer } from './support/client.js'
+
+let servers: TestServer[]
+beforeAll(async () => {
+  const first = await startServer()
+  servers = [first, await startServer({}, { testStore: first.testStore })]
+})
+afterAll(async () => {
+  await servers[1]?.close()
+  await servers[0]?.close()
+})
+
+interface Send {
+  method: 'POST' | 'DELETE'
+  path: string
+  body?: unknown
+  idempotencyKey?: string
+}
+
+function shuffle<T>(list: T[], seed: number): T[] {
+  let s = seed
+  const random = () => ((s = (s * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648)
+  for (let i = list.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [list[i], list[j]] = [list[j] as T, list[i] as T]
+  }
+  return list
+}
+
+/** Sends every request by `clients` concurrent workers; a 409 (the same key still in flight) is retried. */
+async function sendAll(key: string, sends: Send[], clients: number): Promise<Answer[]> {
+  const answers: Answer[] = []
+  let next = 0
+  const worker = async (n: number) => {
+    for (let i = next++; i < sends.length; i = next++) {
+      const s = sends[i] as Send
+      const server = servers[(n + i) % 2] as TestServer
+      for (;;) {
+        const headers: Record<string, string> = s.idempotencyKey ? { 'idempotency-key': s.idempotencyKey } : {}
+        const res = await server.request(s.method, s.path, { key, body: s.body, headers })
+        if (res.status !== 409) {
+          answers.push(res)
+          break
+        }
+        await new Promise((r) => setTimeout(r, 5))
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: clients }, (_, n) => worker(n)))
+  return answers
+}
+
+const thrice = <T>(list: T[]) => [...list, ...list, ...list]
+/** 30 % of an amount in cents, as micros: exact, since cents × 3000 is whole. */
+const commissionMicros = (cents: bigint) => cents * 3_000n
+
+describe('each request takes effect exactly once', () => {
+  it('1,000 sales with partial and full refunds, sent 3× each, shuffled, 8 clients, 2 processes', async () => {
+    const server = servers[0] as TestServer
+    const p = await server.program()
+    const partner = await makePartner(server, p.key, { key: 'once_ref' })
+    const sales = Array.from({ length: 1000 }, (_, n) => ({
+      key: `once_${n}`, cents: BigInt(1_000 + ((n * 7_919) % 500_000)), currency: n % 3 === 0 ? 'EUR' : 'USD',
+      customer: `once_cus_${n % 200}`, refundCents: n % 4 === 1 ? BigInt(1 + (n % 997)) : 0n, deleted: n % 10 === 6,
+    }))
+    for (let c = 0; c < 200; c++) {
+      expect((await server.post('/v1/customers', { key: p.key, body: { key: `once_cus_${c}`, partner: { key: 'once_ref' } } })).status).toBe(201)
+    }
+    const cents = (n: bigint) => `${n / 100n}.${String(n % 100n).padStart(2, '0')}`
+
+    const created = await sendAll(p.key, shuffle(thrice(sales.map((s) => ({
+      method: 'POST' as const, path: '/v1/transactions', idempotencyKey: `create-${s.key}`,
+      body: { key: s.key, amount: cents(s.cents), amount_units: s.currency, customer: { key: s.customer } },
+    }))), 1), 8)
+    expect(created.map((a) => a.status).filter((s) => s !== 201)).toEqual([])
+    expect(created.filter((a) => a.headers['idempotent-replayed'] === 'true')).toHaveLength(2000)
+
+    const refunds = sales.filter((s) => s.refundCents > 0n).map((s) => ({
+      method: 'POST' as const, path: `/v1/transactions/${s.key}/refund`, idempotencyKey: `refund-${s.key}`, body: { amount: cents(s.refundCents) },
+    }))
+    const deletes = sales.filter((s) => s.deleted).map((s) => ({ method: 'DELETE' as const, path: `/v1/transactions/${s.key}` }))
+    const later = await sendAll(p.key, shuffle(thrice([...refunds, ...deletes]), 2), 8)
+    expect(later.filter((a) => a.status === 200)).toHaveLength(3 * refunds.length + deletes.length)
+    // A delete sent again finds nothing to delete: the same 404 a missing transaction gets.
+    expect(later.filter((a) => a.status === 404)).toHaveLength(2 * deletes.length)
+
+    const db = server.store.db
+    const rows = await db.selectFrom('transactions').select(['key', 'refunded', 'deleted_at']).where('program_id', '=', p.id).execute()
+    expect(rows).toHaveLength(1000)
+    const expected = new Map<string, bigint>()
+    for (const s of sales) {
+      const row = rows.find((r) => r.key === s.key || (r.key === null && s.deleted))
+      expect(row).toBeDefined()
+      if (s.deleted) continue
+      expected.set(s.currency, (expected.get(s.currency) ?? 0n) + commissionMicros(s.cents - s.refundCents))
+    }
+    expect(rows.filter((r) => r.deleted_at !== null)).toHaveLength(deletes.length)
+    // Each partial refund counted once (a delete marks the sale deleted; it leaves `refunded` alone).
+    expect(rows.reduce((sum, r) => sum + BigInt(r.refunded), 0n)).toBe(sales.reduce((sum, s) => sum + s.refundCents * 10_000n, 0n))
+
+    const ledger = await db.selectFrom('ledger_entries').select(['currency', 'amount']).where('program_id', '=', p.id).execute()
+    const owed = new Map<string, bigint>()
+    for (const e of ledger) owed.set(e.currency, (owed.get(e.currency) ?? 0n) + BigInt(e.amount))
+    expect(owed).toEqual(expected)
+    const { recomputed, maintained } = await statsPair(db, p.id)
+    expect(maintained).toEqual(recomputed)
+    const view = (await server.get(`/v1/partners/${partner.id}`, { key: p.key })).json.data
+    expect(view.referrals.sales_count).toBe(1000 - deletes.length)
+  }, 300_000)
+})
