@@ -252,7 +252,7 @@ async function writeCounters(g) {
   await raw.insert('program_rollups', COLUMNS.program_rollups, [...g.rollups].map(([key, value]) => {
     const [day, metric, cur] = key.split('|')
     return { program_id: programId, day: Number(day), metric, currency: cur, value: safe(value) }
-  }), 'on conflict (program_id, metric, currency, day) do update set value = program_rollups.value + excluded.value')
+  }), 'on conflict (program_id, metric, currency, day, shard) do update set value = program_rollups.value + excluded.value')
 }
 
 /** The sums are kept as numbers: exact while they stay below 2^53 micros (9 billion in major units). */

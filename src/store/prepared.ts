@@ -19,12 +19,17 @@ export function registerTransaction(tx: Db, root: Db): void {
   if (dialect) transactions.set(tx, dialect)
 }
 
+/** Which store a handle (the store's own, or a transaction of it) talks to. */
+export function dialectOf(db: Db): Dialect | undefined {
+  return stores.get(db)?.dialect ?? transactions.get(db)
+}
+
 /** SQL that differs between the stores (JSON aggregation, …): one text per dialect. */
 export type PerDialect = Record<Dialect, string>
 
 export async function readRows<Row>(db: Db, name: string, sql: string | PerDialect, params: unknown[]): Promise<Row[]> {
   const store = stores.get(db)
-  const dialect = store?.dialect ?? transactions.get(db)
+  const dialect = dialectOf(db)
   if (!dialect) throw new Error(`${name}: not a Partnerkit store or transaction`)
   const text = typeof sql === 'string' ? sql : sql[dialect]
   if (store) return store.all<Row>(name, text, params)

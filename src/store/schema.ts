@@ -61,6 +61,8 @@ export interface RollupTable {
   metric: string
   /** Upper-case currency for money metrics, '' for counts. */
   currency: string
+  /** Rows of one metric and day a value is spread over (PostgreSQL writers); reads sum them. */
+  shard: Generated<number>
   value: number | bigint
 }
 

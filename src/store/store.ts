@@ -61,7 +61,7 @@ function openSqlite(dataDir: string): Store {
   database.pragma('synchronous = NORMAL')
   database.pragma('foreign_keys = ON')
   database.pragma('busy_timeout = 5000')
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) })
   const prepared = new Map<string, SQLite.Statement>()
   const statement = (name: string, text: string) => {
     let found = prepared.get(name)
@@ -81,6 +81,29 @@ function openSqlite(dataDir: string): Store {
       await sql`select 1`.execute(db)
     },
     close: () => db.destroy(),
+  }
+}
+
+/** Most distinct SQL texts kept prepared; past it (multi-row inserts of every size…) texts are prepared each time. */
+const MAX_CACHED_STATEMENTS = 500
+
+/**
+ * Kysely prepares every query it runs; on a write path of a dozen small statements that is a good
+ * part of the cost. Its SQLite connection runs one query at a time and we never stream, so a
+ * statement can safely be prepared once per SQL text and reused.
+ */
+function reusingStatements(database: SQLite.Database) {
+  const cache = new Map<string, SQLite.Statement>()
+  return {
+    prepare(text: string) {
+      let statement = cache.get(text)
+      if (!statement) {
+        statement = database.prepare(text)
+        if (cache.size < MAX_CACHED_STATEMENTS) cache.set(text, statement)
+      }
+      return statement
+    },
+    close: () => database.close(),
   }
 }
 

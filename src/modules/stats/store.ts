@@ -3,6 +3,8 @@
 import { sql } from 'kysely'
 import type { Db } from '../../store/schema.js'
 import type { Store } from '../../store/store.js'
+import { dialectOf } from '../../store/prepared.js'
+import { atCommit } from '../../store/transaction.js'
 import { mergeDeltas } from './deltas.js'
 
 export interface RollupDelta {
@@ -11,18 +13,56 @@ export interface RollupDelta {
   value: number | bigint
 }
 
+/** PostgreSQL only: how many rows share one metric's day, so concurrent writers rarely wait on one row. */
+const SHARDS = 8
+const shards = new WeakMap<object, number>()
+
+/** One shard per transaction, so its own deltas still merge into few rows. SQLite has one writer: shard 0. */
+function shardOf(tx: Db): number {
+  if (dialectOf(tx) !== 'postgres') return 0
+  let shard = shards.get(tx)
+  if (shard === undefined) {
+    shard = Math.floor(Math.random() * SHARDS)
+    shards.set(tx, shard)
+  }
+  return shard
+}
+
+interface Bump {
+  programId: number
+  day: number
+  delta: RollupDelta
+}
+
+const gathered = new WeakMap<object, Bump[]>()
+
+/**
+ * Adds to a program's rollups for `day`. Inside a transaction the deltas are gathered and written in
+ * one statement just before commit, in a fixed row order: fewer statements per write, and on
+ * PostgreSQL the shared rollup rows are held for the shortest time and always locked in one order.
+ */
 export async function bumpRollups(tx: Db, programId: number, day: number, deltas: RollupDelta[]): Promise<void> {
-  const live = mergeDeltas(deltas, (d) => `${d.metric}|${d.currency?.toUpperCase() ?? ''}`)
+  const bumps = deltas.map((delta) => ({ programId, day, delta }))
+  const pending = gathered.get(tx)
+  if (pending) {
+    pending.push(...bumps)
+    return
+  }
+  if (atCommit(tx, 'program rollups', () => writeRollups(tx, gathered.get(tx) ?? []))) gathered.set(tx, bumps)
+  else await writeRollups(tx, bumps)
+}
+
+async function writeRollups(tx: Db, bumps: Bump[]): Promise<void> {
+  const rows = bumps.map(({ programId, day, delta }) => ({
+    program_id: programId, day, metric: delta.metric, currency: delta.currency?.toUpperCase() ?? '', value: delta.value,
+  }))
+  const live = mergeDeltas(rows, (r) => `${r.program_id}|${r.metric}|${r.currency}|${r.day}`)
+    .sort((a, b) => a.program_id - b.program_id || a.metric.localeCompare(b.metric) || a.currency.localeCompare(b.currency) || a.day - b.day)
   if (live.length === 0) return
+  const shard = shardOf(tx)
   await tx.insertInto('program_rollups')
-    .values(live.map((d) => ({
-      program_id: programId,
-      day,
-      metric: d.metric,
-      currency: d.currency?.toUpperCase() ?? '',
-      value: d.value,
-    })))
-    .onConflict((oc) => oc.columns(['program_id', 'metric', 'currency', 'day'])
+    .values(live.map((r) => ({ ...r, shard })))
+    .onConflict((oc) => oc.columns(['program_id', 'metric', 'currency', 'day', 'shard'])
       .doUpdateSet({ value: sql`program_rollups.value + excluded.value` }))
     .execute()
 }
