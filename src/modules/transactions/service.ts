@@ -28,18 +28,20 @@ export async function createTransactions(db: Kysely<Database>, program: Program,
   return inTransaction(db, async (tx) => {
     const customer = await customerOf(tx, program, input, now)
     const views: TransactionView[] = []
-    for (const sale of sales) {
-      const row = await recordSale(tx, program, customer, sale, now)
-      const view = await transactionView(tx, row)
-      await emit(tx, program.id, 'transaction.created', view, now)
-      views.push(view)
-    }
+    for (const sale of sales) views.push(await addSale(tx, program, customer, sale, now))
     return bulk ? views : views[0]
   })
 }
 
+/** Records one sale inside the caller's transaction and announces it as GET shows it. */
+export async function addSale(tx: Db, program: Program, customer: CustomerRow, sale: Sale, now: number): Promise<TransactionView> {
+  const view = await transactionView(tx, await recordSale(tx, program, customer, sale, now))
+  await emit(tx, program.id, 'transaction.created', view, now)
+  return view
+}
+
 export async function refundTransaction(db: Kysely<Database>, program: Program, key: string, amount: unknown, now = Date.now()) {
-  const refund = money('amount', amount)
+  const refund = moneyField('amount', amount)
   if (refund <= 0n) throw invalidField('amount', 'The amount must be greater than 0.')
   return inTransaction(db, async (tx) => {
     const row = await requireTransaction(tx, program, key)
@@ -98,11 +100,11 @@ function saleOf(program: Program, input: SaleInput, prefix: string, now: number)
       return undefined
     }
   }
-  const amount = input.amount === undefined ? undefined : field('amount', () => money('amount', input.amount))
-  const reward = input.reward === undefined ? undefined : field('reward', () => money('reward', input.reward))
+  const amount = input.amount === undefined ? undefined : field('amount', () => moneyField('amount', input.amount))
+  const reward = input.reward === undefined ? undefined : field('reward', () => moneyField('reward', input.reward))
   if (input.amount === undefined && input.reward === undefined) errors[`${prefix}amount`] = ['The amount field is required.']
   const createdAt = field('created_at', () => timeOf(input.created_at, now))
-  for (const name of ['discount_amount', 'gross_amount'] as const) if (input[name] !== undefined) field(name, () => money(name, input[name]))
+  for (const name of ['discount_amount', 'gross_amount'] as const) if (input[name] !== undefined) field(name, () => moneyField(name, input[name]))
   if (Object.keys(errors).length > 0) throw invalid(errors)
   const product = {
     ...(input.product_id !== undefined ? { product_id: input.product_id } : {}),
@@ -124,10 +126,12 @@ function saleOf(program: Program, input: SaleInput, prefix: string, now: number)
   }
 }
 
-function money(name: string, value: unknown): bigint {
+/** A non-negative amount field as exact micros; a 422 naming the field otherwise. */
+export function moneyField(name: string, value: unknown): bigint {
   const parsed = parseAmount(value)
-  if ('error' in parsed) throw invalidField(name, `The ${name} ${parsed.error}.`)
-  if (parsed.micros < 0n) throw invalidField(name, `The ${name} must be at least 0.`)
+  const words = name.replace(/_/g, ' ')
+  if ('error' in parsed) throw invalidField(name, `The ${words} ${parsed.error}.`)
+  if (parsed.micros < 0n) throw invalidField(name, `The ${words} must be at least 0.`)
   return parsed.micros
 }
 
