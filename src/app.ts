@@ -19,6 +19,7 @@ import { partnerRoutes } from './modules/partners/routes.js'
 import { referralLinkRoutes } from './modules/referral-links/routes.js'
 import { customerRoutes } from './modules/customers/routes.js'
 import { transactionRoutes } from './modules/transactions/routes.js'
+import { leadRoutes } from './modules/leads/routes.js'
 import { openApiRoutes, openApiOptions } from './http/openapi.js'
 import { RecentOwners } from './modules/api-keys/recent-owners.js'
 
@@ -91,7 +92,7 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
   })
 
   const deps: RouteDeps = { config, store, base: (request) => baseUrl(request, config.publicUrl) }
-  for (const register of [healthRoutes, programRoutes, partnerRoutes, referralLinkRoutes, customerRoutes, transactionRoutes, eventRoutes, openApiRoutes]) register(app, deps)
+  for (const register of [healthRoutes, programRoutes, partnerRoutes, referralLinkRoutes, customerRoutes, transactionRoutes, leadRoutes, eventRoutes, openApiRoutes]) register(app, deps)
   return app
 }
 
