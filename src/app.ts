@@ -21,6 +21,7 @@ import { customerRoutes } from './modules/customers/routes.js'
 import { transactionRoutes } from './modules/transactions/routes.js'
 import { commissionRoutes } from './modules/commissions/routes.js'
 import { rewardRoutes } from './modules/rewards/routes.js'
+import { leadRoutes } from './modules/leads/routes.js'
 import { openApiRoutes, openApiOptions } from './http/openapi.js'
 import { RecentOwners } from './modules/api-keys/recent-owners.js'
 
@@ -93,7 +94,7 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
   })
 
   const deps: RouteDeps = { config, store, base: (request) => baseUrl(request, config.publicUrl) }
-  for (const register of [healthRoutes, programRoutes, partnerRoutes, referralLinkRoutes, customerRoutes, transactionRoutes, commissionRoutes, rewardRoutes, eventRoutes, openApiRoutes]) register(app, deps)
+  for (const register of [healthRoutes, programRoutes, partnerRoutes, referralLinkRoutes, customerRoutes, transactionRoutes, commissionRoutes, rewardRoutes, leadRoutes, eventRoutes, openApiRoutes]) register(app, deps)
   return app
 }
 

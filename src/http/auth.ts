@@ -14,7 +14,7 @@ export function bearerToken(header: string | undefined): string | undefined {
 
 /** Reads may be served from a recently looked-up owner; anything that may change data may not. */
 export function isRead(request: FastifyRequest): boolean {
-  return request.method === 'GET' || request.method === 'HEAD'
+  return (request.method === 'GET' || request.method === 'HEAD') && !request.routeOptions.config.changesState
 }
 
 export async function requireCaller(store: Store, recent: RecentOwners, request: FastifyRequest): Promise<void> {

@@ -43,6 +43,8 @@ export interface RouteSpec<I extends TSchema> {
   public?: boolean
   /** Status for a successful answer (201 for creates). */
   successStatus?: number
+  /** A GET that changes data (Partnero's GET /v1/leads/convert): authenticated as a write. */
+  changesState?: boolean
   handler: (ctx: RouteContext<Static<I>>) => Promise<unknown>
 }
 
@@ -55,6 +57,7 @@ declare module 'fastify' {
     public?: boolean
     /** The route's input check, run on the merged bag (see app.ts). */
     validateInput?: ValidateFunction
+    changesState?: boolean
   }
 }
 
@@ -69,7 +72,11 @@ export function addRoute<I extends TSchema>(app: FastifyInstance, base: (request
     method: spec.method,
     url: spec.url,
     // Without declared input every bag passes unchanged: no check (and no copy) to make per request.
-    config: { public: spec.public ?? false, validateInput: takesNoInput(input) ? undefined : compileInput(input) },
+    config: {
+      public: spec.public ?? false,
+      validateInput: takesNoInput(input) ? undefined : compileInput(input),
+      changesState: spec.changesState ?? false,
+    },
     schema: {
       summary: spec.summary,
       ...(spec.description ? { description: spec.description } : {}),

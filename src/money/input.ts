@@ -4,8 +4,9 @@ import { parseAmount } from './parse.js'
 
 export function amountField(name: string, value: unknown, { positive = false } = {}): bigint {
   const parsed = parseAmount(value)
-  if ('error' in parsed) throw invalidField(name, `The ${name} ${parsed.error}.`)
-  if (parsed.micros < 0n) throw invalidField(name, `The ${name} must be at least 0.`)
-  if (positive && parsed.micros === 0n) throw invalidField(name, `The ${name} must be more than 0.`)
+  const words = name.replace(/_/g, ' ')
+  if ('error' in parsed) throw invalidField(name, `The ${words} ${parsed.error}.`)
+  if (parsed.micros < 0n) throw invalidField(name, `The ${words} must be at least 0.`)
+  if (positive && parsed.micros === 0n) throw invalidField(name, `The ${words} must be more than 0.`)
   return parsed.micros
 }

@@ -6,6 +6,7 @@ import type { Store } from './store.js'
 import { foundation } from './migrations/0001-foundation.js'
 import { partners } from './migrations/0002-partners.js'
 import { money } from './migrations/0003-money.js'
+import { leads } from './migrations/0004-leads.js'
 import { rollupShards } from './migrations/0005-rollup-shards.js'
 
 export type StoreMigration = (store: Store) => Migration
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, StoreMigration> = {
   '0001-foundation': foundation,
   '0002-partners': partners,
   '0003-money': money,
+  '0004-leads': leads,
   '0005-rollup-shards': rollupShards,
 }
 

@@ -230,6 +230,31 @@ export interface LedgerEntryTable {
   created_at: number
 }
 
+export type LeadStatus = 'submitted' | 'converted' | 'rejected'
+
+export interface LeadTable {
+  id: Generated<number>
+  program_id: number
+  /** The lead's `id` on the wire: 1, 2, 3… within its program (see lead_counters). */
+  number: number
+  partner_id: number | null
+  name: string
+  email: string
+  /** JSON array of {field, answer}: the custom form answers (`cfields`), in the order given */
+  answers: unknown
+  status: LeadStatus
+  /** The customer the lead was converted into. */
+  customer_id: number | null
+  created_at: number
+  updated_at: number
+}
+
+/** The last lead number each program handed out. */
+export interface LeadCounterTable {
+  program_id: number
+  last_number: number
+}
+
 export interface Database {
   programs: ProgramTable
   api_keys: ApiKeyTable
@@ -245,6 +270,8 @@ export interface Database {
   transactions: TransactionTable
   rewards: RewardTable
   ledger_entries: LedgerEntryTable
+  leads: LeadTable
+  lead_counters: LeadCounterTable
 }
 
 export type Db = Kysely<Database> | Transaction<Database>

@@ -29,14 +29,16 @@ export async function createTransactions(db: Kysely<Database>, program: Program,
   return withUniqueKey(() => inTransaction(db, async (tx) => {
     const customer = await customerOf(tx, program, input, now)
     const views: TransactionView[] = []
-    for (const sale of sales) {
-      const row = await recordSale(tx, program, customer, sale, now)
-      const view = await transactionView(tx, row)
-      await emit(tx, program.id, 'transaction.created', view, now)
-      views.push(view)
-    }
+    for (const sale of sales) views.push(await addSale(tx, program, customer, sale, now))
     return bulk ? views : views[0]
   }))
+}
+
+/** Records one sale inside the caller's transaction and announces it as GET shows it. */
+export async function addSale(tx: Db, program: Program, customer: CustomerRow, sale: Sale, now: number): Promise<TransactionView> {
+  const view = await transactionView(tx, await recordSale(tx, program, customer, sale, now))
+  await emit(tx, program.id, 'transaction.created', view, now)
+  return view
 }
 
 export async function refundTransaction(db: Kysely<Database>, program: Program, key: string, amount: unknown, now = Date.now()) {

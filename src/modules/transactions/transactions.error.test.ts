@@ -38,7 +38,7 @@ describe('a sale with bad money is 422 naming the field', () => {
     ['seven decimals as a number', { amount: 1.1234567 }, 'amount', 'The amount must have at most 6 decimal places.'],
     ['an amount past any sale', { amount: '1e30' }, 'amount', 'The amount is too large.'],
     ['a negative reward', { amount: 10, reward: -1 }, 'reward', 'The reward must be at least 0.'],
-    ['a negative discount', { amount: 10, discount_amount: -1 }, 'discount_amount', 'The discount_amount must be at least 0.'],
+    ['a negative discount', { amount: 10, discount_amount: -1 }, 'discount_amount', 'The discount amount must be at least 0.'],
   ]
   for (const [what, body, field, message] of cases) {
     it(`refuses ${what}`, async () => {
