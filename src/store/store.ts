@@ -16,7 +16,7 @@ export interface Store {
   /**
    * A read on a hot path (API-key lookup, …) as a statement prepared once per process: SQL with
    * `?` placeholders, the first row back. Kysely re-prepares every query, which dominates the cost
-   * of a small read. Reads only: on SQLite it runs beside Kysely's connection lock.
+   * of a small read. Reads only, of committed data: on SQLite it has a connection of its own.
    */
   first<Row>(name: string, text: string, params: unknown[]): Promise<Row | undefined>
   /** The same, every row. */
@@ -62,11 +62,15 @@ function openSqlite(dataDir: string): Store {
   database.pragma('foreign_keys = ON')
   database.pragma('busy_timeout = 5000')
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) })
+  // Hot reads use a connection of their own: they see only committed data (WAL snapshots), never a
+  // write transaction half done on the writer's connection, and they need not wait for it.
+  const reader = new SQLite(file, { readonly: true })
+  reader.pragma('busy_timeout = 5000')
   const prepared = new Map<string, SQLite.Statement>()
   const statement = (name: string, text: string) => {
     let found = prepared.get(name)
     if (!found) {
-      found = database.prepare(text)
+      found = reader.prepare(text)
       prepared.set(name, found)
     }
     return found
@@ -80,7 +84,10 @@ function openSqlite(dataDir: string): Store {
     ping: async () => {
       await sql`select 1`.execute(db)
     },
-    close: () => db.destroy(),
+    close: async () => {
+      reader.close()
+      await db.destroy()
+    },
   }
 }
 
