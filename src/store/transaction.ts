@@ -2,14 +2,13 @@ import type { Kysely, Transaction } from 'kysely'
 import type { Database, Db } from './schema.js'
 import { registerTransaction } from './prepared.js'
 
-/** PostgreSQL's deadlock_detected and serialization_failure: the transaction was rolled back whole. */
 /** Per open transaction: tasks to run once its work is done, just before it commits. */
 const beforeCommit = new WeakMap<object, Map<string, () => Promise<void>>>()
 
 /**
  * Runs `task` (once per name) at the end of this transaction, inside it: writes many rules add to
- * (the program rollups) are gathered and written once, late, so their rows stay locked briefly.
- * False when `db` is not a transaction opened by inTransaction: the caller writes at once.
+ * (the program rollups, the outbox) are gathered and written once, late, so their rows stay locked
+ * briefly. False when `db` is not a transaction opened by inTransaction: the caller writes at once.
  */
 export function atCommit(db: Db, name: string, task: () => Promise<void>): boolean {
   const tasks = beforeCommit.get(db)
@@ -18,6 +17,7 @@ export function atCommit(db: Db, name: string, task: () => Promise<void>): boole
   return true
 }
 
+/** PostgreSQL's deadlock_detected and serialization_failure: the transaction was rolled back whole. */
 const RETRYABLE = new Set(['40P01', '40001'])
 const ATTEMPTS = 4
 
@@ -27,20 +27,23 @@ const ATTEMPTS = 4
  * runs again (its work re-reads everything it uses), so the client sees success, not a 5xx.
  */
 export async function inTransaction<T>(db: Kysely<Database>, work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+  const unit = (tx: Transaction<Database>) => withCommitTasks(db, tx, work)
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().execute(async (tx) => {
-        registerTransaction(tx, db)
-        const tasks = new Map<string, () => Promise<void>>()
-        beforeCommit.set(tx, tasks)
-        const result = await work(tx)
-        for (const task of tasks.values()) await task()
-        return result
-      })
+      return await db.transaction().execute(unit)
     } catch (err) {
       const code = (err as { code?: unknown }).code
       if (attempt >= ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw err
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt))
     }
   }
+}
+
+async function withCommitTasks<T>(db: Kysely<Database>, tx: Transaction<Database>, work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+  registerTransaction(tx, db)
+  const tasks = new Map<string, () => Promise<void>>()
+  beforeCommit.set(tx, tasks)
+  const result = await work(tx)
+  for (const task of tasks.values()) await task()
+  return result
 }

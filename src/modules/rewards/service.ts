@@ -15,7 +15,7 @@ import { METRIC } from '../stats/metrics.js'
 import { bumpRollups } from '../stats/store.js'
 import { insertReward, type RewardRow } from '../transactions/store.js'
 import { rewardView } from './representation.js'
-import { rewardNames } from './store.js'
+import { rewardNames, type RewardNames } from './store.js'
 
 /** A reward's change into the ledger (its bucket by status) and the program's reward total (on the day it was earned). */
 export async function postReward(tx: Db, program: Program, reward: RewardRow, kind: LedgerKind, amount: bigint, earnedAt: number, now: number) {
@@ -25,9 +25,9 @@ export async function postReward(tx: Db, program: Program, reward: RewardRow, ki
   await bumpRollups(tx, program.id, epochDay(earnedAt), [{ metric: METRIC.reward, currency: reward.currency, value: amount }])
 }
 
-/** reward.created, reward.approved…: the reward as the manual-bonus answer shows it. */
-export async function announceReward(tx: Db, programId: number, reward: RewardRow, event: string, now: number) {
-  const view = rewardView(reward, await rewardNames(tx, reward))
+/** reward.created, reward.approved…: the reward as the manual-bonus answer shows it (names looked up unless given). */
+export async function announceReward(tx: Db, programId: number, reward: RewardRow, event: string, now: number, names?: RewardNames) {
+  const view = rewardView(reward, names ?? await rewardNames(tx, reward))
   await emit(tx, programId, event, view, now)
   return view
 }
@@ -51,6 +51,6 @@ export async function grantBonus(db: Kysely<Database>, program: Program, ref: st
       description: input.description ?? null, created_at: now,
     })
     await postReward(tx, program, reward, 'manual', amount, now, now)
-    return announceReward(tx, program.id, reward, 'reward.created', now)
+    return announceReward(tx, program.id, reward, 'reward.created', now, { partner_public_id: partner.public_id, transaction_key: null, customer_key: null })
   })
 }
