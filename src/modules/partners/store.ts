@@ -4,6 +4,7 @@ import type { Db, PartnerTable } from '../../store/schema.js'
 import { likePattern } from '../../store/like.js'
 import { readRow, readRows, type PerDialect } from '../../store/prepared.js'
 import { readJson } from '../../store/json.js'
+import { gatheredWrites } from '../../store/transaction.js'
 import type { LinkPlace } from '../referral-links/urls.js'
 import { mergeDeltas } from '../stats/deltas.js'
 
@@ -95,10 +96,12 @@ function toParts(found: PartsRow | undefined): PartnerParts | undefined {
 }
 
 export async function partnerPartsByRowId(db: Db, programId: number, rowId: number): Promise<PartnerParts | undefined> {
+  await amounts.flush(db)
   return toParts(await readRow<PartsRow>(db, 'partner_parts_by_row_id', PARTS_BY_ROW_ID, [programId, rowId]))
 }
 
 export async function partnerPartsByRef(db: Db, programId: number, ref: string): Promise<PartnerParts | undefined> {
+  await amounts.flush(db)
   return toParts(await readRow<PartsRow>(db, 'partner_parts_by_ref', PARTS_BY_REF, [programId, programId, ref, programId, ref]))
 }
 
@@ -158,19 +161,31 @@ export interface AmountDelta {
   value: bigint
 }
 
-/** Adds to a partner's money counters (partner_amounts), creating rows on first use. */
-export async function bumpPartnerAmounts(db: Db, programId: number, partnerId: number, deltas: AmountDelta[]): Promise<void> {
-  const live = mergeDeltas(deltas, (d) => `${d.metric}|${d.currency}`)
+interface AmountBump extends AmountDelta {
+  programId: number
+  partnerId: number
+}
+
+// Gathered per transaction like the program rollups; every read of partner_amounts flushes first.
+const amounts = gatheredWrites<AmountBump>('partner amounts', async (db, bumps) => {
+  const live = mergeDeltas(bumps, (b) => `${b.programId}|${b.partnerId}|${b.metric}|${b.currency}`)
+    .sort((a, b) => a.programId - b.programId || a.partnerId - b.partnerId || a.metric.localeCompare(b.metric) || a.currency.localeCompare(b.currency))
   if (live.length === 0) return
   await db.insertInto('partner_amounts')
-    .values(live.map((d) => ({ program_id: programId, partner_id: partnerId, metric: d.metric, currency: d.currency, value: d.value })))
+    .values(live.map((b) => ({ program_id: b.programId, partner_id: b.partnerId, metric: b.metric, currency: b.currency, value: b.value })))
     .onConflict((oc) => oc.columns(['program_id', 'partner_id', 'metric', 'currency'])
       .doUpdateSet({ value: sql`partner_amounts.value + excluded.value` }))
     .execute()
+})
+
+/** Adds to a partner's money counters (partner_amounts), creating rows on first use. */
+export async function bumpPartnerAmounts(db: Db, programId: number, partnerId: number, deltas: AmountDelta[]): Promise<void> {
+  await amounts.add(db, deltas.map((d) => ({ ...d, programId, partnerId })))
 }
 
 /** One money counter of a partner (0 when it never moved). */
 export async function partnerAmount(db: Db, programId: number, partnerId: number, metric: string, currency: string): Promise<bigint> {
+  await amounts.flush(db)
   const row = await readRow<{ value: number | bigint }>(db, 'partner_amount', `
     select value from partner_amounts where program_id = ? and partner_id = ? and metric = ? and currency = ?`, [programId, partnerId, metric, currency])
   return BigInt(row?.value ?? 0)

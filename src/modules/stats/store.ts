@@ -4,7 +4,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../store/schema.js'
 import type { Store } from '../../store/store.js'
 import { dialectOf } from '../../store/prepared.js'
-import { atCommit } from '../../store/transaction.js'
+import { gatheredWrites } from '../../store/transaction.js'
 import { mergeDeltas } from './deltas.js'
 
 export interface RollupDelta {
@@ -34,22 +34,13 @@ interface Bump {
   delta: RollupDelta
 }
 
-const gathered = new WeakMap<object, Bump[]>()
+// Inside a transaction the deltas are written in one statement just before commit, in a fixed row
+// order: on PostgreSQL the shared rollup rows are held for the shortest time, always locked in one order.
+const rollups = gatheredWrites<Bump>('program rollups', (db, bumps) => writeRollups(db, bumps))
 
-/**
- * Adds to a program's rollups for `day`. Inside a transaction the deltas are gathered and written in
- * one statement just before commit, in a fixed row order: fewer statements per write, and on
- * PostgreSQL the shared rollup rows are held for the shortest time and always locked in one order.
- */
+/** Adds to a program's rollups for `day`. */
 export async function bumpRollups(tx: Db, programId: number, day: number, deltas: RollupDelta[]): Promise<void> {
-  const bumps = deltas.map((delta) => ({ programId, day, delta }))
-  const pending = gathered.get(tx)
-  if (pending) {
-    pending.push(...bumps)
-    return
-  }
-  if (atCommit(tx, 'program rollups', () => writeRollups(tx, gathered.get(tx) ?? []))) gathered.set(tx, bumps)
-  else await writeRollups(tx, bumps)
+  await rollups.add(tx, deltas.map((delta) => ({ programId, day, delta })))
 }
 
 async function writeRollups(tx: Db, bumps: Bump[]): Promise<void> {

@@ -3,11 +3,17 @@ import { microsToNumber } from '../../money/micros.js'
 import { readJson } from '../../store/json.js'
 import type { Db } from '../../store/schema.js'
 import { isoMicros } from '../../wire-time.js'
-import { rewardsWithPartners, saleNames, type TransactionRow } from './store.js'
+import { rewardsWithPartners, saleNames, type RewardWithPartner, type SaleNames, type TransactionRow } from './store.js'
 
+/** A stored transaction as GET shows it: its names and rewards read from the store. */
 export async function transactionView(db: Db, t: TransactionRow) {
   const programId = Number(t.program_id)
   const [names, rewards] = await Promise.all([saleNames(db, programId, t), rewardsWithPartners(db, programId, t.id)])
+  return transactionViewOf(t, names, rewards)
+}
+
+/** The same view from parts already at hand (a sale just recorded knows its names and rewards). */
+export function transactionViewOf(t: TransactionRow, names: SaleNames | undefined, rewards: RewardWithPartner[]) {
   const key = t.key ?? t.deleted_key ?? ''
   const customer = names?.customer_key ?? ''
   const gone = t.deleted_at ?? t.archived_at
@@ -41,4 +47,4 @@ export async function transactionView(db: Db, t: TransactionRow) {
   }
 }
 
-export type TransactionView = Awaited<ReturnType<typeof transactionView>>
+export type TransactionView = ReturnType<typeof transactionViewOf>

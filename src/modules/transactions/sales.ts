@@ -21,8 +21,8 @@ import { METRIC } from '../stats/metrics.js'
 import { bumpRollups } from '../stats/store.js'
 import { transactionView } from './representation.js'
 import {
-  adjustReward, findTransactionById, findTransactionByKey, insertReward, insertTransaction, liveTransactionsOf, markArchived, markDeleted, rewardsOf,
-  takeRefund, type RewardRow, type TransactionRow,
+  adjustReward, findTransactionById, insertReward, insertTransaction, liveTransactionsOf, markArchived, markDeleted, rewardsOf,
+  takeRefund, type RewardRow, type RewardWithPartner, type TransactionRow,
 } from './store.js'
 
 const DAY_MS = 86_400_000
@@ -41,10 +41,14 @@ export interface Sale {
   extra: Record<string, unknown>
 }
 
-export async function recordSale(tx: Db, program: Program, customer: CustomerRow, sale: Sale, now: number): Promise<TransactionRow> {
-  if (sale.key !== undefined && await findTransactionByKey(tx, program.id, sale.key)) {
-    throw invalidField('key', 'The key has already been taken.')
-  }
+/** A sale just recorded, with the rewards it earned (level order): enough to show it without reading it back. */
+export interface RecordedSale {
+  row: TransactionRow
+  rewards: RewardWithPartner[]
+}
+
+/** Records a sale and rewards it. A key already taken breaks the unique index: withUniqueKey() makes that the 422. */
+export async function recordSale(tx: Db, program: Program, customer: CustomerRow, sale: Sale, now: number): Promise<RecordedSale> {
   const row = await insertTransaction(tx, {
     program_id: program.id, key: sale.key ?? `tr_${randomToken(20)}`, deleted_key: null, customer_id: customer.id,
     partner_id: customer.partner_id, action: sale.action, amount: sale.amount, currency: sale.currency,
@@ -52,8 +56,7 @@ export async function recordSale(tx: Db, program: Program, customer: CustomerRow
     archived_at: null, extra: writeJson(sale.extra), created_at: sale.createdAt, recorded_at: now, deleted_at: null,
   })
   await countSale(tx, program, row, 1, now)
-  await rewardSale(tx, program, customer, row, sale, now)
-  return row
+  return { row, rewards: await rewardSale(tx, program, customer, row, sale, now) }
 }
 
 /** A partial refund: revenue and every reward of the sale go down by c(net before) − c(net after). */
@@ -136,23 +139,26 @@ async function moveRevenue(tx: Db, program: Program, t: TransactionRow, by: bigi
 }
 
 /** Who earns on a sale, and how much: the referring partner, then up the referring chain. */
-async function rewardSale(tx: Db, program: Program, customer: CustomerRow, t: TransactionRow, sale: Sale, now: number): Promise<void> {
-  if (!sale.rewardable || sale.rewarded || customer.status !== 'active' || customer.archived === 1 || t.partner_id === null) return
+async function rewardSale(tx: Db, program: Program, customer: CustomerRow, t: TransactionRow, sale: Sale, now: number): Promise<RewardWithPartner[]> {
+  const earned: RewardWithPartner[] = []
+  if (!sale.rewardable || sale.rewarded || customer.status !== 'active' || customer.archived === 1 || t.partner_id === null) return earned
   const partner = await findPartnerByRowId(tx, program.id, Number(t.partner_id))
-  if (!partner) return
+  if (!partner) return earned
   const rules = program.settings.commission
   const facts = await saleFacts(tx, program, customer, partner, sale)
   const rate = rateFor(rules, ownCommission(partner), facts)
   // The commission period is over: this customer earns nobody anything any more.
-  if (!rate) return
+  if (!rate) return earned
   let earner: PartnerRow | undefined = partner
   for (let level = 1; level <= MAX_LEVELS && earner; level++) {
     const applied = level === 1
       ? (sale.reward !== undefined ? fixedReward(sale.reward, facts) : applyRate(rate, facts, rules.rounding))
       : maybeApply(levelRate(rules, level), facts, rules.rounding)
-    if (applied && earner.status === 'active') await addReward(tx, program, t, customer, earner, level, applied, now)
+    const reward = applied && earner.status === 'active' ? await addReward(tx, program, t, customer, earner, level, applied, now) : undefined
+    if (reward) earned.push({ ...reward, partner_public_id: earner.public_id })
     earner = earner.referring_partner_id === null ? undefined : await findPartnerByRowId(tx, program.id, Number(earner.referring_partner_id))
   }
+  return earned
 }
 
 function maybeApply(rate: ReturnType<typeof levelRate>, facts: SaleFacts, rounding: boolean): AppliedRule | undefined {
@@ -182,9 +188,9 @@ async function saleFacts(tx: Db, program: Program, customer: CustomerRow, partne
   }
 }
 
-async function addReward(tx: Db, program: Program, t: TransactionRow, customer: CustomerRow, partner: PartnerRow, level: number, rule: AppliedRule, now: number) {
+async function addReward(tx: Db, program: Program, t: TransactionRow, customer: CustomerRow, partner: PartnerRow, level: number, rule: AppliedRule, now: number): Promise<RewardRow | undefined> {
   const amount = commissionOn(rule, BigInt(t.amount))
-  if (amount === 0n) return
+  if (amount === 0n) return undefined
   const reviewDays = program.settings.commission.review_days
   const reviewUntil = reviewDays > 0 ? Number(t.created_at) + reviewDays * DAY_MS : null
   const status: RewardStatus = reviewUntil !== null && reviewUntil > now ? 'review_period' : 'ok'
@@ -197,6 +203,7 @@ async function addReward(tx: Db, program: Program, t: TransactionRow, customer: 
   await announceReward(tx, program.id, reward, 'reward.created', now, {
     partner_public_id: partner.public_id, transaction_key: t.key, customer_key: customer.key ?? customer.deleted_key,
   })
+  return reward
 }
 
 type Settlement = 'remove' | 'archive' | 'restore'

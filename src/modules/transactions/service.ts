@@ -9,7 +9,7 @@ import { inTransaction } from '../../store/transaction.js'
 import { addCustomer, withUniqueKey } from '../customers/service.js'
 import { findCustomerByEmail, findCustomerByKey, type CustomerRow } from '../customers/store.js'
 import type { Program } from '../programs/store.js'
-import { transactionView, type TransactionView } from './representation.js'
+import { transactionView, transactionViewOf, type TransactionView } from './representation.js'
 import { archiveSale, recordSale, refundSale, removeSale, type Sale } from './sales.js'
 import type { NewTransactionInput } from './schemas.js'
 import type { SaleInput } from './sale-input.js'
@@ -36,7 +36,8 @@ export async function createTransactions(db: Kysely<Database>, program: Program,
 
 /** Records one sale inside the caller's transaction and announces it as GET shows it. */
 export async function addSale(tx: Db, program: Program, customer: CustomerRow, sale: Sale, now: number): Promise<TransactionView> {
-  const view = await transactionView(tx, await recordSale(tx, program, customer, sale, now))
+  const { row, rewards } = await recordSale(tx, program, customer, sale, now)
+  const view = transactionViewOf(row, { customer_key: customer.key, partner_public_id: customer.partner_public_id }, rewards)
   await emit(tx, program.id, 'transaction.created', view, now)
   return view
 }

@@ -66,15 +66,22 @@ export function liveTransactionsOf(db: Db, programId: number, customerId: number
     .where('deleted_at', 'is', null).orderBy('id').execute()
 }
 
+export interface SaleNames {
+  customer_key: string | null
+  partner_public_id: string | null
+}
+
+export type RewardWithPartner = RewardRow & { partner_public_id: string | null }
+
 /** Who a sale belongs to, as the wire names them: the customer key and the partner id. */
 export function saleNames(db: Db, programId: number, t: TransactionRow) {
-  return readRow<{ customer_key: string | null; partner_public_id: string | null }>(db, 'sale_names', `
+  return readRow<SaleNames>(db, 'sale_names', `
     select coalesce(c."key", c.deleted_key) as customer_key, p.public_id as partner_public_id
     from customers c left join partners p on p.id = ? where c.program_id = ? and c.id = ?`, [t.partner_id, programId, t.customer_id])
 }
 
 export function rewardsWithPartners(db: Db, programId: number, transactionId: number) {
-  return readRows<RewardRow & { partner_public_id: string | null }>(db, 'rewards_with_partners', `
+  return readRows<RewardWithPartner>(db, 'rewards_with_partners', `
     select r.*, p.public_id as partner_public_id from rewards r left join partners p on p.id = r.partner_id
     where r.program_id = ? and r.transaction_id = ? order by r.level, r.id`, [programId, transactionId])
 }
