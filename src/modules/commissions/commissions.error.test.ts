@@ -19,6 +19,7 @@ describe('refused commission rules', () => {
       [{ value: 101 }, 'program_settings.commission.value'],
       [{ value: -1 }, 'program_settings.commission.value'],
       [{ value: 'lots' }, 'program_settings.commission.value'],
+      [{ value: true }, 'program_settings.commission.value'],
       [{ value: '1.0000001' }, 'program_settings.commission.value'],
       [{ type: 'percent', value: 100.5 }, 'program_settings.commission.value'],
       [{ period: 'forever' }, 'program_settings.commission.period'],

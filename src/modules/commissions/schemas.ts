@@ -1,8 +1,11 @@
 // Request and response schemas of the commission rules (extension): a program's rules, set with
-// PUT /v1/program {program_settings: {commission}} or PUT /v1/program/commission, and a partner's own.
+// PUT /v1/program {program_settings: {commission}} and read with GET /v1/program/commission, and a
+// partner's own rate.
 import { Type, type Static } from 'typebox'
+import { Money } from '../transactions/sale-input.js'
 
-const Decimal = Type.Union([Type.Number(), Type.String({ maxLength: 40 })], { description: 'A number, or numeric text to keep it exact' })
+// A rate or threshold: a number, or numeric text to keep it exact (a boolean is refused, as for money).
+const Decimal = Money
 const RateType = Type.Union([Type.Literal('percent'), Type.Literal('static')], {
   description: 'percent: of the sale; static: a fixed amount in the program currency',
 })

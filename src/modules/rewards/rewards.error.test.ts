@@ -13,7 +13,7 @@ describe('refused bonuses', () => {
   it('answers 422 for a missing, zero, negative or inexact amount and 404 for an unknown partner', async () => {
     const p = await server.program()
     await makePartner(server, p.key, { id: 'bonus_e', key: 'bonus_e_ref' })
-    for (const body of [{}, { amount: 0 }, { amount: -5 }, { amount: 'ten' }, { amount: '1.0000001' }, { amount: 5, amount_units: 'dollars' }, { amount: 5, description: 'x'.repeat(256) }]) {
+    for (const body of [{}, { amount: 0 }, { amount: -5 }, { amount: 'ten' }, { amount: true }, { amount: '1.0000001' }, { amount: 5, amount_units: 'dollars' }, { amount: 5, description: 'x'.repeat(256) }]) {
       const res = await server.post('/v1/partners/bonus_e/reward', { key: p.key, body })
       expect(res.status, JSON.stringify(body)).toBe(422)
       expect(res.json).toMatchObject({ status: 0, code: 'validation_failed' })

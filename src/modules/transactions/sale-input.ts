@@ -2,8 +2,12 @@
 // carries a first sale (spec §3.4, §3.7).
 import { Type, type Static } from 'typebox'
 
-// Money arrives as a JSON number or a numeric string (old docs type it "string"); parsed exactly in money/parse.ts.
-export const Money = Type.Unsafe<number | string>({ type: ['number', 'string'], maxLength: 64, description: 'Major units, e.g. 99.99' })
+// Money arrives as a JSON number or a numeric string (old docs type it "string"); parsed exactly in
+// money/parse.ts. `boolean` is listed only so that Ajv's type coercion leaves a boolean as it is (it
+// would make `true` a 1) and the parser refuses it with a 422.
+export const Money = Type.Unsafe<number | string>({
+  type: ['number', 'string', 'boolean'], maxLength: 64, description: 'Major units, e.g. 99.99, as a number or numeric text (a boolean is refused)',
+})
 const Products = Type.Union([Type.String({ maxLength: 255 }), Type.Array(Type.String({ maxLength: 255 }), { maxItems: 100 })])
 
 export const SaleFields = {
@@ -17,7 +21,8 @@ export const SaleFields = {
   rewardable: Type.Optional(Type.Boolean()),
   rewarded: Type.Optional(Type.Boolean()),
   status: Type.Optional(Type.String({ maxLength: 64 })),
-  created_at: Type.Optional(Type.Unsafe<number | string>({ type: ['integer', 'string'], maxLength: 64, description: 'Unix seconds or ISO-8601' })),
+  // `boolean` as in Money: kept from being coerced to 1 (1970), then refused.
+  created_at: Type.Optional(Type.Unsafe<number | string>({ type: ['integer', 'string', 'boolean'], maxLength: 64, description: 'Unix seconds or ISO-8601 (a boolean is refused)' })),
   discount_amount: Type.Optional(Money),
   discount_code: Type.Optional(Type.String({ maxLength: 255 })),
   gross_amount: Type.Optional(Money),

@@ -133,7 +133,7 @@ function saleOf(program: Program, input: SaleInput, prefix: string, now: number)
 /** Unix seconds (docs) or an ISO-8601 string (n8n); a sale may be back-dated, not future-dated by more than a day. */
 function timeOf(value: number | string | undefined, now: number): number {
   if (value === undefined) return now
-  const ms = typeof value === 'number' || /^\d+$/.test(value) ? Number(value) * 1000 : isoTime(value)
+  const ms = typeof value !== 'number' && typeof value !== 'string' ? Number.NaN : typeof value === 'number' || /^\d+$/.test(value) ? Number(value) * 1000 : isoTime(value)
   if (!Number.isFinite(ms) || ms < 0 || ms > now + 86_400_000) {
     throw invalidField('created_at', 'The created at must be Unix seconds or an ISO-8601 date, not in the future.')
   }

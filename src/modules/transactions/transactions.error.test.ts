@@ -39,6 +39,9 @@ describe('a sale with bad money is 422 naming the field', () => {
     ['an amount past any sale', { amount: '1e30' }, 'amount', 'The amount is too large.'],
     ['a negative reward', { amount: 10, reward: -1 }, 'reward', 'The reward must be at least 0.'],
     ['a negative discount', { amount: 10, discount_amount: -1 }, 'discount_amount', 'The discount amount must be at least 0.'],
+    ['a boolean amount', { amount: true }, 'amount', 'The amount must be a number.'],
+    ['a boolean reward', { amount: 10, reward: false }, 'reward', 'The reward must be a number.'],
+    ['a boolean date', { amount: 10, created_at: true }, 'created_at', 'The created at must be Unix seconds or an ISO-8601 date, not in the future.'],
   ]
   for (const [what, body, field, message] of cases) {
     it(`refuses ${what}`, async () => {
