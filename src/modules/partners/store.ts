@@ -5,6 +5,7 @@ import { likePattern } from '../../store/like.js'
 import { readRow, readRows, type PerDialect } from '../../store/prepared.js'
 import { readJson } from '../../store/json.js'
 import { gatheredWrites } from '../../store/transaction.js'
+import { insertRows } from '../../store/insert.js'
 import type { LinkPlace } from '../referral-links/urls.js'
 import { mergeDeltas } from '../stats/deltas.js'
 
@@ -171,11 +172,9 @@ const amounts = gatheredWrites<AmountBump>('partner amounts', async (db, bumps) 
   const live = mergeDeltas(bumps, (b) => `${b.programId}|${b.partnerId}|${b.metric}|${b.currency}`)
     .sort((a, b) => a.programId - b.programId || a.partnerId - b.partnerId || a.metric.localeCompare(b.metric) || a.currency.localeCompare(b.currency))
   if (live.length === 0) return
-  await db.insertInto('partner_amounts')
-    .values(live.map((b) => ({ program_id: b.programId, partner_id: b.partnerId, metric: b.metric, currency: b.currency, value: b.value })))
-    .onConflict((oc) => oc.columns(['program_id', 'partner_id', 'metric', 'currency'])
-      .doUpdateSet({ value: sql`partner_amounts.value + excluded.value` }))
-    .execute()
+  await insertRows(db, 'partner_amounts',
+    live.map((b) => ({ program_id: b.programId, partner_id: b.partnerId, metric: b.metric, currency: b.currency, value: b.value })),
+    'on conflict (program_id, partner_id, metric, currency) do update set value = partner_amounts.value + excluded.value')
 })
 
 /** Adds to a partner's money counters (partner_amounts), creating rows on first use. */

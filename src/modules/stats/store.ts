@@ -5,6 +5,7 @@ import type { Db } from '../../store/schema.js'
 import type { Store } from '../../store/store.js'
 import { dialectOf } from '../../store/prepared.js'
 import { gatheredWrites } from '../../store/transaction.js'
+import { insertRows } from '../../store/insert.js'
 import { mergeDeltas } from './deltas.js'
 
 export interface RollupDelta {
@@ -51,11 +52,8 @@ async function writeRollups(tx: Db, bumps: Bump[]): Promise<void> {
     .sort((a, b) => a.program_id - b.program_id || a.metric.localeCompare(b.metric) || a.currency.localeCompare(b.currency) || a.day - b.day)
   if (live.length === 0) return
   const shard = shardOf(tx)
-  await tx.insertInto('program_rollups')
-    .values(live.map((r) => ({ ...r, shard })))
-    .onConflict((oc) => oc.columns(['program_id', 'metric', 'currency', 'day', 'shard'])
-      .doUpdateSet({ value: sql`program_rollups.value + excluded.value` }))
-    .execute()
+  await insertRows(tx, 'program_rollups', live.map((r) => ({ ...r, shard })),
+    'on conflict (program_id, metric, currency, day, shard) do update set value = program_rollups.value + excluded.value')
 }
 
 export interface RollupSum {

@@ -4,6 +4,7 @@
 import { sql, type Insertable, type Selectable } from 'kysely'
 import type { Db, RewardTable, TransactionTable } from '../../store/schema.js'
 import { readRow, readRows } from '../../store/prepared.js'
+import { insertRows } from '../../store/insert.js'
 
 export type TransactionRow = Selectable<TransactionTable>
 export type RewardRow = Selectable<RewardTable>
@@ -17,7 +18,9 @@ export function findTransactionById(db: Db, programId: number, id: number): Prom
 }
 
 export async function insertTransaction(db: Db, values: Insertable<TransactionTable>): Promise<TransactionRow> {
-  return db.insertInto('transactions').values(values).returningAll().executeTakeFirstOrThrow()
+  const [row] = await insertRows<'transactions', TransactionRow>(db, 'transactions', [values], 'returning *')
+  if (!row) throw new Error('insert into transactions returned no row')
+  return row
 }
 
 /** Adds `amount` to what was refunded, if that much is left; the row after, or undefined. */
@@ -43,7 +46,9 @@ export function markArchived(db: Db, t: TransactionRow, archivedAt: number | nul
 }
 
 export async function insertReward(db: Db, values: Insertable<RewardTable>): Promise<RewardRow> {
-  return db.insertInto('rewards').values(values).returningAll().executeTakeFirstOrThrow()
+  const [row] = await insertRows<'rewards', RewardRow>(db, 'rewards', [values], 'returning *')
+  if (!row) throw new Error('insert into rewards returned no row')
+  return row
 }
 
 export function rewardsOf(db: Db, programId: number, transactionId: number): Promise<RewardRow[]> {
