@@ -4,7 +4,7 @@ import type { Insertable } from 'kysely'
 import type { Db, OutboxTable } from '../store/schema.js'
 import { writeJson } from '../store/json.js'
 import { gatheredWrites } from '../store/transaction.js'
-import { insertRows } from '../store/insert.js'
+import { insertRows } from '../store/writes.js'
 
 // Inside a transaction, its events are written together just before commit, in the order emitted.
 const events = gatheredWrites<Insertable<OutboxTable>>('outbox', async (db, rows) => {

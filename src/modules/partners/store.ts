@@ -5,7 +5,7 @@ import { likePattern } from '../../store/like.js'
 import { readRow, readRows, type PerDialect } from '../../store/prepared.js'
 import { readJson } from '../../store/json.js'
 import { gatheredWrites } from '../../store/transaction.js'
-import { insertRows } from '../../store/insert.js'
+import { insertRows, writeSql } from '../../store/writes.js'
 import type { LinkPlace } from '../referral-links/urls.js'
 import { mergeDeltas } from '../stats/deltas.js'
 
@@ -145,15 +145,18 @@ export function listPartnerRows(db: Db, programId: number, q: PartnerListQuery) 
 
 
 /** The partner's count columns that sales and sign-ups move. */
-export type PartnerCount = 'signups' | 'referrals_count' | 'sales_count' | 'paid_accounts'
+const PARTNER_COUNTS = ['signups', 'referrals_count', 'sales_count', 'paid_accounts'] as const
+export type PartnerCount = (typeof PARTNER_COUNTS)[number]
 
 /** Adds to a partner's counts in one statement; returns them after, so callers see 0 → 1 crossings. */
 export async function bumpPartnerCounts(db: Db, programId: number, partnerId: number, deltas: Partial<Record<PartnerCount, number>>) {
-  const entries = Object.entries(deltas).filter(([, d]) => d !== 0) as Array<[PartnerCount, number]>
+  // Column names come from this fixed list only, never from the caller's keys as such.
+  const entries = PARTNER_COUNTS.filter((column) => (deltas[column] ?? 0) !== 0).map((column) => [column, deltas[column] as number] as const)
   if (entries.length === 0) return undefined
-  const update = db.updateTable('partners').where('program_id', '=', programId).where('id', '=', partnerId)
-    .set(Object.fromEntries(entries.map(([column, d]) => [column, sql`${sql.ref(column)} + ${d}`])))
-  return update.returning(['signups', 'referrals_count', 'sales_count', 'paid_accounts']).executeTakeFirst()
+  const [after] = await writeSql<Record<PartnerCount, number | bigint>>(db,
+    `update partners set ${entries.map(([column]) => `${column} = ${column} + ?`).join(', ')} where program_id = ? and id = ?
+     returning signups, referrals_count, sales_count, paid_accounts`, [...entries.map(([, d]) => d), programId, partnerId])
+  return after
 }
 
 export interface AmountDelta {

@@ -5,7 +5,7 @@ import type { Db } from '../../store/schema.js'
 import type { Store } from '../../store/store.js'
 import { dialectOf } from '../../store/prepared.js'
 import { gatheredWrites } from '../../store/transaction.js'
-import { insertRows } from '../../store/insert.js'
+import { insertRows } from '../../store/writes.js'
 import { mergeDeltas } from './deltas.js'
 
 export interface RollupDelta {

@@ -4,7 +4,7 @@
 import { sql, type Insertable, type Selectable } from 'kysely'
 import type { Db, RewardTable, TransactionTable } from '../../store/schema.js'
 import { readRow, readRows } from '../../store/prepared.js'
-import { insertRows } from '../../store/insert.js'
+import { insertRows } from '../../store/writes.js'
 
 export type TransactionRow = Selectable<TransactionTable>
 export type RewardRow = Selectable<RewardTable>
