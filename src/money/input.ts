@@ -7,6 +7,6 @@ export function amountField(name: string, value: unknown, { positive = false } =
   const words = name.replace(/_/g, ' ')
   if ('error' in parsed) throw invalidField(name, `The ${words} ${parsed.error}.`)
   if (parsed.micros < 0n) throw invalidField(name, `The ${words} must be at least 0.`)
-  if (positive && parsed.micros === 0n) throw invalidField(name, `The ${words} must be more than 0.`)
+  if (positive && parsed.micros === 0n) throw invalidField(name, `The ${words} must be greater than 0.`)
   return parsed.micros
 }

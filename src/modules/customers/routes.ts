@@ -8,7 +8,7 @@ import { Done, Envelope, done, ok } from '../../http/envelope.js'
 import { invalidField } from '../../http/errors.js'
 import { PagedEnvelope, pageOf, paged } from '../../http/pagination.js'
 import { addRoute, type Caller } from '../../http/route.js'
-import { partnerByIdentity } from '../partners/service.js'
+import { partnerByIdentity, partnerRefOf } from '../partners/service.js'
 import { createTransactions } from '../transactions/service.js'
 import { listTransactionPage } from '../transactions/routes.js'
 import { Transaction } from '../transactions/schemas.js'
@@ -65,11 +65,8 @@ export function customerRoutes(app: FastifyInstance, { store, base }: RouteDeps)
 
   /** The partner a list is filtered by: undefined = no filter, null = a partner that does not exist. */
   async function partnerFilter(p: Caller['program'], input: Static<typeof ListCustomersInput>) {
-    const ref = { ...input.partner }
-    if (input.partner_key !== undefined) ref.key = input.partner_key
-    if (input.partner_email !== undefined) ref.email = input.partner_email
-    if (input.partner_id !== undefined) ref.id = input.partner_id
-    if (ref.id === undefined && ref.key === undefined && ref.email === undefined) return undefined
+    const ref = partnerRefOf(input)
+    if (ref === undefined) return undefined
     const partner = await partnerByIdentity(db, p, ref)
     return partner ? partner.id : null
   }

@@ -11,7 +11,7 @@ import { withUniqueIndex } from '../../store/unique.js'
 import { randomToken } from '../api-keys/service.js'
 import { addCustomer } from '../customers/service.js'
 import { findCustomerByEmail, findCustomerByKey } from '../customers/store.js'
-import { partnerByIdentity } from '../partners/service.js'
+import { partnerByIdentity, partnerRefOf } from '../partners/service.js'
 import type { PartnerRef } from '../partners/schemas.js'
 import type { Program } from '../programs/store.js'
 import { amountField } from '../../money/input.js'
@@ -97,11 +97,8 @@ async function decide(tx: Db, program: Program, number: number, status: LeadStat
 }
 
 function submitterOf(input: NewLeadInput): PartnerRef {
-  const ref: PartnerRef = { ...input.partner }
-  if (input.partner_id !== undefined) ref.id = input.partner_id
-  if (input.partner_key !== undefined) ref.key = input.partner_key
-  if (input.partner_email !== undefined) ref.email = input.partner_email
-  if (ref.id === undefined && ref.key === undefined && ref.email === undefined) throw invalidField('partner', 'The partner field is required.')
+  const ref = partnerRefOf(input)
+  if (ref === undefined) throw invalidField('partner', 'The partner field is required.')
   return ref
 }
 

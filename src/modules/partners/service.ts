@@ -38,6 +38,23 @@ export async function resolvePartner(db: Db, program: Program, ref: string): Pro
   return row
 }
 
+/** Every spelling clients use to name a partner: `partner{id|key|email}` and the flat `partner_id`, `partner_key`, `partner_email`. */
+export interface PartnerNaming {
+  partner?: PartnerRef
+  partner_id?: string
+  partner_key?: string
+  partner_email?: string
+}
+
+/** The partner a request names (the flat spellings win over the nested ones), or undefined when it names none. */
+export function partnerRefOf(input: PartnerNaming): PartnerRef | undefined {
+  const ref: PartnerRef = { ...input.partner }
+  if (input.partner_id !== undefined) ref.id = input.partner_id
+  if (input.partner_key !== undefined) ref.key = input.partner_key
+  if (input.partner_email !== undefined) ref.email = input.partner_email
+  return ref.id === undefined && ref.key === undefined && ref.email === undefined ? undefined : ref
+}
+
 /** `{id|key|email}` in a body: whichever is given, in that order. */
 export async function partnerByIdentity(db: Db, program: Program, ref: PartnerRef, field = 'partner'): Promise<PartnerRow | undefined> {
   if (ref.id !== undefined) return findPartnerById(db, program.id, ref.id)

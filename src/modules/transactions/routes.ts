@@ -10,7 +10,7 @@ import { addRoute, type Caller } from '../../http/route.js'
 import type { Db } from '../../store/schema.js'
 import { findCustomerByKey } from '../customers/store.js'
 import { requireAffiliateCustomers } from '../customers/service.js'
-import { partnerByIdentity } from '../partners/service.js'
+import { partnerByIdentity, partnerRefOf } from '../partners/service.js'
 import type { Program } from '../programs/store.js'
 import { transactionView } from './representation.js'
 import { ListTransactionsInput, NewTransactionInput, RefundInput, Transaction, TransactionLookupInput } from './schemas.js'
@@ -49,8 +49,8 @@ export function transactionRoutes(app: FastifyInstance, { store, base }: RouteDe
 
   async function listFilter(p: Program, input: Static<typeof ListTransactionsInput>) {
     const filter: Omit<TransactionListQuery, 'sort' | 'offset' | 'fetch'> = { key: input.key }
-    const partnerRef = { ...input.partner, ...(input.partner_key ? { key: input.partner_key } : {}), ...(input.partner_email ? { email: input.partner_email } : {}) }
-    if (partnerRef.id !== undefined || partnerRef.key !== undefined || partnerRef.email !== undefined) {
+    const partnerRef = partnerRefOf(input)
+    if (partnerRef !== undefined) {
       const partner = await partnerByIdentity(db, p, partnerRef)
       if (!partner) return undefined
       filter.partnerId = partner.id

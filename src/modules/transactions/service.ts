@@ -43,8 +43,7 @@ export async function addSale(tx: Db, program: Program, customer: CustomerRow, s
 }
 
 export async function refundTransaction(db: Kysely<Database>, program: Program, key: string, amount: unknown, now = Date.now()) {
-  const refund = amountField('amount', amount)
-  if (refund <= 0n) throw invalidField('amount', 'The amount must be greater than 0.')
+  const refund = amountField('amount', amount, { positive: true })
   return inTransaction(db, async (tx) => {
     const row = await requireTransaction(tx, program, key)
     if (row.archived_at !== null) throw badRequest('The transaction is archived; restore it before refunding.', 'archived')
