@@ -33,7 +33,15 @@ export async function readRows<Row>(db: Db, name: string, sql: string | PerDiale
   if (!dialect) throw new Error(`${name}: not a Partnerkit store or transaction`)
   const text = typeof sql === 'string' ? sql : sql[dialect]
   if (store) return store.all<Row>(name, text, params)
-  const query = CompiledQuery.raw(dialect === 'postgres' ? numberedPlaceholders(text) : text, params)
+  return executeRaw<Row>(db, text, params)
+}
+
+/**
+ * SQL with `?` placeholders on the writer's connection (or the given transaction's), through
+ * Kysely's driver but not its builder: for writes, and for reads that must see a transaction's own writes.
+ */
+export async function executeRaw<Row>(db: Db, text: string, params: unknown[]): Promise<Row[]> {
+  const query = CompiledQuery.raw(dialectOf(db) === 'postgres' ? numberedPlaceholders(text) : text, params)
   return (await db.executeQuery<Row>(query)).rows
 }
 

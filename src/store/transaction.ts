@@ -5,12 +5,8 @@ import { registerTransaction } from './prepared.js'
 /** Per open transaction: tasks to run once its work is done, just before it commits. */
 const beforeCommit = new WeakMap<object, Map<string, () => Promise<void>>>()
 
-/**
- * Runs `task` (once per name) at the end of this transaction, inside it: writes many rules add to
- * (the program rollups, the outbox) are gathered and written once, late, so their rows stay locked
- * briefly. False when `db` is not a transaction opened by inTransaction: the caller writes at once.
- */
-export function atCommit(db: Db, name: string, task: () => Promise<void>): boolean {
+/** Runs `task` (once per name) at the end of this transaction, inside it; false outside one. */
+function atCommit(db: Db, name: string, task: () => Promise<void>): boolean {
   const tasks = beforeCommit.get(db)
   if (!tasks) return false
   if (!tasks.has(name)) tasks.set(name, task)

@@ -3,8 +3,7 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely'
 import type { CustomerTable, Db } from '../../store/schema.js'
 import { likePattern } from '../../store/like.js'
-import { readRow } from '../../store/prepared.js'
-import { writeSql } from '../../store/writes.js'
+import { executeRaw, readRow } from '../../store/prepared.js'
 
 export type CustomerRow = Selectable<CustomerTable> & { partner_public_id: string | null }
 
@@ -54,7 +53,7 @@ export async function moveCustomerState(db: Db, row: CustomerRow, from: Customer
 
 /** Adds to the customer's live sales; returns the count after (0 → 1 makes a paid account). */
 export async function bumpLiveSales(db: Db, programId: number, id: number, delta: number): Promise<number> {
-  const [row] = await writeSql<{ live_sales: number | bigint }>(db,
+  const [row] = await executeRaw<{ live_sales: number | bigint }>(db,
     'update customers set live_sales = live_sales + ? where program_id = ? and id = ? returning live_sales', [delta, programId, id])
   if (!row) throw new Error(`customer ${id} vanished while its sales were counted`)
   return Number(row.live_sales)

@@ -2,10 +2,10 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely'
 import type { Db, PartnerTable } from '../../store/schema.js'
 import { likePattern } from '../../store/like.js'
-import { readRow, readRows, type PerDialect } from '../../store/prepared.js'
+import { executeRaw, readRow, type PerDialect } from '../../store/prepared.js'
 import { readJson } from '../../store/json.js'
 import { gatheredWrites } from '../../store/transaction.js'
-import { insertRows, writeSql } from '../../store/writes.js'
+import { insertRows } from '../../store/writes.js'
 import type { LinkPlace } from '../referral-links/urls.js'
 import { mergeDeltas } from '../stats/deltas.js'
 
@@ -153,7 +153,7 @@ export async function bumpPartnerCounts(db: Db, programId: number, partnerId: nu
   // Column names come from this fixed list only, never from the caller's keys as such.
   const entries = PARTNER_COUNTS.filter((column) => (deltas[column] ?? 0) !== 0).map((column) => [column, deltas[column] as number] as const)
   if (entries.length === 0) return undefined
-  const [after] = await writeSql<Record<PartnerCount, number | bigint>>(db,
+  const [after] = await executeRaw<Record<PartnerCount, number | bigint>>(db,
     `update partners set ${entries.map(([column]) => `${column} = ${column} + ?`).join(', ')} where program_id = ? and id = ?
      returning signups, referrals_count, sales_count, paid_accounts`, [...entries.map(([, d]) => d), programId, partnerId])
   return after

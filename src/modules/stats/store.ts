@@ -1,6 +1,5 @@
 // Program rollups: one row per program, metric, currency and day, updated in the transaction of
 // the event that changes them, so reading program stats is one indexed range scan whatever the size.
-import { sql } from 'kysely'
 import type { Db } from '../../store/schema.js'
 import type { Store } from '../../store/store.js'
 import { dialectOf } from '../../store/prepared.js'
