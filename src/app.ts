@@ -9,8 +9,8 @@ import { baseUrl } from './http/base-url.js'
 import { setUpErrorHandling } from './http/errors-handler.js'
 import { setUpIdempotency } from './http/idempotency/plugin.js'
 import { inputBag } from './http/input.js'
-import { parseJsonBody } from './http/json-body.js'
-import { setUpRateLimit } from './http/rate-limit.js'
+import { jsonBodyParser } from './http/json-body.js'
+import { setUpRateLimit, type RateLimits } from './http/rate-limit.js'
 import { check } from './http/validation.js'
 import { healthRoutes } from './modules/health/routes.js'
 import { programRoutes } from './modules/programs/routes.js'
@@ -22,10 +22,11 @@ import { transactionRoutes } from './modules/transactions/routes.js'
 import { commissionRoutes } from './modules/commissions/routes.js'
 import { rewardRoutes } from './modules/rewards/routes.js'
 import { leadRoutes } from './modules/leads/routes.js'
+import { trackingRoutes } from './modules/tracking/routes.js'
 import { openApiRoutes, openApiOptions } from './http/openapi.js'
 import { RecentOwners } from './modules/api-keys/recent-owners.js'
 
-export type AppConfig = Pick<Config, 'publicUrl' | 'rateLimit' | 'bodyLimitBytes' | 'jsonMaxDepth' | 'trustProxy' | 'logLevel' | 'redisUrl'>
+export type AppConfig = Pick<Config, 'publicUrl' | 'rateLimit' | 'trackingRateLimit' | 'bodyLimitBytes' | 'jsonMaxDepth' | 'trustProxy' | 'logLevel' | 'redisUrl'>
 
 export interface AppDeps {
   config: AppConfig
@@ -34,6 +35,7 @@ export interface AppDeps {
 
 export interface RouteDeps extends AppDeps {
   base: (request: FastifyRequest) => string
+  limits: RateLimits
 }
 
 export async function buildApp({ config, store }: AppDeps): Promise<FastifyInstance> {
@@ -49,13 +51,7 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
   setUpErrorHandling(app, config.bodyLimitBytes)
 
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, parseJsonBody(body as string, config.jsonMaxDepth))
-    } catch (err) {
-      done(err as Error, undefined)
-    }
-  })
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonBodyParser(config.jsonMaxDepth))
   // Input is validated once, on the merged bag (below); Fastify's own per-part validation is off.
   app.setValidatorCompiler(() => () => true)
 
@@ -69,11 +65,11 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
     return payload
   })
 
-  const limit = await setUpRateLimit(app, { ...config.rateLimit, redisUrl: config.redisUrl })
+  const limits = await setUpRateLimit(app, { ...config.rateLimit, redisUrl: config.redisUrl })
   app.addHook('onRequest', async (request, reply) => {
     if (request.is404 || request.routeOptions.config.public) return
     await requireCaller(store, recentOwners, request)
-    await limit(request, reply)
+    await limits.perKey(request, reply)
   })
   app.addHook('preValidation', async (request) => {
     if (request.is404) return
@@ -93,8 +89,8 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
     await docs.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
   })
 
-  const deps: RouteDeps = { config, store, base: (request) => baseUrl(request, config.publicUrl) }
-  for (const register of [healthRoutes, programRoutes, partnerRoutes, referralLinkRoutes, customerRoutes, transactionRoutes, commissionRoutes, rewardRoutes, leadRoutes, eventRoutes, openApiRoutes]) register(app, deps)
+  const deps: RouteDeps = { config, store, limits, base: (request) => baseUrl(request, config.publicUrl) }
+  for (const register of [healthRoutes, programRoutes, partnerRoutes, referralLinkRoutes, customerRoutes, transactionRoutes, commissionRoutes, rewardRoutes, leadRoutes, eventRoutes, trackingRoutes, openApiRoutes]) register(app, deps)
   return app
 }
 

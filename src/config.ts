@@ -12,6 +12,8 @@ export interface Config {
   /** Base for absolute URLs (links.next, referral links). Undefined = taken from each request. */
   publicUrl: string | undefined
   rateLimit: { max: number; windowSeconds: number }
+  /** Per visitor IP, for the public tracking calls the snippet makes (/t/click, /t/signup). */
+  trackingRateLimit: { max: number; windowSeconds: number }
   bodyLimitBytes: number
   jsonMaxDepth: number
   trustProxy: boolean
@@ -47,6 +49,10 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimit: {
       max: read('RATE_LIMIT_MAX', 600, integerIn(1, 10_000_000)),
       windowSeconds: read('RATE_LIMIT_WINDOW_SECONDS', 60, integerIn(1, 86_400)),
+    },
+    trackingRateLimit: {
+      max: read('TRACKING_RATE_LIMIT_MAX', 120, integerIn(1, 10_000_000)),
+      windowSeconds: read('TRACKING_RATE_LIMIT_WINDOW_SECONDS', 60, integerIn(1, 86_400)),
     },
     bodyLimitBytes: read('BODY_LIMIT_BYTES', 1_048_576, integerIn(1024, 100 * 1_048_576)),
     jsonMaxDepth: read('JSON_MAX_DEPTH', 32, integerIn(2, 1000)),

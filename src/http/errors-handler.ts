@@ -1,15 +1,26 @@
 // Turns whatever a request ran into (ours, Fastify's, a validation failure, a bug) into the
 // Partnero error shape with the right status. Unknown routes answer a JSON 404, or a 405 when the
 // path exists under another method.
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ApiError } from './errors.js'
 import { trackRoutes } from './known-routes.js'
 import { fieldErrors } from './validation.js'
 
+/** Serves a GET for a path no route declares (a referral link's path form), or answers false. */
+export type PathFallback = (request: FastifyRequest, reply: FastifyReply) => Promise<boolean>
+const fallbacks = new WeakMap<FastifyInstance, PathFallback[]>()
+
+export function onUnknownPath(app: FastifyInstance, fallback: PathFallback): void {
+  fallbacks.set(app, [...(fallbacks.get(app) ?? []), fallback])
+}
+
 export function setUpErrorHandling(app: FastifyInstance, bodyLimitBytes: number) {
   const known = trackRoutes(app)
 
-  app.setNotFoundHandler((request, reply) => {
+  app.setNotFoundHandler(async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD') {
+      for (const fallback of fallbacks.get(app) ?? []) if (await fallback(request, reply)) return reply
+    }
     const path = request.url.split('?')[0] ?? '/'
     const allowed = known.otherMethods(request.method, path)
     if (allowed.length > 0) {

@@ -4,6 +4,17 @@
 import sjson from 'secure-json-parse'
 import { ApiError } from './errors.js'
 
+/** parseJsonBody as a Fastify content-type parser (string bodies). */
+export function jsonBodyParser(maxDepth: number) {
+  return (_request: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
+    try {
+      done(null, parseJsonBody(body as string, maxDepth))
+    } catch (err) {
+      done(err as Error, undefined)
+    }
+  }
+}
+
 export function parseJsonBody(text: string, maxDepth: number): unknown {
   if (text.trim() === '') return undefined
   if (nestingDepth(text) > maxDepth) {

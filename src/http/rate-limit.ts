@@ -15,7 +15,14 @@ export interface RateLimitOptions {
 
 export type RateLimiter = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
 
-export async function setUpRateLimit(app: FastifyInstance, options: RateLimitOptions): Promise<RateLimiter> {
+export interface RateLimits {
+  /** The per-key budget every authenticated call spends from. */
+  perKey: RateLimiter
+  /** A budget per client IP, for public calls that have no key (tracking). */
+  perIp(name: string, max: number, windowSeconds: number): RateLimiter
+}
+
+export async function setUpRateLimit(app: FastifyInstance, options: RateLimitOptions): Promise<RateLimits> {
   const redis = options.redisUrl
     ? new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
     : undefined
@@ -37,18 +44,22 @@ export async function setUpRateLimit(app: FastifyInstance, options: RateLimitOpt
     cache: 200_000,
     ...(redis ? { redis, nameSpace: 'partnerkit-rl:' } : {}),
   })
-  const policy = `"per-key";q=${options.max};w=${options.windowSeconds}`
-  const check = app.createRateLimit({
-    max: options.max,
-    timeWindow: options.windowSeconds * 1000,
+  return {
     // The public id keeps keys of separate deployments sharing one Redis apart.
-    keyGenerator: (request: FastifyRequest) => `key:${request.caller?.program.publicId}:${request.caller?.apiKeyId ?? request.ip}`,
-  })
+    perKey: limiter(app, 'per-key', options.max, options.windowSeconds,
+      (request) => `key:${request.caller?.program.publicId}:${request.caller?.apiKeyId ?? request.ip}`),
+    perIp: (name, max, windowSeconds) => limiter(app, name, max, windowSeconds, (request) => `${name}:${request.ip}`),
+  }
+}
+
+function limiter(app: FastifyInstance, name: string, max: number, windowSeconds: number, keyOf: (request: FastifyRequest) => string): RateLimiter {
+  const policy = `"${name}";q=${max};w=${windowSeconds}`
+  const check = app.createRateLimit({ max, timeWindow: windowSeconds * 1000, keyGenerator: keyOf })
   return async (request, reply) => {
     const state = await check(request)
     if (state.isAllowed || state.max === undefined) return
     reply.header('RateLimit-Policy', policy)
-    reply.header('RateLimit', `"per-key";r=${state.remaining};t=${state.ttlInSeconds}`)
+    reply.header('RateLimit', `"${name}";r=${state.remaining};t=${state.ttlInSeconds}`)
     if (state.isExceeded) {
       throw new ApiError(429, 'rate_limited', 'Too Many Attempts.', undefined, { 'Retry-After': String(Math.max(1, state.ttlInSeconds)) })
     }

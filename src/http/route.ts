@@ -61,7 +61,7 @@ declare module 'fastify' {
   }
 }
 
-const ERROR_CODES = [400, 401, 404, 409, 413, 415, 422, 429]
+const ERROR_CODES = [400, 401, 403, 404, 409, 413, 415, 422, 429]
 
 export function addRoute<I extends TSchema>(app: FastifyInstance, base: (request: FastifyRequest) => string, spec: RouteSpec<I>) {
   const input = spec.input ?? Type.Object({})

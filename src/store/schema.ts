@@ -159,6 +159,10 @@ export interface CustomerTable {
   /** JSON array of strings */
   tags: unknown
   referral_url: string | null
+  /** The click that credited the partner, when the customer arrived through one. */
+  click_id: number | null
+  /** 1 when the customer's email is the partner's own (normalised): it earns no commission. */
+  self_referral: Generated<number>
   live_sales: Generated<number>
   created_at: number
   updated_at: number
@@ -255,6 +259,19 @@ export interface LeadCounterTable {
   last_number: number
 }
 
+/** One row per referral link and visitor (salted hash of IP and user agent). */
+export interface ClickTable {
+  id: Generated<number>
+  program_id: number
+  partner_id: number
+  link_id: number
+  visitor: string
+  first_at: number
+  /** The last counted click: a repeat within the counting window is not counted. */
+  counted_at: number
+  count: number
+}
+
 export interface Database {
   programs: ProgramTable
   api_keys: ApiKeyTable
@@ -272,6 +289,7 @@ export interface Database {
   ledger_entries: LedgerEntryTable
   leads: LeadTable
   lead_counters: LeadCounterTable
+  clicks: ClickTable
 }
 
 export type Db = Kysely<Database> | Transaction<Database>

@@ -25,6 +25,7 @@ export interface TestServer {
 export const TEST_CONFIG: AppConfig = {
   publicUrl: undefined,
   rateLimit: { max: 100_000, windowSeconds: 60 },
+  trackingRateLimit: { max: 100_000, windowSeconds: 60 },
   bodyLimitBytes: 1_048_576,
   jsonMaxDepth: 32,
   trustProxy: false,

@@ -12,6 +12,8 @@ import { partnerByIdentity, partnerRefOf } from '../partners/service.js'
 import { createTransactions } from '../transactions/service.js'
 import { listTransactionPage } from '../transactions/routes.js'
 import { Transaction } from '../transactions/schemas.js'
+import { explainAttribution } from '../tracking/attribution.js'
+import { Attribution } from '../tracking/schemas.js'
 import { customerView } from './representation.js'
 import {
   Customer, CustomerLookupInput, ListCustomersInput, NewCustomerInput, SearchCustomersInput, UpdateCustomerInput,
@@ -137,6 +139,16 @@ export function customerRoutes(app: FastifyInstance, { store, base }: RouteDeps)
     handler: async ({ caller, params, input, bag, base, request }) => {
       const customer = await resolveCustomer(db, program(caller), params.key as string)
       return listTransactionPage(db, caller.program, { customerId: customer.id }, input, bag, `${base}${request.url.split('?')[0]}`)
+    },
+  })
+
+  addRoute(app, base, {
+    method: 'GET', url: '/v1/customers/:key/attribution', tags, params: KeyParam,
+    summary: 'Which partner, link and click credited the customer, or why none did (extension)',
+    response: { 200: Envelope(Attribution) },
+    handler: async ({ caller, params }) => {
+      const customer = await resolveCustomer(db, program(caller), params.key as string)
+      return ok(await explainAttribution(db, caller.program, customer))
     },
   })
 

@@ -10,7 +10,9 @@ import { inTransaction } from '../../store/transaction.js'
 import { withUniqueIndex } from '../../store/unique.js'
 import { epochDay } from '../../wire-time.js'
 import { partnerByIdentity, uniqueTags } from '../partners/service.js'
-import { bumpPartnerCounts, type PartnerRow } from '../partners/store.js'
+import { bumpPartnerCounts, findPartnerByRowId, type PartnerRow } from '../partners/store.js'
+import { isSelfReferral, liveClick, visitorClick } from '../tracking/attribution.js'
+import type { ClickRow } from '../tracking/store.js'
 import type { Program } from '../programs/store.js'
 import { findLink, linksOfPartner } from '../referral-links/store.js'
 import { keyInUrl } from '../referral-links/urls.js'
@@ -45,6 +47,8 @@ export async function reloadCustomer(db: Db, program: Program, id: number): Prom
 
 export interface NewCustomer extends NestedCustomer {
   referralUrl?: string
+  /** The visitor hash of a sign-up from the merchant's page: finds the click that brought them. */
+  visitor?: string
 }
 
 /** Creates a customer inside the caller's transaction; the partner must exist (400 otherwise). */
@@ -54,11 +58,13 @@ export async function addCustomer(tx: Db, program: Program, input: NewCustomer, 
   if (input.partner === undefined) errors.partner = ['The partner field is required.']
   if (Object.keys(errors).length > 0) throw invalid(errors)
   await refuseTaken(tx, program, { key: input.key, email: input.email })
-  const partner = await partnerByIdentity(tx, program, input.partner ?? {})
+  const { partner, click } = await crediting(tx, program, input, now)
   if (!partner) throw badRequest('Invalid partner key', 'invalid_partner')
-  const linkId = await creditedLink(tx, program, partner, input)
+  const linkId = click ? click.linkId : await creditedLink(tx, program, partner, input)
+  const clickId = click?.id ?? (input.visitor && linkId !== null ? (await visitorClick(tx, program, linkId, input.visitor, now))?.id : undefined)
   const id = await insertCustomer(tx, {
     program_id: program.id, key: input.key as string, deleted_key: null, partner_id: partner.id, link_id: linkId,
+    click_id: clickId ?? null, self_referral: isSelfReferral(input.email, partner.email) ? 1 : 0,
     email: input.email ?? null, email_lower: input.email?.toLowerCase() ?? null, name: input.name ?? null,
     surname: input.surname ?? null, status: 'active', archived: 0, tags: writeJson(uniqueTags(input.tags ?? [])),
     referral_url: input.referralUrl ?? null, created_at: now, updated_at: now, deleted_at: null,
@@ -136,6 +142,14 @@ async function countReferral(tx: Db, program: Program, partnerId: number, signed
   await bumpRollups(tx, program.id, epochDay(signedUpAt), [{ metric: METRIC.signups, value: sign }, { metric: METRIC.customers, value: sign }])
   const crossed = after && Number(after.referrals_count) === (sign === 1 ? 1 : 0)
   if (crossed) await bumpRollups(tx, program.id, epochDay(now), [{ metric: METRIC.partnersWithSignups, value: sign }])
+}
+
+/** The partner named by id, key or email, or by a click id (`clk_…`) in place of the key. */
+async function crediting(tx: Db, program: Program, input: NewCustomer, now: number): Promise<{ partner?: PartnerRow; click?: ClickRow }> {
+  const partner = await partnerByIdentity(tx, program, input.partner ?? {})
+  if (partner || input.partner?.key === undefined) return { partner }
+  const click = await liveClick(tx, program, input.partner.key, now)
+  return click ? { partner: await findPartnerByRowId(tx, program.id, click.partnerId), click } : {}
 }
 
 /** The link that gets the credit: the one the referral URL carries, else the key the partner was named by, else the default. */

@@ -27,6 +27,7 @@ export const ProgramSettingsInput = Type.Object({
   partner_auto_approve: Type.Optional(Type.Boolean({ description: 'Extension: approve new partners at once (default true)' })),
   referral_param: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$', description: 'Extension: the referral parameter (default aff; ref for refer-a-friend)' })),
   referral_link_style: Type.Optional(Type.Union([Type.Literal('query'), Type.Literal('path')], { description: 'Extension: site?aff=key (query) or site/aff/key (path)' })),
+  reward_self_referrals: Type.Optional(Type.Boolean({ description: 'Extension: customers whose email is their partner\'s own earn commission too (default false)' })),
   commission: Type.Optional(CommissionInput),
 }, { additionalProperties: false })
 

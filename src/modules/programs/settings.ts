@@ -19,6 +19,8 @@ export interface ProgramSettings {
   referral_param: string
   /** Extension: `query` builds `site?aff=key`, `path` builds `site/aff/key`. */
   referral_link_style: 'query' | 'path'
+  /** Extension: a customer whose email is the partner's own (normalised) earns commission anyway. */
+  reward_self_referrals: boolean
 }
 
 export interface PortalSettings {
@@ -54,6 +56,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
     partner_auto_approve: true,
     referral_param: 'aff',
     referral_link_style: 'query',
+    reward_self_referrals: false,
   },
   portal: {
     program_page_enabled: true,
@@ -74,7 +77,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
 export const SETTABLE: Record<ProgramType, { program: string[]; portal: string[] }> = {
   affiliate: {
     program: ['currency', 'cookie_lifetime', 'welcome_email_enabled', 'onboarding_enabled', 'partner_email_notifications_enabled',
-      'partner_auto_approve', 'referral_param', 'referral_link_style', 'commission'],
+      'partner_auto_approve', 'referral_param', 'referral_link_style', 'reward_self_referrals', 'commission'],
     portal: ['program_page_enabled', 'leads_page_enabled', 'registration_disabled', 'google_login_enabled',
       'passwordless_login_enabled', 'sub_accounts_enabled', 'widget_enabled', 'signup_popup_enabled', 'embeddable_form_enabled'],
   },

@@ -142,6 +142,7 @@ async function moveRevenue(tx: Db, program: Program, t: TransactionRow, by: bigi
 async function rewardSale(tx: Db, program: Program, customer: CustomerRow, t: TransactionRow, sale: Sale, now: number): Promise<RewardWithPartner[]> {
   const earned: RewardWithPartner[] = []
   if (!sale.rewardable || sale.rewarded || customer.status !== 'active' || customer.archived === 1 || t.partner_id === null) return earned
+  if (Number(customer.self_referral) === 1 && !program.settings.program.reward_self_referrals) return earned
   const partner = await findPartnerByRowId(tx, program.id, Number(t.partner_id))
   if (!partner) return earned
   const rules = program.settings.commission

@@ -1,0 +1,182 @@
+// The public tracking endpoints (no API key): the redirect a referral link's URL points at, the
+// calls the snippet makes from the merchant's pages, and the snippet itself.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import type { RouteDeps } from '../../app.js'
+import { Done, Envelope, ok } from '../../http/envelope.js'
+import { onUnknownPath } from '../../http/errors-handler.js'
+import { forbidden, notFound } from '../../http/errors.js'
+import { addRoute } from '../../http/route.js'
+import { jsonBodyParser } from '../../http/json-body.js'
+import type { ProgramPlace } from './programs.js'
+import { cookieName, trackingCookie, type CookiePlace } from './redirect.js'
+import { DEFAULT_TRACKER_OPTIONS, Tracker, type Redirect, type Visit } from './service.js'
+import { signupFromPage } from './signup.js'
+import { universalScript } from './universal.js'
+
+const tags = ['Tracking']
+const KEY = Type.String({ minLength: 1, maxLength: 255 })
+
+export function trackingRoutes(app: FastifyInstance, { store, base, config, limits }: RouteDeps) {
+  const tracker = new Tracker(store, DEFAULT_TRACKER_OPTIONS, (err) => app.log.error({ err }, 'click not stored'))
+  app.addHook('onClose', () => tracker.close())
+  // Settings and domains changed through this process apply to the next click at once.
+  app.addHook('onResponse', async (request) => {
+    if (request.method !== 'GET' && request.url.startsWith('/v1/program')) tracker.programs.forget()
+  })
+
+  const sendRedirect = (request: FastifyRequest, reply: FastifyReply, r: Redirect) => {
+    const place: CookiePlace = { requestHost: request.hostname, destinationHost: r.location.hostname, secure: request.protocol === 'https' }
+    const cookies = r.target ? [
+      trackingCookie(r.place.program, cookieName(r.place.program), r.target.key, place),
+      r.click?.clickId !== undefined ? trackingCookie(r.place.program, 'partnero_click', `clk_${r.click.clickId}`, place) : undefined,
+    ].filter((c): c is string => c !== undefined) : []
+    if (cookies.length > 0) reply.header('set-cookie', cookies)
+    // Every visit must reach us again to be counted: no cache may answer for us.
+    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer-when-downgrade')
+    return reply.redirect(r.location.toString(), 302)
+  }
+
+  const visitOf = (request: FastifyRequest, programHint?: string): Visit => ({
+    method: request.method, ip: request.ip, userAgent: request.headers['user-agent'], host: request.hostname, programHint,
+  })
+
+  addRoute(app, base, {
+    method: 'GET', url: '/r/:key', public: true, tags,
+    summary: 'Follow a referral link: counts the click and redirects (302) to the program\'s website with the key',
+    params: Type.Object({ key: KEY }),
+    input: Type.Object({ program: Type.Optional(Type.String({ maxLength: 64, description: 'The program\'s public id, when a key is used by several programs' })) }),
+    response: { 302: Type.Null({ description: 'Location: the destination; Set-Cookie: the referral cookie when the hosts share a domain' }) },
+    handler: async ({ params, input, request, reply, base }) =>
+      sendRedirect(request, reply, await tracker.redirect(params.key as string, visitOf(request, input.program), base)),
+  })
+
+  // The path form (`/aff/{key}` on the tracking host): any program's referral parameter, else a 404.
+  onUnknownPath(app, async (request, reply) => {
+    const match = /^\/([A-Za-z0-9_-]{1,32})\/([A-Za-z0-9_-]{1,255})\/?(?:\?|$)/.exec(request.url)
+    if (!match || match[1] === 'v1') return false
+    const params = (await tracker.programs.all()).map((p) => p.program.settings.program.referral_param)
+    if (!params.includes(match[1] as string)) return false
+    const hint = new URL(request.url, 'http://x').searchParams.get('program') ?? undefined
+    await sendRedirect(request, reply, await tracker.redirect(match[2] as string, visitOf(request, hint), base(request)))
+    return true
+  })
+
+  // The snippet's calls come from the merchant's pages, cross-origin. It sends text/plain (a CORS
+  // "simple" request, no preflight), so this scope reads text/plain bodies as JSON too.
+  void app.register(async (scope) => {
+    scope.addContentTypeParser('text/plain', { parseAs: 'string' }, jsonBodyParser(config.jsonMaxDepth))
+    const perIp = limits.perIp('tracking', config.trackingRateLimit.max, config.trackingRateLimit.windowSeconds)
+
+    /** The program a /t/ call names, if the calling page may speak for it (CORS from its own hosts only). */
+    const programFor = async (publicId: string, request: FastifyRequest, reply: FastifyReply): Promise<ProgramPlace> => {
+      const place = await tracker.programs.byPublicId(publicId)
+      if (!place) throw notFound('Program not found')
+      allowOrigin(place, request, reply)
+      return place
+    }
+
+    scope.options('/t/*', { schema: { hide: true }, config: { public: true } }, async (request, reply) => {
+      const origin = request.headers.origin
+      if (origin && originHost(origin) && (await tracker.programs.all()).some((p) => p.hosts.has(originHost(origin) as string))) {
+        reply.header('access-control-allow-origin', origin).header('vary', 'Origin')
+          .header('access-control-allow-methods', 'GET, POST').header('access-control-allow-headers', 'content-type')
+          .header('access-control-max-age', '86400')
+      }
+      return reply.code(204).send()
+    })
+
+    addRoute(scope, base, {
+      method: 'GET', url: '/t/programs/:public_id', public: true, tags,
+      summary: 'What the snippet needs to know about a program: its referral parameter, cookie and link style',
+      params: Type.Object({ public_id: Type.String({ maxLength: 64 }) }),
+      response: { 200: Envelope(ProgramForScript) },
+      handler: async ({ params, request, reply }) => {
+        const { program } = await programFor(params.public_id as string, request, reply)
+        reply.header('cache-control', 'public, max-age=300')
+        const s = program.settings.program
+        return ok({ type: program.type, param: s.referral_param, style: s.referral_link_style, cookie: cookieName(program), cookie_lifetime: s.cookie_lifetime })
+      },
+    })
+
+    addRoute(scope, base, {
+      method: 'POST', url: '/t/click', public: true, tags,
+      summary: 'Report a visit that arrived with a referral key (the snippet calls this)',
+      input: Type.Object({ program: Type.String({ minLength: 1, maxLength: 64 }), key: KEY }),
+      response: { 200: Envelope(Type.Object({ click_id: Type.Union([Type.String(), Type.Null()]), counted: Type.Boolean() })) },
+      handler: async ({ input, request, reply }) => {
+        await perIp(request, reply)
+        const place = await programFor(input.program, request, reply)
+        const click = await tracker.reportedClick(place, input.key, visitOf(request))
+        return ok({ click_id: click?.clickId !== undefined ? `clk_${click.clickId}` : null, counted: click?.counted ?? false })
+      },
+    })
+
+    addRoute(scope, base, {
+      method: 'POST', url: '/t/signup', public: true, tags, successStatus: 202,
+      summary: 'A sign-up on the merchant\'s page: creates the customer, credited to the partner the visitor arrived through',
+      description: 'Always 202 with the same body, whether or not a customer was created: the answer never tells whether an email is known.',
+      input: SignupInput,
+      response: { 202: Done },
+      handler: async ({ input, request, reply }) => {
+        await perIp(request, reply)
+        const place = await programFor(input.program, request, reply)
+        await signupFromPage(store, tracker, place, input, visitOf(request))
+        return { status: 1 as const }
+      },
+    })
+  })
+
+  addRoute(app, base, {
+    method: 'GET', url: '/js/universal.js', public: true, tags,
+    summary: 'The tracking snippet (Partnero\'s universal.js loader contract)',
+    response: { 200: Type.String({ description: 'JavaScript' }) },
+    handler: async ({ request, reply }) => {
+      const script = await universalScript()
+      reply.header('content-type', 'application/javascript; charset=utf-8')
+        .header('cache-control', 'public, max-age=3600').header('etag', script.etag).header('vary', 'Accept-Encoding')
+      if (request.headers['if-none-match'] === script.etag) return reply.code(304).send()
+      if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) return reply.header('content-encoding', 'gzip').send(script.gzipped)
+      return reply.send(script.plain)
+    },
+  })
+}
+
+const ProgramForScript = Type.Object({
+  type: Type.String(),
+  param: Type.String(),
+  style: Type.String(),
+  cookie: Type.String(),
+  cookie_lifetime: Type.Integer(),
+})
+
+const SignupInput = Type.Object({
+  program: Type.String({ minLength: 1, maxLength: 64 }),
+  /** The partner key the cookie (or the page URL) carries. */
+  partner_key: Type.Optional(KEY),
+  click_id: Type.Optional(Type.String({ maxLength: 64 })),
+  customer: Type.Object({
+    key: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    email: Type.Optional(Type.String({ maxLength: 255 })),
+    name: Type.Optional(Type.String({ maxLength: 255 })),
+    surname: Type.Optional(Type.String({ maxLength: 255 })),
+    tags: Type.Optional(Type.Array(Type.String({ maxLength: 255 }), { maxItems: 50 })),
+  }),
+})
+
+function originHost(origin: string): string | undefined {
+  try {
+    return new URL(origin).hostname
+  } catch {
+    return undefined
+  }
+}
+
+/** A call from a page of another site is refused before it does anything. */
+function allowOrigin(place: ProgramPlace, request: FastifyRequest, reply: FastifyReply): void {
+  const origin = request.headers.origin
+  if (origin === undefined) return // not a browser's cross-origin call (server-side, curl)
+  const host = originHost(origin)
+  if (!host || !place.hosts.has(host)) throw forbidden('This page\'s origin is not one of the program\'s domains.')
+  reply.header('access-control-allow-origin', origin).header('vary', 'Origin')
+}

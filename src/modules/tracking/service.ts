@@ -1,0 +1,130 @@
+// The public side of tracking: a click on a referral link (server-side, /r/{key}, or reported by
+// the snippet, /t/click) and a sign-up from the merchant's page (/t/signup). Clicks are written in
+// group commits; a click is durable before its answer leaves.
+import { randomBytes } from 'node:crypto'
+import { badRequest, notFound } from '../../http/errors.js'
+import { GroupCommit } from '../../store/group-commit.js'
+import type { Store } from '../../store/store.js'
+import { claimStoreFact } from '../programs/store.js'
+import { recordClicks, type ClickOutcome } from './clicks.js'
+import { ProgramDirectory, type ProgramPlace } from './programs.js'
+import { destinationOf, sharedLabels, websiteOf } from './redirect.js'
+import { linkTargets, type LinkTarget, type NewClick } from './store.js'
+import { isCountable, visitorOf } from './visitor.js'
+
+export interface Visit {
+  method: string
+  ip: string
+  userAgent: string | undefined
+  /** The host the visitor asked for (to tell which program a shared key means). */
+  host: string
+  /** `?program=PUBLIC_ID`, when the link names its program. */
+  programHint?: string
+}
+
+export interface TrackerOptions {
+  /** How long the first click of a batch waits for others. */
+  batchWindowMs: number
+  maxBatch: number
+}
+
+export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = { batchWindowMs: 2, maxBatch: 500 }
+
+export interface Redirect {
+  place: ProgramPlace
+  location: URL
+  target?: LinkTarget
+  click?: ClickOutcome
+}
+
+export class Tracker {
+  readonly programs: ProgramDirectory
+  private readonly batches: GroupCommit<NewClick, ClickOutcome>
+  private salt: Promise<string> | undefined
+
+  constructor(private readonly store: Store, options: TrackerOptions = DEFAULT_TRACKER_OPTIONS, private readonly log: (err: unknown) => void = () => {}) {
+    this.programs = new ProgramDirectory(store)
+    this.batches = new GroupCommit((clicks) => recordClicks(store.db, clicks), { windowMs: options.batchWindowMs, maxBatch: options.maxBatch })
+  }
+
+  /** GET /r/{key}: where to send the visitor, after counting the click when it counts. */
+  async redirect(key: string, visit: Visit, base: string): Promise<Redirect> {
+    const found = await this.resolve(key, visit)
+    if (!found.target) {
+      const location = websiteOf(found.place)
+      if (!location) throw notFound('This program has no website to send visitors to.')
+      return { place: found.place, location }
+    }
+    const location = destinationOf(found.place, found.target, base)
+    if (!location) throw notFound('This program has no website to send visitors to.')
+    return { place: found.place, location, target: found.target, click: await this.count(found.target, visit) }
+  }
+
+  /** POST /t/click: the snippet saw `?aff=key` on a page of the program. */
+  async reportedClick(place: ProgramPlace, key: string, visit: Visit): Promise<ClickOutcome | undefined> {
+    const target = (await linkTargets(this.store, key)).find((t) => t.programId === place.program.id)
+    return target ? this.count(target, visit) : undefined
+  }
+
+  /** The visitor's hash, as stored with their clicks. */
+  async visitor(visit: Visit): Promise<string> {
+    return visitorOf(await this.visitorSalt(), visit.ip, visit.userAgent ?? '')
+  }
+
+  async close(): Promise<void> {
+    await this.batches.drain()
+  }
+
+  private async count(target: LinkTarget, visit: Visit): Promise<ClickOutcome | undefined> {
+    if (target.partnerStatus !== 'active' || !isCountable(visit.method, visit.userAgent)) return undefined
+    const click = { programId: target.programId, partnerId: target.partnerId, linkId: target.linkId, visitor: await this.visitor(visit), at: Date.now() }
+    try {
+      return await this.batches.add(click)
+    } catch (err) {
+      // The visitor still gets where they were going; the failure is logged, not shown to them.
+      this.log(err)
+      return undefined
+    }
+  }
+
+  /** The program a key belongs to: named by ?program=, else the one whose hosts include the request's, else the only one. */
+  private async resolve(key: string, visit: Visit): Promise<{ place: ProgramPlace; target?: LinkTarget }> {
+    const targets = await linkTargets(this.store, key)
+    const hinted = visit.programHint ? await this.programs.byPublicId(visit.programHint) : undefined
+    if (visit.programHint && !hinted) throw notFound('Program not found')
+    const candidates = hinted ? [hinted] : await this.candidates(targets, visit.host)
+    if (candidates.length > 1) throw badRequest('This key is used by several programs: add ?program=PUBLIC_ID to the link.', 'ambiguous_key')
+    for (const place of candidates) {
+      const target = targets.find((t) => t.programId === place.program.id)
+      if (target) return { place, target }
+    }
+    if (candidates.length === 1) return { place: candidates[0] as ProgramPlace }
+    throw notFound('Referral link not found')
+  }
+
+  private async candidates(targets: LinkTarget[], host: string): Promise<ProgramPlace[]> {
+    const owners = (await Promise.all([...new Set(targets.map((t) => t.programId))].map((id) => this.programs.byId(id))))
+      .filter((p): p is ProgramPlace => p !== undefined)
+    if (owners.length === 1) return owners
+    const pool = owners.length > 0 ? owners : await this.programs.all()
+    const nearest = closestToHost(pool, host)
+    return nearest.length > 0 ? nearest : pool
+  }
+
+  private visitorSalt(): Promise<string> {
+    this.salt ??= (async () => {
+      await claimStoreFact(this.store.db, 'visitor_salt', randomBytes(32).toString('base64url'))
+      const row = await this.store.first<{ value: string }>('visitor_salt', `select value from store_meta where name = 'visitor_salt'`, [])
+      if (!row) throw new Error('the visitor salt is missing from store_meta')
+      return row.value
+    })()
+    return this.salt
+  }
+}
+
+/** The programs whose hosts share the most trailing labels (at least two) with the host asked for. */
+function closestToHost(places: ProgramPlace[], host: string): ProgramPlace[] {
+  const scored = places.map((place) => ({ place, labels: Math.max(0, ...[...place.hosts].map((h) => sharedLabels(h, host))) }))
+  const best = Math.max(0, ...scored.map((s) => s.labels))
+  return best < 2 ? [] : scored.filter((s) => s.labels === best).map((s) => s.place)
+}

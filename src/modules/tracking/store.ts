@@ -1,0 +1,118 @@
+// Tracking queries: finding what a referral key leads to (hot: every click), and writing a batch
+// of clicks with the counters they move.
+import type { Db } from '../../store/schema.js'
+import type { Store } from '../../store/store.js'
+import { executeRaw, readRow } from '../../store/prepared.js'
+import { insertRows } from '../../store/writes.js'
+
+/** What a click on a referral key needs to know: the link, its partner and where it leads. */
+export interface LinkTarget {
+  linkId: number
+  programId: number
+  partnerId: number
+  partnerStatus: string
+  key: string
+  landingUrl: string | null
+  /** Host of the link's additional domain, if any. */
+  domain: string | null
+  directRedirectUrl: string | null
+}
+
+interface TargetRow {
+  link_id: number | bigint
+  program_id: number | bigint
+  partner_id: number | bigint
+  partner_status: string
+  key: string
+  landing_url: string | null
+  domain: string | null
+  direct_tracking_redirect: number
+  direct_tracking_redirect_url: string | null
+}
+
+// Keys are unique per program, not across programs: a key may name links of several programs.
+const TARGETS = `select l.id as link_id, l.program_id, l.partner_id, p.status as partner_status, l."key", l.landing_url,
+    d.domain, l.direct_tracking_redirect, l.direct_tracking_redirect_url
+  from referral_links l join partners p on p.id = l.partner_id left join program_domains d on d.id = l.domain_id
+  where l."key" = ? order by l.program_id`
+
+export async function linkTargets(store: Store, key: string): Promise<LinkTarget[]> {
+  const rows = await store.all<TargetRow>('link_targets', TARGETS, [key])
+  return rows.map((r) => ({
+    linkId: Number(r.link_id),
+    programId: Number(r.program_id),
+    partnerId: Number(r.partner_id),
+    partnerStatus: r.partner_status,
+    key: r.key,
+    landingUrl: r.landing_url,
+    domain: r.domain,
+    directRedirectUrl: Number(r.direct_tracking_redirect) === 1 ? r.direct_tracking_redirect_url : null,
+  }))
+}
+
+export async function allDomains(store: Store): Promise<{ programId: number; domain: string }[]> {
+  const rows = await store.all<{ program_id: number | bigint; domain: string }>('all_program_domains', 'select program_id, domain from program_domains', [])
+  return rows.map((r) => ({ programId: Number(r.program_id), domain: r.domain }))
+}
+
+export interface NewClick {
+  programId: number
+  partnerId: number
+  linkId: number
+  visitor: string
+  at: number
+}
+
+/**
+ * Adds the clicks (each link and visitor at most once in the list, sorted): a visitor's row is
+ * counted again only once the window since its last counted click is over. Returns the clicks
+ * that counted; a repeat within the window changes nothing.
+ */
+export async function upsertClicks(tx: Db, clicks: NewClick[], windowMs: number): Promise<{ id: number; linkId: number; visitor: string }[]> {
+  const rows = await insertRows<'clicks', { id: number | bigint; link_id: number | bigint; visitor: string }>(tx, 'clicks',
+    clicks.map((c) => ({ program_id: c.programId, partner_id: c.partnerId, link_id: c.linkId, visitor: c.visitor, first_at: c.at, counted_at: c.at, count: 1 })),
+    `on conflict (link_id, visitor) do update set counted_at = excluded.counted_at, "count" = clicks."count" + 1
+      where clicks.counted_at <= excluded.counted_at - ${Math.trunc(windowMs)}
+     returning id, link_id, visitor`)
+  return rows.map((r) => ({ id: Number(r.id), linkId: Number(r.link_id), visitor: r.visitor }))
+}
+
+export async function liveLinkIds(tx: Db, ids: number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set()
+  const rows = await executeRaw<{ id: number | bigint }>(tx, `select id from referral_links where id in (${ids.map(() => '?').join(', ')})`, ids)
+  return new Set(rows.map((r) => Number(r.id)))
+}
+
+/** The click ids of (link, visitor) pairs, whether counted this time or not. */
+export async function clickIds(tx: Db, pairs: { linkId: number; visitor: string }[]): Promise<{ id: number; linkId: number; visitor: string }[]> {
+  if (pairs.length === 0) return []
+  const rows = await executeRaw<{ id: number | bigint; link_id: number | bigint; visitor: string }>(tx,
+    `select id, link_id, visitor from clicks where ${pairs.map(() => '(link_id = ? and visitor = ?)').join(' or ')}`,
+    pairs.flatMap((p) => [p.linkId, p.visitor]))
+  return rows.map((r) => ({ id: Number(r.id), linkId: Number(r.link_id), visitor: r.visitor }))
+}
+
+/** Adds counted clicks to their partners, one statement for the whole batch. */
+export async function addPartnerClicks(tx: Db, perPartner: Map<number, number>): Promise<void> {
+  if (perPartner.size === 0) return
+  const values = [...perPartner.keys()].sort((a, b) => a - b)
+    .map(() => 'select cast(? as bigint) as id, cast(? as bigint) as n').join(' union all ')
+  await executeRaw(tx, `update partners set clicks = partners.clicks + v.n from (${values}) as v where partners.id = v.id`,
+    [...perPartner.entries()].sort(([a], [b]) => a - b).flat())
+}
+
+export interface ClickRow {
+  id: number
+  linkId: number
+  partnerId: number
+  key: string
+  countedAt: number
+  firstAt: number
+}
+
+export async function findClick(db: Db, programId: number, id: number): Promise<ClickRow | undefined> {
+  const row = await readRow<{ id: number | bigint; link_id: number | bigint; partner_id: number | bigint; key: string; counted_at: number | bigint; first_at: number | bigint }>(db, 'click_by_id',
+    `select c.id, c.link_id, c.partner_id, l."key", c.counted_at, c.first_at from clicks c join referral_links l on l.id = c.link_id
+     where c.program_id = ? and c.id = ?`, [programId, id])
+  return row && { id: Number(row.id), linkId: Number(row.link_id), partnerId: Number(row.partner_id), key: row.key, countedAt: Number(row.counted_at), firstAt: Number(row.first_at) }
+}

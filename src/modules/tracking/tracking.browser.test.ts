@@ -1,0 +1,97 @@
+// The snippet in a real browser (Debian's Chromium, driven by playwright-core): a merchant page on
+// localhost includes it, a visitor arrives through ?aff=KEY, gets the cookie, signs up through an
+// ordinary form, and the API shows the customer credited to the partner.
+import http from 'node:http'
+import { existsSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chromium, type Browser } from 'playwright-core'
+import { startServer, type TestServer } from '../../../test/support/server.js'
+import { makePartner } from '../../../test/support/partners.js'
+import { BROWSER } from '../../../test/support/visits.js'
+
+const CHROMIUM = '/usr/bin/chromium'
+
+let server: TestServer
+let shop: http.Server
+let shopUrl: string
+let browser: Browser
+
+/** The merchant's site: every page has the loader snippet; /signup has a plain form. */
+function merchantPage(api: string, publicId: string, body: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Shop</title>
+<script>
+(function (w, d, src, name) {
+  w.__partnerObject = name;
+  var stub = function () { stub.q.push({ a: arguments }); };
+  stub.q = [];
+  w[name] = w[name] || stub;
+  var s = d.createElement('script'); s.async = true; s.src = src + '?v' + Math.floor(Date.now() / 1e6);
+  d.head.appendChild(s);
+})(window, document, '${api}/js/universal.js', 'po');
+po('settings', 'assets_host', '${api}');
+po('program', '${publicId}', 'load');
+</script></head><body>${body}</body></html>`
+}
+
+async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const value = await read()
+    if (done(value)) return value
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return read()
+}
+
+// Debian's chromium package provides the browser; .ci/run installs it. Without it there is nothing to drive.
+describe.skipIf(!existsSync(CHROMIUM))('the snippet in Chromium', () => {
+  let program: { publicId: string; key: string }
+  beforeAll(async () => {
+    server = await startServer()
+    shop = http.createServer((req, res) => {
+      const form = req.url?.startsWith('/signup')
+        ? `<form action="/thanks" method="get"><input name="full_name" value=""><input type="email" name="email"><button>Sign up</button></form>
+           <script>po('integration', 'universal', null);</script>`
+        : '<h1>Welcome</h1>'
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      res.end(merchantPage(server.url, program.publicId, form))
+    })
+    await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve))
+    shopUrl = `http://localhost:${(shop.address() as AddressInfo).port}`
+    program = await server.program({ website: shopUrl })
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    })
+  }, 60_000)
+  afterAll(async () => {
+    await browser?.close()
+    await new Promise((resolve) => shop?.close(resolve))
+    await server?.close()
+  })
+
+  it('sets the cookie from ?aff=, counts the click, and credits the sign-up to the partner', async () => {
+    const partner = await makePartner(server, program.key, { key: 'browser_ref' })
+    // Headless Chromium names itself HeadlessChrome, which the bot filter rightly refuses to count.
+    const context = await browser.newContext({ userAgent: BROWSER })
+    const page = await context.newPage()
+    await page.goto(`${shopUrl}/?aff=browser_ref`)
+    const clicks = await waitFor(async () => (await server.get(`/v1/partners/${partner.id}`, { key: program.key })).json.data.referrals.clicks, (n) => n === 1)
+    expect(clicks).toBe(1)
+    const cookies = await waitFor(() => context.cookies(shopUrl), (all) => all.some((c) => c.name === 'partnero_click'))
+    const referral = cookies.find((c) => c.name === 'partnero_partner')
+    expect(referral).toMatchObject({ value: 'browser_ref', domain: 'localhost', path: '/', sameSite: 'Lax' })
+    expect(referral?.expires).toBeGreaterThan(Date.now() / 1000 + 29 * 86400)
+
+    // Later, on another page without the key in the URL: the cookie credits the sign-up.
+    await page.goto(`${shopUrl}/signup`)
+    await page.fill('input[name=full_name]', 'Browser Buyer')
+    await page.fill('input[name=email]', 'browser.buyer@example.com')
+    await Promise.all([page.waitForURL(/\/thanks/), page.click('button')])
+    const customer = await waitFor(async () => (await server.get('/v1/customers/browser.buyer@example.com', { key: program.key })), (r) => r.status === 200)
+    expect(customer.json.data).toMatchObject({ email: 'browser.buyer@example.com', name: 'Browser Buyer', partner: partner.id })
+    const why = (await server.get('/v1/customers/browser.buyer@example.com/attribution', { key: program.key })).json.data
+    expect(why.click?.id).toBe(cookies.find((c) => c.name === 'partnero_click')?.value)
+    await context.close()
+  }, 60_000)
+})
