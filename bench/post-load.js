@@ -8,13 +8,13 @@ import { WARMUP_SECONDS, describeExit, exited } from './lib.js'
 
 const TIMEOUT_MS = 10_000
 
-function send(agent, target, headers, payload) {
+function send(agent, target, { method, path, headers, payload, okStatus }) {
   return new Promise((resolve, reject) => {
     const req = http.request({
-      agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      agent, host: target.hostname, port: target.port, path: path ?? target.pathname, method,
+      headers: payload === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
     }, (res) => {
-      const ok = res.statusCode >= 200 && res.statusCode < 300
+      const ok = okStatus(res.statusCode)
       let text = ''
       // Only a failure's body is kept, for the error message.
       if (ok) res.resume()
@@ -32,8 +32,14 @@ function percentile(sorted, p) {
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]
 }
 
-/** Sends `body()` to `url` from `connections` clients for `seconds`; latencies in ms. */
-export async function postLoad({ url, headers, body, connections, seconds }) {
+const is2xx = (status) => status >= 200 && status < 300
+
+/**
+ * Sends `body()` to `url` from `connections` clients for `seconds`; latencies in ms. For other
+ * loads: `method` (GET sends no body), `request()` giving each request's path and extra headers,
+ * and `okStatus` (a 302 is the success of a redirect).
+ */
+export async function postLoad({ url, headers, body, connections, seconds, method = 'POST', request, okStatus = is2xx }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections })
   const target = new URL(url)
   const latencies = []
@@ -47,10 +53,13 @@ export async function postLoad({ url, headers, body, connections, seconds }) {
     while (performance.now() < deadline) {
       const sentAt = performance.now()
       try {
-        const { status, text } = await send(agent, target, headers, body())
+        const extra = request?.() ?? {}
+        const { status, text } = await send(agent, target, {
+          method, path: extra.path, headers: { ...headers, ...extra.headers }, payload: method === 'GET' ? undefined : body(), okStatus,
+        })
         latencies.push(performance.now() - sentAt)
         statusCodes[status] = (statusCodes[status] ?? 0) + 1
-        if (status >= 200 && status < 300) accepted++
+        if (okStatus(status)) accepted++
         else firstFailure ??= `${status} ${text.slice(0, 300)}`
       } catch (err) {
         errors++
@@ -84,7 +93,7 @@ export async function postLoad({ url, headers, body, connections, seconds }) {
  */
 export async function measureWrites(target, pk, { connections, duration }) {
   const run = async (seconds, phase) => {
-    const r = await postLoad({ url: target.url, headers: target.headers, body: target.body, connections, seconds })
+    const r = await postLoad({ ...target, connections, seconds })
     if (r.errors || r.accepted !== r.requests) {
       const codes = Object.entries(r.statusCodes).map(([code, n]) => `${code}×${n}`).join(', ')
       throw new Error(`${target.name} (${phase}): ${r.errors} errors, ${r.requests - r.accepted} non-2xx (status codes: ${codes || 'none'}); `

@@ -9,7 +9,8 @@ import { claimStoreFact } from '../programs/store.js'
 import { recordClicks, type ClickOutcome } from './clicks.js'
 import { ProgramDirectory, type ProgramPlace } from './programs.js'
 import { destinationOf, sharedLabels, websiteOf } from './redirect.js'
-import { linkTargets, type LinkTarget, type NewClick } from './store.js'
+import { LinkCache } from './link-cache.js'
+import type { LinkTarget, NewClick } from './store.js'
 import { isCountable, visitorOf } from './visitor.js'
 
 export interface Visit {
@@ -39,11 +40,13 @@ export interface Redirect {
 
 export class Tracker {
   readonly programs: ProgramDirectory
+  readonly links: LinkCache
   private readonly batches: GroupCommit<NewClick, ClickOutcome>
   private salt: Promise<string> | undefined
 
   constructor(private readonly store: Store, options: TrackerOptions = DEFAULT_TRACKER_OPTIONS, private readonly log: (err: unknown) => void = () => {}) {
     this.programs = new ProgramDirectory(store)
+    this.links = new LinkCache(store)
     this.batches = new GroupCommit((clicks) => recordClicks(store.db, clicks), { windowMs: options.batchWindowMs, maxBatch: options.maxBatch })
   }
 
@@ -62,7 +65,7 @@ export class Tracker {
 
   /** POST /t/click: the snippet saw `?aff=key` on a page of the program. */
   async reportedClick(place: ProgramPlace, key: string, visit: Visit): Promise<ClickOutcome | undefined> {
-    const target = (await linkTargets(this.store, key)).find((t) => t.programId === place.program.id)
+    const target = (await this.links.targets(key)).find((t) => t.programId === place.program.id)
     return target ? this.count(target, visit) : undefined
   }
 
@@ -89,7 +92,7 @@ export class Tracker {
 
   /** The program a key belongs to: named by ?program=, else the one whose hosts include the request's, else the only one. */
   private async resolve(key: string, visit: Visit): Promise<{ place: ProgramPlace; target?: LinkTarget }> {
-    const targets = await linkTargets(this.store, key)
+    const targets = await this.links.targets(key)
     const hinted = visit.programHint ? await this.programs.byPublicId(visit.programHint) : undefined
     if (visit.programHint && !hinted) throw notFound('Program not found')
     const candidates = hinted ? [hinted] : await this.candidates(targets, visit.host)
