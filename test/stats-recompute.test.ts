@@ -1,4 +1,4 @@
-// After a random workload through the API — sign-ups, sales in several currencies, partial
+// After a random workload through the API — clicks (repeat visitors among them), sign-ups, sales in several currencies, partial
 // refunds, deletes, archives, suspended customers, bonuses, reviews released, partners up a
 // referring chain — every maintained number equals the same number worked out from the raw rows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -77,6 +77,11 @@ describe('maintained stats against the raw rows', () => {
         if (res.status === 200) customers.splice(customers.indexOf(key), 1)
       } else if (roll < 96) {
         res = await server.post(`/v1/partners/ref_${rng.int(4)}/reward`, { key: p.key, body: { amount: rng.int(100) + 1, amount_units: rng.pick(['USD', 'EUR']) } })
+      } else if (roll < 99) {
+        // A few visitors, so some clicks are repeats within the hour and do not count.
+        res = await server.get(`/r/ref_${rng.int(4)}?program=${p.publicId}`, { headers: { 'user-agent': `Mozilla/5.0 Chrome/126.0 visitor/${rng.int(6)}` } })
+        expect(res.status).toBe(302)
+        continue
       } else {
         await releaseDueRewards(server.store.db, Date.now() + rng.int(10) * 86_400_000)
         continue
@@ -93,5 +98,6 @@ describe('maintained stats against the raw rows', () => {
     expect(maintained.program).toEqual(recomputed.program)
     expect(maintained.rewards).toEqual(recomputed.rewards)
     expect(Object.keys(recomputed.rewards).length).toBeGreaterThan(50)
+    expect(Number(recomputed.program.clicks)).toBeGreaterThan(0)
   }, 300_000)
 })

@@ -1,4 +1,4 @@
-// Every maintained number of a program worked out again from the raw rows (customers,
+// Every maintained number of a program worked out again from the raw rows (clicks, customers,
 // transactions, rewards, ledger entries), next to the maintained counters, for tests that check
 // the two agree. Written the slow, obvious way on purpose: it must not share the code it checks.
 import type { Db } from '../../src/store/schema.js'
@@ -26,12 +26,12 @@ const PROGRAM_BUCKET_METRICS = {
   paid: ['rewards.paid', 'commissions.paid'],
 } as const
 
-/** The program rollups this recomputes (clicks and partner states belong to other modules' tests). */
-const CHECKED_ROLLUPS = ['signups', 'customers', 'purchases', 'paid_accounts', 'partners.active', 'partners.with_signups', 'revenue', 'reward',
+/** The program rollups this recomputes (partner states belong to the partners' tests). */
+const CHECKED_ROLLUPS = ['clicks', 'signups', 'customers', 'purchases', 'paid_accounts', 'partners.active', 'partners.with_signups', 'revenue', 'reward',
   'rewards.in_review', 'rewards.unclaimed', 'rewards.paid', 'commissions.pending', 'commissions.paid']
 
 export async function statsPair(db: Db, programId: number): Promise<StatsPair> {
-  const [partners, customers, transactions, rewards, ledger, amounts, rollups] = await Promise.all([
+  const [partners, customers, transactions, rewards, ledger, amounts, rollups, clicks] = await Promise.all([
     db.selectFrom('partners').selectAll().where('program_id', '=', programId).execute(),
     db.selectFrom('customers').selectAll().where('program_id', '=', programId).execute(),
     db.selectFrom('transactions').selectAll().where('program_id', '=', programId).execute(),
@@ -39,6 +39,7 @@ export async function statsPair(db: Db, programId: number): Promise<StatsPair> {
     db.selectFrom('ledger_entries').selectAll().where('program_id', '=', programId).execute(),
     db.selectFrom('partner_amounts').selectAll().where('program_id', '=', programId).execute(),
     db.selectFrom('program_rollups').selectAll().where('program_id', '=', programId).execute(),
+    db.selectFrom('clicks').selectAll().where('program_id', '=', programId).execute(),
   ])
   const liveCustomers = customers.filter((c) => c.deleted_at === null)
   const liveSales = transactions.filter((t) => t.deleted_at === null && t.archived_at === null)
@@ -49,6 +50,7 @@ export async function statsPair(db: Db, programId: number): Promise<StatsPair> {
     const id = String(p.id)
     const mine = liveSales.filter((t) => String(t.partner_id) === id)
     const r: Figures = (rePartners[p.public_id] = {})
+    for (const c of clicks.filter((x) => String(x.partner_id) === id)) add(r, 'clicks', BigInt(c.count))
     add(r, 'signups', BigInt(liveCustomers.filter((c) => String(c.partner_id) === id).length))
     add(r, 'referrals_count', BigInt(liveCustomers.filter((c) => String(c.partner_id) === id).length))
     add(r, 'sales_count', BigInt(mine.length))
@@ -57,11 +59,12 @@ export async function statsPair(db: Db, programId: number): Promise<StatsPair> {
     for (const e of ledger.filter((l) => String(l.partner_id) === id)) add(r, `${BUCKET_METRIC[e.bucket]}|${e.currency}`, BigInt(e.amount))
 
     const m: Figures = (mPartners[p.public_id] = {})
-    for (const name of ['signups', 'referrals_count', 'sales_count', 'paid_accounts'] as const) add(m, name, BigInt(p[name]))
+    for (const name of ['clicks', 'signups', 'referrals_count', 'sales_count', 'paid_accounts'] as const) add(m, name, BigInt(p[name]))
     for (const a of amounts.filter((x) => String(x.partner_id) === id)) add(m, `${a.metric}|${a.currency}`, BigInt(a.value))
   }
 
   const program: Figures = {}
+  for (const c of clicks) add(program, 'clicks', BigInt(c.count))
   add(program, 'signups', BigInt(liveCustomers.filter((c) => c.partner_id !== null).length))
   add(program, 'customers', BigInt(liveCustomers.filter((c) => c.partner_id !== null).length))
   add(program, 'purchases', BigInt(liveSales.length))
