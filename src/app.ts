@@ -23,6 +23,7 @@ import { commissionRoutes } from './modules/commissions/routes.js'
 import { rewardRoutes } from './modules/rewards/routes.js'
 import { leadRoutes } from './modules/leads/routes.js'
 import { webhookRoutes } from './modules/webhooks/routes.js'
+import { stripeRoutes } from './modules/integrations/stripe/routes.js'
 import { openApiRoutes, openApiOptions } from './http/openapi.js'
 import { RecentOwners } from './modules/api-keys/recent-owners.js'
 
@@ -95,7 +96,7 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
   })
 
   const deps: RouteDeps = { config, store, base: (request) => baseUrl(request, config.publicUrl) }
-  for (const register of [healthRoutes, programRoutes, partnerRoutes, referralLinkRoutes, customerRoutes, transactionRoutes, commissionRoutes, rewardRoutes, leadRoutes, webhookRoutes, eventRoutes, openApiRoutes]) register(app, deps)
+  for (const register of [healthRoutes, programRoutes, partnerRoutes, referralLinkRoutes, customerRoutes, transactionRoutes, commissionRoutes, rewardRoutes, leadRoutes, webhookRoutes, stripeRoutes, eventRoutes, openApiRoutes]) register(app, deps)
   return app
 }
 

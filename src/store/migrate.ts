@@ -9,6 +9,7 @@ import { money } from './migrations/0003-money.js'
 import { leads } from './migrations/0004-leads.js'
 import { rollupShards } from './migrations/0005-rollup-shards.js'
 import { webhooks } from './migrations/0007-webhooks.js'
+import { stripe } from './migrations/0008-stripe.js'
 
 export type StoreMigration = (store: Store) => Migration
 
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, StoreMigration> = {
   '0005-rollup-shards': rollupShards,
   // '0006-payouts' comes from the payouts work.
   '0007-webhooks': webhooks,
+  '0008-stripe': stripe,
 }
 
 export async function migrateToLatest(store: Store): Promise<string[]> {

@@ -300,6 +300,44 @@ export interface WebhookDeliveryTable {
   delivered_at: number | null
 }
 
+export interface StripeSettingsTable {
+  program_id: number
+  webhook_secret: string
+  /** 1: an open or lost dispute takes the commission back. */
+  reverse_on_dispute: number
+  updated_at: number
+}
+
+export interface StripeEventTable {
+  id: Generated<number>
+  program_id: number
+  event_id: string
+  type: string
+  received_at: number
+}
+
+export type DisputeState = 'open' | 'won' | 'lost'
+
+export interface StripePaymentTable {
+  id: Generated<number>
+  program_id: number
+  transaction_key: string
+  stripe_customer: string | null
+  /** JSON: the sale as Stripe described it, once known (see integrations/stripe/payments.ts). */
+  sale: unknown
+  /** The largest cumulative refund Stripe reported, in the currency's minor units. */
+  refunded_minor: number | bigint
+  dispute: DisputeState | null
+  updated_at: number
+}
+
+export interface StripeCustomerTable {
+  program_id: number
+  stripe_customer: string
+  /** JSON: how to find our customer (key, email, partner key) as a checkout said it. */
+  hints: unknown
+}
+
 export interface Database {
   programs: ProgramTable
   api_keys: ApiKeyTable
@@ -319,6 +357,10 @@ export interface Database {
   lead_counters: LeadCounterTable
   webhook_subscriptions: WebhookSubscriptionTable
   webhook_deliveries: WebhookDeliveryTable
+  stripe_settings: StripeSettingsTable
+  stripe_events: StripeEventTable
+  stripe_payments: StripePaymentTable
+  stripe_customers: StripeCustomerTable
 }
 
 export type Db = Kysely<Database> | Transaction<Database>
