@@ -16,14 +16,10 @@ export interface JobTimings {
 
 export const DEFAULT_JOB_TIMINGS: JobTimings = { reviewReleaseMs: 60_000, webhookDeliveryMs: 1_000 }
 
-export interface JobSettings {
-  timings?: Partial<JobTimings>
-  webhooks?: DispatcherOptions
-}
-
-export function startJobs(db: Kysely<Database>, log: FastifyBaseLogger, settings: JobSettings = {}): Running {
-  const timings = { ...DEFAULT_JOB_TIMINGS, ...settings.timings }
-  const webhooks = webhookDispatcher(db, settings.webhooks)
+/** Timings left out keep their defaults; `webhookOptions` carries the delivery settings (and test seams). */
+export function startJobs(db: Kysely<Database>, log: FastifyBaseLogger, given: Partial<JobTimings> = {}, webhookOptions: DispatcherOptions = {}): Running {
+  const timings = { ...DEFAULT_JOB_TIMINGS, ...given }
+  const webhooks = webhookDispatcher(db, webhookOptions)
   const jobs = [
     every(timings.reviewReleaseMs, () => releaseDueRewards(db), (err) => log.error({ err }, 'review release failed')),
     every(timings.webhookDeliveryMs, () => webhooks.runOnce(), (err) => log.error({ err }, 'webhook delivery failed')),

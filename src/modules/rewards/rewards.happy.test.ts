@@ -47,7 +47,7 @@ describe('the review release job', () => {
     const first = await server.store.db.selectFrom('transactions').select('id').where('program_id', '=', p.id).where('key', '=', 'review_1').executeTakeFirstOrThrow()
     await server.store.db.updateTable('rewards').set({ review_until: Date.now() - 60_000 }).where('transaction_id', '=', first.id).execute()
 
-    const jobs = [startJobs(server.store.db, server.app.log, { timings: { reviewReleaseMs: 20 } }), startJobs(server.store.db, server.app.log, { timings: { reviewReleaseMs: 20 } })]
+    const jobs = [startJobs(server.store.db, server.app.log, { reviewReleaseMs: 20 }), startJobs(server.store.db, server.app.log, { reviewReleaseMs: 20 })]
     const statusOf = async (key: string) => (await server.get(`/v1/transactions/${key}`, { key: p.key })).json.data.rewards[0].status
     for (let i = 0; i < 200 && await statusOf('review_1') !== 'ok'; i++) await new Promise((r) => setTimeout(r, 25))
     await new Promise((r) => setTimeout(r, 100))

@@ -17,7 +17,7 @@ import type { Program } from '../../programs/store.js'
 import { addSale, archiveInside, refundInside } from '../../transactions/service.js'
 import { findTransactionByKey, type TransactionRow } from '../../transactions/store.js'
 import { microsOfStripe } from './amounts.js'
-import { factsOf, stripeEventOf, type Hints } from './events.js'
+import { factsOf, stripeEventOf, type Hints, type StripeEvent } from './events.js'
 import { stripeSignatureValid } from './signature.js'
 import {
   claimEvent, findStripeSettings, linkStripeCustomer, saveStripeSettings, linkedHints, mergePayment, paymentsOfStripeCustomer, saleOfPayment,
@@ -60,15 +60,16 @@ export async function receiveStripeEvent(db: Kysely<Database>, program: Program,
   // Two payments of one new customer at once both create it: the loser runs again and finds it.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await inTransaction(db, (tx) => applyEvent(tx, program, settings, event.id, event.type, factsOf(event), now))
+      return await inTransaction(db, (tx) => applyEvent(tx, program, settings, event, now))
     } catch (err) {
       if (attempt >= 3 || !isUniqueViolation(err)) throw err
     }
   }
 }
 
-async function applyEvent(tx: Db, program: Program, settings: StripeSettings, id: string, type: string, facts: ReturnType<typeof factsOf>, now: number): Promise<Handled> {
-  if (!await claimEvent(tx, program.id, id, type, now)) return 'duplicate'
+async function applyEvent(tx: Db, program: Program, settings: StripeSettings, event: StripeEvent, now: number): Promise<Handled> {
+  if (!await claimEvent(tx, program.id, event.id, event.type, now)) return 'duplicate'
+  const facts = factsOf(event)
   if (facts.kind === 'ignored') return 'ignored'
   if (facts.kind === 'link') {
     await linkStripeCustomer(tx, program.id, facts.stripeCustomer, facts.hints)
