@@ -135,3 +135,14 @@ describe('another program\'s webhook', () => {
     }
   })
 })
+
+describe('the canary', () => {
+  // Last in the file: it connects on purpose. With the guard switched off (the bug this suite
+  // guards against), the same attempts reach the canary, so its zero above means something.
+  it('counts: without the guard, a delivery to loopback reaches it', async () => {
+    const before = connections
+    const outcome = await httpSender(true)({ url: `http://127.0.0.1:${port}/`, headers: {}, body: '{}', timeoutMs: 2000 })
+    expect(outcome.status).toBe(200)
+    expect(connections).toBe(before + 1)
+  })
+})
