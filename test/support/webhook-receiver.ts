@@ -5,6 +5,7 @@
 import http from 'node:http'
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
+import { startServer, type TestServer } from './server.js'
 
 export interface Received {
   headers: http.IncomingHttpHeaders
@@ -89,4 +90,19 @@ export function verifiesStandard(r: Received, whsecSecret: string, nowSeconds: n
     const given = Buffer.from(signature, 'base64')
     return given.length === expected.length && timingSafeEqual(given, expected)
   })
+}
+
+export interface DeliveryBench {
+  server: TestServer
+  receiver: Receiver
+}
+
+/** A server that may deliver to loopback, and a receiver there: what a delivery test file needs. */
+export async function startDeliveryBench(): Promise<DeliveryBench> {
+  return { server: await startServer({ allowPrivateWebhookUrls: true }), receiver: await startReceiver() }
+}
+
+export async function stopDeliveryBench(bench: DeliveryBench): Promise<void> {
+  await bench.receiver.close()
+  await bench.server.close()
 }

@@ -1,22 +1,16 @@
 // A real `partnerkit serve` killed (SIGKILL) while its dispatcher waits on a receiver: nothing is
 // lost. The next process delivers everything, the interrupted delivery with the same webhook-id.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startServer, type TestServer } from '../../../test/support/server.js'
+import type { TestServer } from '../../../test/support/server.js'
 import { makePartner } from '../../../test/support/partners.js'
 import { serveCli } from '../../../test/support/cli.js'
-import { startReceiver, verifiesPartnero, type Receiver } from '../../../test/support/webhook-receiver.js'
+import { startDeliveryBench, stopDeliveryBench, verifiesPartnero, type Receiver } from '../../../test/support/webhook-receiver.js'
 
+// Used for set-up and reading only: it runs no jobs. The `serve` processes share its store.
 let server: TestServer
 let receiver: Receiver
-beforeAll(async () => {
-  // Used for set-up and reading only: it runs no jobs. The `serve` processes share its store.
-  server = await startServer({ allowPrivateWebhookUrls: true })
-  receiver = await startReceiver()
-})
-afterAll(async () => {
-  await receiver.close()
-  await server.close()
-})
+beforeAll(async () => void ({ server, receiver } = await startDeliveryBench()))
+afterAll(() => stopDeliveryBench({ server, receiver }))
 
 describe('a server killed mid-send', () => {
   it('loses no delivery: the next server sends them all, each with its own stable webhook-id', async () => {

@@ -1,22 +1,16 @@
 // Delivery against a receiver scripted to fail, on a fake clock: the retry schedule, Retry-After,
 // 410, giving up, a dispatcher that dies mid-send, and several dispatchers sharing one store.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startServer, type TestServer } from '../../../test/support/server.js'
+import type { TestServer } from '../../../test/support/server.js'
 import { makePartner } from '../../../test/support/partners.js'
-import { startReceiver, verifiesPartnero, type Receiver } from '../../../test/support/webhook-receiver.js'
+import { startDeliveryBench, stopDeliveryBench, verifiesPartnero, type Receiver } from '../../../test/support/webhook-receiver.js'
 import { webhookDispatcher, type DispatcherOptions } from './dispatcher.js'
 import { MAX_ATTEMPTS, RETRY_DELAYS_MS } from './schedule.js'
 
 let server: TestServer
 let receiver: Receiver
-beforeAll(async () => {
-  server = await startServer({ allowPrivateWebhookUrls: true })
-  receiver = await startReceiver()
-})
-afterAll(async () => {
-  await receiver.close()
-  await server.close()
-})
+beforeAll(async () => void ({ server, receiver } = await startDeliveryBench()))
+afterAll(() => stopDeliveryBench({ server, receiver }))
 
 /** A clock the test moves; the jitter is fixed at its middle (random 0.5 = no jitter). */
 function fakeClock(start = Date.now()) {

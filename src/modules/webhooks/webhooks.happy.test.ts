@@ -1,22 +1,16 @@
 // Webhook subscriptions through the API (spec §3.12), and an event travelling from a change to a
 // real receiver: the body of spec §4.2, both signatures verified by the receiver's own code.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startServer, type TestServer } from '../../../test/support/server.js'
+import type { TestServer } from '../../../test/support/server.js'
 import { makePartner } from '../../../test/support/partners.js'
-import { startReceiver, verifiesPartnero, verifiesStandard, type Receiver } from '../../../test/support/webhook-receiver.js'
+import { startDeliveryBench, stopDeliveryBench, verifiesPartnero, verifiesStandard, type Receiver } from '../../../test/support/webhook-receiver.js'
 import { webhookDispatcher } from './dispatcher.js'
 import { standardSecret } from './signing.js'
 
 let server: TestServer
 let receiver: Receiver
-beforeAll(async () => {
-  server = await startServer({ allowPrivateWebhookUrls: true })
-  receiver = await startReceiver()
-})
-afterAll(async () => {
-  await receiver.close()
-  await server.close()
-})
+beforeAll(async () => void ({ server, receiver } = await startDeliveryBench()))
+afterAll(() => stopDeliveryBench({ server, receiver }))
 
 const dispatcher = () => webhookDispatcher(server.store.db, { allowPrivateUrls: true })
 
