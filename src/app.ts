@@ -23,10 +23,12 @@ import { commissionRoutes } from './modules/commissions/routes.js'
 import { rewardRoutes } from './modules/rewards/routes.js'
 import { leadRoutes } from './modules/leads/routes.js'
 import { trackingRoutes } from './modules/tracking/routes.js'
+import { webhookRoutes } from './modules/webhooks/routes.js'
+import { stripeRoutes } from './modules/integrations/stripe/routes.js'
 import { openApiRoutes, openApiOptions } from './http/openapi.js'
 import { RecentOwners } from './modules/api-keys/recent-owners.js'
 
-export type AppConfig = Pick<Config, 'publicUrl' | 'rateLimit' | 'trackingRateLimit' | 'bodyLimitBytes' | 'jsonMaxDepth' | 'trustProxy' | 'logLevel' | 'redisUrl'>
+export type AppConfig = Pick<Config, 'publicUrl' | 'rateLimit' | 'trackingRateLimit' | 'bodyLimitBytes' | 'jsonMaxDepth' | 'trustProxy' | 'logLevel' | 'redisUrl' | 'allowPrivateWebhookUrls'>
 
 export interface AppDeps {
   config: AppConfig
@@ -90,7 +92,8 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
   })
 
   const deps: RouteDeps = { config, store, limits, base: (request) => baseUrl(request, config.publicUrl) }
-  for (const register of [healthRoutes, programRoutes, partnerRoutes, referralLinkRoutes, customerRoutes, transactionRoutes, commissionRoutes, rewardRoutes, leadRoutes, eventRoutes, trackingRoutes, openApiRoutes]) register(app, deps)
+  for (const register of [healthRoutes, programRoutes, partnerRoutes, referralLinkRoutes, customerRoutes, transactionRoutes, commissionRoutes,
+    rewardRoutes, leadRoutes, webhookRoutes, stripeRoutes, eventRoutes, trackingRoutes, openApiRoutes]) register(app, deps)
   return app
 }
 

@@ -18,6 +18,8 @@ export interface Config {
   jsonMaxDepth: number
   trustProxy: boolean
   logLevel: string
+  /** Webhook URLs may point at loopback and private networks (tests, intranets); off by default. */
+  allowPrivateWebhookUrls: boolean
 }
 
 export class ConfigError extends Error {}
@@ -59,6 +61,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: read('TRUST_PROXY', false, boolean),
     logLevel: read('LOG_LEVEL', 'info', (raw) =>
       LOG_LEVELS.includes(raw) ? raw : new Problem(`expected one of ${LOG_LEVELS.join(', ')}`)),
+    allowPrivateWebhookUrls: read('PARTNERKIT_ALLOW_PRIVATE_WEBHOOK_URLS', false, boolean),
   }
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`)

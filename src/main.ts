@@ -12,7 +12,7 @@ export async function serve(config: Config = loadConfig()): Promise<void> {
   const demo = await createDemoProgramOnce(store.db)
   const app = await buildApp({ config, store })
   const address = await app.listen({ port: config.port, host: config.host })
-  const jobs = startJobs(store.db, app.log)
+  const jobs = startJobs(store.db, app.log, {}, { allowPrivateUrls: config.allowPrivateWebhookUrls })
   const shownUrl = config.publicUrl ?? address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost')
   // One write, so whoever reads the output gets the address and the demo key together.
   process.stdout.write(`Partnerkit is serving ${shownUrl} (store: ${store.dialect}, ${store.location})\n${demo

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from '../config.js'
 import { serve } from '../main.js'
 import { migrateToLatest } from '../store/migrate.js'
 import { openMigratedStore, openStore, type Store } from '../store/store.js'
+import { integrationsCommand } from './integrations.js'
 import { keysCommand } from './keys.js'
 import { programsCommand } from './programs.js'
 import { UsageError } from './usage.js'
@@ -18,6 +19,8 @@ const HELP = `Usage: partnerkit <command>
   keys create --program PUBLIC_ID         print a new API key for the program
   keys list --program PUBLIC_ID           list its keys (display prefixes only)
   keys revoke KEY                         revoke a key (the full key or its display prefix)
+  integrations stripe --program PUBLIC_ID --webhook-secret whsec_… [--reverse-on-dispute true|false]
+                                          set the program's Stripe webhook signing secret
 
 Every command uses DATABASE_URL (postgres://…) or the SQLite file in PARTNERKIT_DATA_DIR (./data).
 `
@@ -46,7 +49,10 @@ export async function main(argv: string[]): Promise<number> {
       }
       return 0
     }
-    const run = command === 'programs' ? programsCommand : command === 'keys' ? keysCommand : undefined
+    const commands: Record<string, (store: Store, args: string[]) => Promise<number>> = {
+      programs: programsCommand, keys: keysCommand, integrations: integrationsCommand,
+    }
+    const run = Object.hasOwn(commands, command) ? commands[command] : undefined
     if (!run) throw new UsageError(`Unknown command "${command}".`)
     const store: Store = await openMigratedStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
     try {

@@ -4,18 +4,25 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { Database } from '../store/schema.js'
 import { releaseDueRewards } from '../modules/rewards/review.js'
+import { webhookDispatcher, type DispatcherOptions } from '../modules/webhooks/dispatcher.js'
 import { every, type Running } from './every.js'
 
 export interface JobTimings {
   /** How often rewards whose review period ended become payable. */
   reviewReleaseMs: number
+  /** How often new events are fanned out to webhooks and due deliveries are sent. */
+  webhookDeliveryMs: number
 }
 
-export const DEFAULT_JOB_TIMINGS: JobTimings = { reviewReleaseMs: 60_000 }
+export const DEFAULT_JOB_TIMINGS: JobTimings = { reviewReleaseMs: 60_000, webhookDeliveryMs: 1_000 }
 
-export function startJobs(db: Kysely<Database>, log: FastifyBaseLogger, timings: JobTimings = DEFAULT_JOB_TIMINGS): Running {
+/** Timings left out keep their defaults; `webhookOptions` carries the delivery settings (and test seams). */
+export function startJobs(db: Kysely<Database>, log: FastifyBaseLogger, given: Partial<JobTimings> = {}, webhookOptions: DispatcherOptions = {}): Running {
+  const timings = { ...DEFAULT_JOB_TIMINGS, ...given }
+  const webhooks = webhookDispatcher(db, webhookOptions)
   const jobs = [
     every(timings.reviewReleaseMs, () => releaseDueRewards(db), (err) => log.error({ err }, 'review release failed')),
+    every(timings.webhookDeliveryMs, () => webhooks.runOnce(), (err) => log.error({ err }, 'webhook delivery failed')),
   ]
   return { stop: async () => void await Promise.all(jobs.map((j) => j.stop())) }
 }

@@ -51,6 +51,8 @@ export interface OutboxTable {
   type: string
   data: unknown
   created_at: number
+  /** 1 once the webhook dispatcher has made this event's deliveries (0007-webhooks). */
+  fanned_out: Generated<number>
 }
 
 /** One row per program, day, metric and currency: the running sums behind program stats. */
@@ -272,6 +274,87 @@ export interface ClickTable {
   count: number
 }
 
+export interface WebhookSubscriptionTable {
+  id: Generated<number>
+  program_id: number
+  /** The wire `key` (12 characters unless the merchant chose one). */
+  key: string
+  name: string
+  url: string
+  /** JSON array of event names (text on both stores). */
+  events: string
+  is_active: number
+  /** The signing secret, the wire's `signature`. */
+  secret: string
+  /** Why the dispatcher switched the subscription off; null when active or switched off by the merchant. */
+  disabled_reason: string | null
+  created_at: number
+  updated_at: number
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed'
+
+export interface WebhookDeliveryTable {
+  id: Generated<number>
+  program_id: number
+  subscription_id: number
+  /** The event delivered; null for a test event. */
+  outbox_id: number | null
+  /** Standard Webhooks `webhook-id`, the same on every attempt. */
+  webhook_id: string
+  event: string
+  /** The exact request body, fixed at creation. */
+  body: string
+  status: DeliveryStatus
+  attempts: number
+  next_attempt_at: number
+  claimed_until: number | null
+  claim_token: string | null
+  last_attempt_at: number | null
+  last_status_code: number | null
+  last_error: string | null
+  created_at: number
+  delivered_at: number | null
+}
+
+export interface StripeSettingsTable {
+  program_id: number
+  webhook_secret: string
+  /** 1: an open or lost dispute takes the commission back. */
+  reverse_on_dispute: number
+  updated_at: number
+}
+
+export interface StripeEventTable {
+  id: Generated<number>
+  program_id: number
+  event_id: string
+  type: string
+  received_at: number
+}
+
+export type DisputeState = 'open' | 'won' | 'lost'
+
+export interface StripePaymentTable {
+  id: Generated<number>
+  program_id: number
+  transaction_key: string
+  stripe_customer: string | null
+  /** JSON: the sale as Stripe described it, once known (see integrations/stripe/payments.ts). */
+  sale: unknown
+  /** The largest cumulative refund Stripe reported, in the currency's minor units. */
+  refunded_minor: number | bigint
+  dispute: DisputeState | null
+  updated_at: number
+}
+
+export interface StripeCustomerTable {
+  program_id: number
+  stripe_customer: string
+  /** JSON: how to find our customer (key, email, partner key) as a checkout said it. */
+  hints: unknown
+}
+
 export interface Database {
   programs: ProgramTable
   api_keys: ApiKeyTable
@@ -290,6 +373,12 @@ export interface Database {
   leads: LeadTable
   lead_counters: LeadCounterTable
   clicks: ClickTable
+  webhook_subscriptions: WebhookSubscriptionTable
+  webhook_deliveries: WebhookDeliveryTable
+  stripe_settings: StripeSettingsTable
+  stripe_events: StripeEventTable
+  stripe_payments: StripePaymentTable
+  stripe_customers: StripeCustomerTable
 }
 
 export type Db = Kysely<Database> | Transaction<Database>

@@ -32,6 +32,7 @@ export const TEST_CONFIG: AppConfig = {
   // TEST_LOG_LEVEL=error shows what a failing request ran into.
   logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
   redisUrl: undefined,
+  allowPrivateWebhookUrls: false,
 }
 
 export interface ServerOptions {

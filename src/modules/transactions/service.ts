@@ -44,13 +44,15 @@ export async function addSale(tx: Db, program: Program, customer: CustomerRow, s
 
 export async function refundTransaction(db: Kysely<Database>, program: Program, key: string, amount: unknown, now = Date.now()) {
   const refund = amountField('amount', amount, { positive: true })
-  return inTransaction(db, async (tx) => {
-    const row = await requireTransaction(tx, program, key)
-    if (row.archived_at !== null) throw badRequest('The transaction is archived; restore it before refunding.', 'archived')
-    const view = await transactionView(tx, await refundSale(tx, program, row, refund, now))
-    await emit(tx, program.id, 'transaction.updated', view, now)
-    return view
-  })
+  return inTransaction(db, async (tx) => refundInside(tx, program, await requireTransaction(tx, program, key), refund, now))
+}
+
+/** A partial refund inside the caller's transaction (the API's, or a Stripe event's), announced. */
+export async function refundInside(tx: Db, program: Program, row: TransactionRow, refund: bigint, now: number): Promise<TransactionView> {
+  if (row.archived_at !== null) throw badRequest('The transaction is archived; restore it before refunding.', 'archived')
+  const view = await transactionView(tx, await refundSale(tx, program, row, refund, now))
+  await emit(tx, program.id, 'transaction.updated', view, now)
+  return view
 }
 
 export async function deleteTransaction(db: Kysely<Database>, program: Program, key: string, now = Date.now()): Promise<void> {
@@ -65,15 +67,20 @@ export async function deleteTransaction(db: Kysely<Database>, program: Program, 
 
 export async function archiveTransaction(db: Kysely<Database>, program: Program, key: string, archive: boolean, now = Date.now()) {
   await inTransaction(db, async (tx) => {
-    const row = await requireTransaction(tx, program, key)
-    const changed = await archiveSale(tx, program, row, archive, now)
+    const changed = await archiveInside(tx, program, await requireTransaction(tx, program, key), archive, now)
     if (!changed) {
       throw archive
         ? badRequest('The transaction is already archived.', 'already_archived')
         : badRequest('The transaction is not archived.', 'not_archived')
     }
-    await emit(tx, program.id, 'transaction.updated', await transactionView(tx, changed), now)
   })
+}
+
+/** Archives (or restores) inside the caller's transaction, announced; undefined when it already was. */
+export async function archiveInside(tx: Db, program: Program, row: TransactionRow, archive: boolean, now: number): Promise<TransactionRow | undefined> {
+  const changed = await archiveSale(tx, program, row, archive, now)
+  if (changed) await emit(tx, program.id, 'transaction.updated', await transactionView(tx, changed), now)
+  return changed
 }
 
 /** The customer a sale belongs to: made now (options.create_customer), or found by key or email. */

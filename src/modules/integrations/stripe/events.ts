@@ -1,0 +1,118 @@
+// What each Stripe event says about a payment, read defensively (the body is untrusted JSON).
+// A payment becomes the transaction `stripe_<id>`, its id being the PaymentIntent's when Stripe
+// gives one (checkouts, invoices and charges of one payment all name it), else the invoice's or
+// the checkout session's.
+import type { DisputeState } from '../../../store/schema.js'
+
+/** How to find our customer: the keys and email a checkout or invoice carries. */
+export interface Hints {
+  customerKey?: string
+  clientReferenceId?: string
+  email?: string
+  partnerKey?: string
+}
+
+export interface SaleFacts {
+  /** Stripe's integer amount, as text (JSON has no bigint). */
+  amountMinor: string
+  currency: string
+  createdAt: number
+  hints: Hints
+}
+
+export type StripeFacts =
+  | { kind: 'payment'; transactionKey: string; stripeCustomer?: string; sale?: SaleFacts; refundedMinor?: bigint; dispute?: DisputeState }
+  /** A subscription checkout: it ties the Stripe customer to ours; its invoices bring the money. */
+  | { kind: 'link'; stripeCustomer: string; hints: Hints }
+  | { kind: 'ignored' }
+
+export interface StripeEvent {
+  id: string
+  type: string
+  created: number
+  object: Record<string, unknown>
+}
+
+/** The envelope of an event, or undefined when the body is not one. */
+export function stripeEventOf(body: unknown): StripeEvent | undefined {
+  const event = record(body)
+  const object = record(record(event?.data)?.object)
+  const id = text(event?.id)
+  const type = text(event?.type)
+  if (!event || !id || !type || !object) return undefined
+  return { id, type, created: Number(count(event.created) ?? 0n), object }
+}
+
+export function factsOf(event: StripeEvent): StripeFacts {
+  const o = event.object
+  switch (event.type) {
+    case 'checkout.session.completed': {
+      const hints = hintsOf(o, [record(o.metadata)], text(record(o.customer_details)?.email) ?? text(o.customer_email))
+      const stripeCustomer = text(o.customer)
+      if (o.mode === 'subscription') return stripeCustomer ? { kind: 'link', stripeCustomer, hints } : { kind: 'ignored' }
+      if (o.payment_status !== 'paid') return { kind: 'ignored' }
+      return payment(text(o.payment_intent) ?? text(o.id), stripeCustomer, saleOf(o.amount_total, o.currency, o.created ?? event.created, hints))
+    }
+    case 'invoice.paid': {
+      const subscriptionMeta = record(record(o.subscription_details)?.metadata)
+      const hints = hintsOf(o, [record(o.metadata), subscriptionMeta], text(o.customer_email))
+      return payment(text(o.payment_intent) ?? text(o.id), text(o.customer), saleOf(o.amount_paid, o.currency, paidAt(o) ?? event.created, hints))
+    }
+    case 'charge.refunded': {
+      const refundedMinor = count(o.amount_refunded)
+      const key = text(o.payment_intent) ?? text(o.invoice) ?? text(o.id)
+      return key && refundedMinor !== undefined ? { kind: 'payment', transactionKey: `stripe_${key}`, refundedMinor } : { kind: 'ignored' }
+    }
+    case 'charge.dispute.created':
+    case 'charge.dispute.closed': {
+      const key = text(o.payment_intent) ?? text(o.charge)
+      const dispute: DisputeState = event.type === 'charge.dispute.created' ? 'open' : o.status === 'lost' ? 'lost' : 'won'
+      return key ? { kind: 'payment', transactionKey: `stripe_${key}`, dispute } : { kind: 'ignored' }
+    }
+    default:
+      return { kind: 'ignored' }
+  }
+}
+
+function payment(id: string | undefined, stripeCustomer: string | undefined, sale: SaleFacts | undefined): StripeFacts {
+  if (!id || !sale) return { kind: 'ignored' }
+  return { kind: 'payment', transactionKey: `stripe_${id}`, ...(stripeCustomer ? { stripeCustomer } : {}), sale }
+}
+
+function saleOf(amount: unknown, currency: unknown, created: unknown, hints: Hints): SaleFacts | undefined {
+  const minor = count(amount)
+  const code = text(currency)
+  if (minor === undefined || minor === 0n || !code || !/^[a-z]{3}$/i.test(code)) return undefined
+  return { amountMinor: minor.toString(), currency: code.toUpperCase(), createdAt: Number(count(created) ?? 0n) * 1000, hints }
+}
+
+/** `partnero_customer_key` (or `customer_key`) and `partner_key` from the first metadata that has them. */
+function hintsOf(o: Record<string, unknown>, metadata: (Record<string, unknown> | undefined)[], email: string | undefined): Hints {
+  const first = (name: string) => metadata.map((m) => text(m?.[name])).find((v) => v !== undefined)
+  const hints: Hints = {}
+  const customerKey = first('partnero_customer_key') ?? first('customer_key')
+  const clientReferenceId = text(o.client_reference_id)
+  const partnerKey = first('partner_key')
+  if (customerKey) hints.customerKey = customerKey
+  if (clientReferenceId) hints.clientReferenceId = clientReferenceId
+  if (email) hints.email = email
+  if (partnerKey) hints.partnerKey = partnerKey
+  return hints
+}
+
+function paidAt(o: Record<string, unknown>): bigint | undefined {
+  return count(record(o.status_transitions)?.paid_at)
+}
+
+function record(v: unknown): Record<string, unknown> | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : undefined
+}
+
+function text(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' && v.length <= 255 ? v : undefined
+}
+
+/** A whole number ≥ 0 that fits a bigint column. */
+function count(v: unknown): bigint | undefined {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? BigInt(v) : undefined
+}

@@ -1,0 +1,143 @@
+// Stripe in (spec §7): a signed event becomes a change to one payment's record, and the payment's
+// transaction is then brought in line with everything Stripe has said about it — created once
+// its customer is known, refunded up to the largest cumulative refund, archived while a dispute
+// is open or lost (when the program wants that) and restored when it is won. Each event is
+// handled once (its id is claimed in the same transaction), and since the record merges
+// order-free and the transaction only ever moves towards it, any order and any number of repeats
+// end in the same state.
+import type { Kysely } from 'kysely'
+import { ApiError, badRequest, invalidField } from '../../../http/errors.js'
+import { parseJsonBody } from '../../../http/json-body.js'
+import type { Database, Db } from '../../../store/schema.js'
+import { inTransaction } from '../../../store/transaction.js'
+import { isUniqueViolation } from '../../../store/unique.js'
+import { addCustomer } from '../../customers/service.js'
+import { findCustomerByEmail, findCustomerByKey, type CustomerRow } from '../../customers/store.js'
+import type { Program } from '../../programs/store.js'
+import { addSale, archiveInside, refundInside } from '../../transactions/service.js'
+import { findTransactionByKey, type TransactionRow } from '../../transactions/store.js'
+import { microsOfStripe } from './amounts.js'
+import { factsOf, stripeEventOf, type Hints, type StripeEvent } from './events.js'
+import { stripeSignatureValid } from './signature.js'
+import {
+  claimEvent, findStripeSettings, linkStripeCustomer, saveStripeSettings, linkedHints, mergePayment, paymentsOfStripeCustomer, saleOfPayment,
+  transactionWasDeleted, type PaymentRow, type StripeSettings,
+} from './store.js'
+
+export type Handled = 'handled' | 'duplicate' | 'ignored'
+
+/** Stripe's events nest a handful of levels; far more is not Stripe. */
+const STRIPE_MAX_DEPTH = 64
+
+export interface StripeSetup {
+  webhookSecret?: string
+  reverseOnDispute?: boolean
+}
+
+/** Sets the program's Stripe signing secret and dispute setting (the CLI and the API both call this). */
+export async function configureStripe(db: Db, program: Program, setup: StripeSetup, now = Date.now()): Promise<StripeSettings> {
+  if (program.type === 'newsletter') throw badRequest('Stripe sales tracking is for affiliate and refer-a-friend programs.', 'unsupported_program_type')
+  const secret = setup.webhookSecret
+  if (secret !== undefined && !/^whsec_[A-Za-z0-9+/=_-]{8,240}$/.test(secret)) {
+    throw invalidField('webhook_secret', 'The webhook secret must be the whsec_… signing secret Stripe shows for the endpoint.')
+  }
+  const existing = await findStripeSettings(db, program.id)
+  if (secret === undefined && !existing) throw invalidField('webhook_secret', 'The webhook secret is required.')
+  return saveStripeSettings(db, program.id, {
+    ...(secret !== undefined ? { webhook_secret: secret } : {}),
+    ...(setup.reverseOnDispute !== undefined ? { reverse_on_dispute: setup.reverseOnDispute ? 1 : 0 } : {}),
+  }, now)
+}
+
+export async function receiveStripeEvent(db: Kysely<Database>, program: Program, rawBody: string, signature: string | undefined, now = Date.now()): Promise<Handled> {
+  const settings = await findStripeSettings(db, program.id)
+  if (!settings || settings.webhook_secret === '') throw badRequest('Stripe is not set up for this program.', 'stripe_not_configured')
+  if (!stripeSignatureValid(signature, rawBody, settings.webhook_secret, now)) {
+    throw badRequest('The Stripe-Signature header does not match the body, the secret or the time.', 'invalid_signature')
+  }
+  const event = stripeEventOf(parseJsonBody(rawBody, STRIPE_MAX_DEPTH))
+  if (!event) throw badRequest('The body is not a Stripe event.', 'invalid_event')
+  // Two payments of one new customer at once both create it: the loser runs again and finds it.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await inTransaction(db, (tx) => applyEvent(tx, program, settings, event, now))
+    } catch (err) {
+      if (attempt >= 3 || !isUniqueViolation(err)) throw err
+    }
+  }
+}
+
+async function applyEvent(tx: Db, program: Program, settings: StripeSettings, event: StripeEvent, now: number): Promise<Handled> {
+  if (!await claimEvent(tx, program.id, event.id, event.type, now)) return 'duplicate'
+  const facts = factsOf(event)
+  if (facts.kind === 'ignored') return 'ignored'
+  if (facts.kind === 'link') {
+    await linkStripeCustomer(tx, program.id, facts.stripeCustomer, facts.hints)
+    for (const payment of await paymentsOfStripeCustomer(tx, program.id, facts.stripeCustomer, now)) await reconcile(tx, program, settings, payment, now)
+    return 'handled'
+  }
+  const { transactionKey, kind: _kind, ...news } = facts
+  await reconcile(tx, program, settings, await mergePayment(tx, program.id, transactionKey, news, now), now)
+  return 'handled'
+}
+
+/** Moves the payment's transaction towards what Stripe has said; does nothing it has done already. */
+async function reconcile(tx: Db, program: Program, settings: StripeSettings, payment: PaymentRow, now: number): Promise<void> {
+  const sale = saleOfPayment(payment)
+  if (!sale) return // a refund or dispute ahead of its payment: applied when the payment comes
+  const key = payment.transaction_key
+  let t = await findTransactionByKey(tx, program.id, key)
+  if (!t) {
+    if (await transactionWasDeleted(tx, program.id, key)) return
+    const hints = { ...await linkedHints(tx, program.id, payment.stripe_customer), ...sale.hints }
+    const customer = await customerOf(tx, program, hints, now)
+    if (!customer) return // not one of ours (yet): a later checkout may tie it
+    const amount = microsOfStripe(BigInt(sale.amountMinor), sale.currency)
+    await addSale(tx, program, customer, {
+      key, action: 'sale', amount, currency: sale.currency, product: {}, rewardable: true, rewarded: false,
+      createdAt: Math.min(sale.createdAt || now, now), extra: {},
+    }, now)
+    t = await requireRow(tx, program, key)
+  }
+  // The program's dispute setting decides while a dispute exists; otherwise the archive state is the merchant's.
+  const wasArchived = t.archived_at !== null
+  const archived = settings.reverse_on_dispute === 1 && payment.dispute !== null ? payment.dispute !== 'won' : wasArchived
+  const refundTarget = minBig(microsOfStripe(BigInt(payment.refunded_minor), sale.currency), BigInt(t.amount))
+  if (BigInt(t.refunded) < refundTarget) {
+    // An archived sale takes no refund: restore it, refund, and archive again below if it should be.
+    if (wasArchived) t = await archiveInside(tx, program, t, false, now) ?? t
+    await refundInside(tx, program, t, refundTarget - BigInt(t.refunded), now)
+    t = await requireRow(tx, program, key)
+  }
+  if (archived !== (t.archived_at !== null)) await archiveInside(tx, program, t, archived, now)
+}
+
+/**
+ * Our customer for a Stripe payment: by the key in its metadata, its client_reference_id, then
+ * its email; when none is found and a partner_key is given, a new customer of that partner.
+ */
+async function customerOf(tx: Db, program: Program, hints: Hints, now: number): Promise<CustomerRow | undefined> {
+  for (const key of [hints.customerKey, hints.clientReferenceId]) {
+    const found = key === undefined ? undefined : await findCustomerByKey(tx, program.id, key)
+    if (found) return found
+  }
+  const byEmail = hints.email === undefined ? undefined : await findCustomerByEmail(tx, program.id, hints.email)
+  if (byEmail) return byEmail
+  const key = hints.customerKey ?? hints.clientReferenceId ?? hints.email
+  if (hints.partnerKey === undefined || key === undefined) return undefined
+  try {
+    return await addCustomer(tx, program, { key, ...(hints.email ? { email: hints.email } : {}), partner: { key: hints.partnerKey } }, now)
+  } catch (err) {
+    // An unknown partner or unusable customer details: not a customer we can make.
+    if (err instanceof ApiError && err.statusCode < 500) return undefined
+    throw err
+  }
+}
+
+async function requireRow(tx: Db, program: Program, key: string): Promise<TransactionRow> {
+  const row = await findTransactionByKey(tx, program.id, key)
+  if (!row) throw new Error(`transaction ${key} vanished inside its transaction`)
+  return row
+}
+
+const minBig = (a: bigint, b: bigint) => (a < b ? a : b)

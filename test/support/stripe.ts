@@ -1,0 +1,38 @@
+// Stripe events for tests, signed the way Stripe documents it (and its library's
+// generateTestHeaderString does): `t=<seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. Written
+// here, not imported from src/, so the receiver's check is tested against independent code.
+import { createHmac } from 'node:crypto'
+import type { Answer } from './client.js'
+import type { TestServer } from './server.js'
+
+export const STRIPE_SECRET = 'whsec_test_partnerkit_0123456789abcdef'
+
+export function stripeHeader(body: string, secret = STRIPE_SECRET, atSeconds = Math.floor(Date.now() / 1000)): string {
+  return `t=${atSeconds},v1=${createHmac('sha256', secret).update(`${atSeconds}.${body}`).digest('hex')}`
+}
+
+let counter = 0
+export function stripeEvent(type: string, object: Record<string, unknown>, id = `evt_${++counter}_${Date.now()}`): string {
+  return JSON.stringify({ id, object: 'event', api_version: '2024-06-20', created: Math.floor(Date.now() / 1000), type, data: { object } })
+}
+
+export async function sendStripe(server: TestServer, publicId: string, body: string, header = stripeHeader(body)): Promise<Answer> {
+  return server.post(`/integrations/stripe/${publicId}/webhook`, { body, headers: { 'stripe-signature': header } })
+}
+
+export async function setUpStripe(server: TestServer, key: string, more: Record<string, unknown> = {}): Promise<void> {
+  const res = await server.put('/v1/integrations/stripe', { key, body: { webhook_secret: STRIPE_SECRET, ...more } })
+  if (res.status !== 200) throw new Error(`Stripe setup failed: ${res.text}`)
+}
+
+/** A paid one-off checkout (PaymentIntent `pi`) of `amount` minor units. */
+export const checkout = (pi: string, amount: number, currency: string, more: Record<string, unknown> = {}) => ({
+  id: `cs_${pi}`, object: 'checkout.session', mode: 'payment', payment_status: 'paid', payment_intent: pi,
+  amount_total: amount, currency, created: Math.floor(Date.now() / 1000) - 60, metadata: {}, ...more,
+})
+
+export const charge = (pi: string, amount: number, refunded: number, currency = 'usd') => ({
+  id: `ch_${pi}`, object: 'charge', payment_intent: pi, amount, amount_refunded: refunded, currency, refunded: refunded === amount,
+})
+
+export const dispute = (pi: string, status: string) => ({ id: `dp_${pi}`, object: 'dispute', charge: `ch_${pi}`, payment_intent: pi, status })
