@@ -8,6 +8,7 @@ import { partners } from './migrations/0002-partners.js'
 import { money } from './migrations/0003-money.js'
 import { leads } from './migrations/0004-leads.js'
 import { rollupShards } from './migrations/0005-rollup-shards.js'
+import { payouts } from './migrations/0006-payouts.js'
 
 export type StoreMigration = (store: Store) => Migration
 
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, StoreMigration> = {
   '0003-money': money,
   '0004-leads': leads,
   '0005-rollup-shards': rollupShards,
+  '0006-payouts': payouts,
 }
 
 export async function migrateToLatest(store: Store): Promise<string[]> {
