@@ -22,6 +22,7 @@ import { transactionRoutes } from './modules/transactions/routes.js'
 import { commissionRoutes } from './modules/commissions/routes.js'
 import { rewardRoutes } from './modules/rewards/routes.js'
 import { leadRoutes } from './modules/leads/routes.js'
+import { payoutRoutes } from './modules/payouts/routes.js'
 import { openApiRoutes, openApiOptions } from './http/openapi.js'
 import { RecentOwners } from './modules/api-keys/recent-owners.js'
 
@@ -94,7 +95,7 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
   })
 
   const deps: RouteDeps = { config, store, base: (request) => baseUrl(request, config.publicUrl) }
-  for (const register of [healthRoutes, programRoutes, partnerRoutes, referralLinkRoutes, customerRoutes, transactionRoutes, commissionRoutes, rewardRoutes, leadRoutes, eventRoutes, openApiRoutes]) register(app, deps)
+  for (const register of [healthRoutes, programRoutes, partnerRoutes, referralLinkRoutes, customerRoutes, transactionRoutes, commissionRoutes, rewardRoutes, leadRoutes, payoutRoutes, eventRoutes, openApiRoutes]) register(app, deps)
   return app
 }
 

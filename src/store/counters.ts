@@ -13,3 +13,9 @@ export async function nextNumber(db: Db, table: CounterTable, programId: number)
     .returning('last_number').executeTakeFirstOrThrow()
   return Number(row.last_number)
 }
+
+/** A per-program number as a path gives it (`/v1/leads/12`); undefined for anything else. */
+export function numberOf(text: string): number | undefined {
+  const number = /^[1-9]\d{0,15}$/.test(text) ? Number(text) : NaN
+  return Number.isSafeInteger(number) ? number : undefined
+}

@@ -8,7 +8,7 @@ import type { Database, Db, LeadStatus } from '../../store/schema.js'
 import { writeJson } from '../../store/json.js'
 import { inTransaction } from '../../store/transaction.js'
 import { withUniqueIndex } from '../../store/unique.js'
-import { nextNumber } from '../../store/counters.js'
+import { nextNumber, numberOf } from '../../store/counters.js'
 import { randomToken } from '../api-keys/service.js'
 import { addCustomer } from '../customers/service.js'
 import { findCustomerByEmail, findCustomerByKey } from '../customers/store.js'
@@ -23,8 +23,8 @@ import { decideLead, deleteLeadRow, findLead, insertLead, setLeadCustomer, type 
 
 /** The `{id}` of a path: anything but a lead number is a lead that does not exist. */
 export function leadNumber(text: string): number {
-  const number = /^[1-9]\d{0,15}$/.test(text) ? Number(text) : NaN
-  if (!Number.isSafeInteger(number)) throw leadNotFound()
+  const number = numberOf(text)
+  if (number === undefined) throw leadNotFound()
   return number
 }
 

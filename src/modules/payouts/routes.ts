@@ -1,0 +1,81 @@
+// Payout request endpoints of affiliate programs (spec §3.9): list, search, get, request, and the
+// status actions approve and mark_as_paid, plus the extensions reject, request_resubmit and resubmit.
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import type { RouteDeps } from '../../app.js'
+import { Envelope, ok } from '../../http/envelope.js'
+import { PagedEnvelope, pageOf, paged } from '../../http/pagination.js'
+import { addRoute } from '../../http/route.js'
+import { PayoutRequest, ListPayoutsInput, NewPayoutInput, ReasonInput, ResubmitInput, SearchPayoutsInput } from './schemas.js'
+import type { ResubmitInput as Resubmit } from './schemas.js'
+import { partnerFilter } from './search.js'
+import { actOnPayout, payoutNumber, requestPayout, requireAffiliatePayouts as program, viewPayout, viewPayouts } from './service.js'
+import { listPayoutRows } from './store.js'
+import type { PayoutAction } from './status.js'
+
+const tags = ['Payout requests']
+const IdParam = Type.Object({ id: Type.String({ description: 'Payout request id (an integer)' }) })
+
+const ACTIONS: Array<{ action: PayoutAction; summary: string; input?: typeof ReasonInput | typeof ResubmitInput }> = [
+  { action: 'approve', summary: 'Approve a requested (or resubmitted) payout request' },
+  { action: 'mark_as_paid', summary: 'Record that an approved payout was sent: its rewards move to paid' },
+  { action: 'reject', summary: 'Extension: reject a payout request for good (its rewards can never be requested again); optional reason', input: ReasonInput },
+  { action: 'request_resubmit', summary: 'Extension: send a payout request back to the partner with a reason', input: ReasonInput },
+  { action: 'resubmit', summary: 'Extension: resubmit a payout request sent back, optionally with new gateway and payout_settings', input: ResubmitInput },
+]
+
+export function payoutRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
+  const db = store.db
+
+  addRoute(app, base, {
+    method: 'GET', url: '/v1/payout_requests', summary: 'List payout requests', tags, input: ListPayoutsInput,
+    response: { 200: PagedEnvelope(PayoutRequest) },
+    handler: async ({ caller, input, bag, base, request }) => {
+      const p = program(caller.program)
+      const page = pageOf(input)
+      const rows = await listPayoutRows(db, p.id, { sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1 })
+      return paged(await viewPayouts(db, p, rows), page, `${base}${request.url.split('?')[0]}`, bag)
+    },
+  })
+
+  addRoute(app, base, {
+    method: 'GET', url: '/v1/payout_requests::search', tags, input: SearchPayoutsInput,
+    summary: 'Search payout requests by amount_units, partner_email, partner_id, partner_key and status (all AND-ed)',
+    response: { 200: PagedEnvelope(PayoutRequest) },
+    handler: async ({ caller, input, bag, base, request }) => {
+      const p = program(caller.program)
+      const page = pageOf(input)
+      const partnerId = await partnerFilter(db, p, input)
+      const rows = partnerId === null ? [] : await listPayoutRows(db, p.id, {
+        sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1, partnerId,
+        currency: input.amount_units?.toUpperCase(), status: input.status,
+      })
+      return paged(await viewPayouts(db, p, rows), page, `${base}${request.url.split('?')[0]}`, bag)
+    },
+  })
+
+  addRoute(app, base, {
+    method: 'GET', url: '/v1/payout_requests/:id', summary: 'Get a payout request', tags, params: IdParam,
+    response: { 200: Envelope(PayoutRequest) },
+    handler: async ({ caller, params }) => ok(await viewPayout(db, program(caller.program), payoutNumber(params.id as string))),
+  })
+
+  addRoute(app, base, {
+    method: 'POST', url: '/v1/payout_requests', tags, input: NewPayoutInput, successStatus: 201,
+    summary: 'Request a payout of a partner\'s whole payable balance in one currency (or of chosen rewards)',
+    response: { 201: Envelope(PayoutRequest) },
+    handler: async ({ caller, input }) => ok(await requestPayout(db, program(caller.program), input)),
+  })
+
+  for (const { action, summary, input } of ACTIONS) {
+    addRoute(app, base, {
+      method: 'POST', url: `/v1/payout_requests/:id/${action}`, summary, tags, params: IdParam, ...(input ? { input } : {}),
+      response: { 200: Envelope(PayoutRequest) },
+      handler: async ({ caller, params, input: given }) => {
+        const body = (given ?? {}) as { reason?: string } & Resubmit
+        const changes = { reason: body.reason, resubmit: { gateway: body.gateway, payout_settings: body.payout_settings } }
+        return ok(await actOnPayout(db, program(caller.program), payoutNumber(params.id as string), action, changes))
+      },
+    })
+  }
+}
