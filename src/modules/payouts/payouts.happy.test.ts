@@ -178,3 +178,60 @@ describe('listing and searching payout requests', () => {
     expect(await ids('partner_key=nobody')).toEqual([])
   })
 })
+
+describe('statements and mass-payout files', () => {
+  it('show each reward and clawback a payout covers, as JSON and as CSV', async () => {
+    const p = await server.program()
+    const partner = await earningPartner(server, p.key, [100])
+    await server.post(`/v1/partners/${partner.id}/reward`, { key: p.key, body: { amount: 5, description: '=Launch, "week"' } })
+    await requestPayout(server, p.key, { partner: { key: partner.key } })
+    await act(server, p.key, 1, 'approve')
+    await act(server, p.key, 1, 'mark_as_paid')
+    await server.post(`/v1/transactions/${partner.sales[0]?.key}/refund`, { key: p.key, body: { amount: 10 } })
+    await earn(server, p.key, partner.key, 20)
+    await requestPayout(server, p.key, { partner: { key: partner.key } })
+
+    const statement = (await server.get('/v1/payout_requests/2/statement', { key: p.key })).json.data
+    expect(statement).toMatchObject({ total: 3, amount_units: 'USD', payout_request: { id: 2, amount: 3 } })
+    expect(statement.lines).toEqual([
+      expect.objectContaining({ type: 'reversal', amount: -3, transaction: partner.sales[0]?.key }),
+      expect.objectContaining({ type: 'reward', amount: 6, customer: expect.any(String) }),
+    ])
+    const first = (await server.get('/v1/payout_requests/1/statement', { key: p.key })).json.data.lines
+    expect(first.map((l: { type: string; amount: number }) => [l.type, l.amount])).toEqual([['reward', 30], ['adjustment', 5]])
+
+    const csv = await server.get('/v1/payout_requests/1/statement?format=csv', { key: p.key })
+    expect(csv.status).toBe(200)
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/)
+    const rows = csv.text.trim().split('\r\n')
+    expect(rows[0]).toBe('reward_id,type,transaction,customer,description,earned_at,amount,currency')
+    expect(rows[1]).toMatch(/^\d+,reward,po_order_\d+,po_cus_\d+,,.*Z,30\.00,USD$/)
+    // Partner-typed text cannot become a spreadsheet formula, and quotes survive.
+    expect(rows[2]).toContain(`"'=Launch, ""week"""`)
+  })
+
+  it('export the approved requests as PayPal, Wise or plain CSV', async () => {
+    const p = await server.program()
+    const ann = await earningPartner(server, p.key, [100.01])
+    const bob = await earningPartner(server, p.key, [200])
+    const cat = await earningPartner(server, p.key, [300])
+    await requestPayout(server, p.key, { partner: { key: ann.key } })
+    await requestPayout(server, p.key, { partner: { key: bob.key }, gateway: 'wise', payout_settings: { name: 'Bob Stone', email: 'bob@example.com' } })
+    await requestPayout(server, p.key, { partner: { key: cat.key }, gateway: 'venmo', payout_settings: { recipient_type: 'USER_HANDLE', user_handle: '@cat' } })
+    for (const id of [1, 2, 3]) await act(server, p.key, id, 'approve')
+
+    const paypal = await server.get('/v1/payout_requests:export?status=approved&format=paypal', { key: p.key })
+    expect(paypal.status).toBe(200)
+    // 30 % of 100.01 is 30.003: a provider is sent whole cents.
+    expect(paypal.text).toBe("payee@example.com,30.00,USD,payout-1,Payout 1,PAYPAL\r\n'@cat,90.00,USD,payout-3,Payout 3,VENMO\r\n")
+    const wise = await server.get('/v1/payout_requests:export', { key: p.key, body: { format: 'wise' } })
+    expect(wise.text.split('\r\n').slice(0, 2)).toEqual([
+      'name,recipientEmail,paymentReference,receiverType,amountCurrency,amount,sourceCurrency,targetCurrency',
+      'Bob Stone,bob@example.com,Payout 2,PRIVATE,target,60.00,USD,USD',
+    ])
+    const plain = (await server.get('/v1/payout_requests:export', { key: p.key })).text.trim().split('\r\n')
+    expect(plain).toHaveLength(4)
+    expect(plain[1]).toMatch(new RegExp(`^1,approved,${ann.id},${ann.email},.*,30\\.00,USD,paypal,payee@example.com,`))
+    expect((await server.get('/v1/payout_requests:export?status=finished', { key: p.key })).text.trim().split('\r\n')).toHaveLength(1)
+  })
+})

@@ -1,15 +1,16 @@
 // Payout request endpoints of affiliate programs (spec §3.9): list, search, get, request, and the
 // status actions approve and mark_as_paid, plus the extensions reject, request_resubmit and resubmit.
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import type { RouteDeps } from '../../app.js'
 import { Envelope, ok } from '../../http/envelope.js'
 import { PagedEnvelope, pageOf, paged } from '../../http/pagination.js'
 import { addRoute } from '../../http/route.js'
-import { PayoutRequest, ListPayoutsInput, NewPayoutInput, ReasonInput, ResubmitInput, SearchPayoutsInput } from './schemas.js'
+import { ExportInput, PayoutRequest, Statement, StatementInput, ListPayoutsInput, NewPayoutInput, ReasonInput, ResubmitInput, SearchPayoutsInput } from './schemas.js'
 import type { ResubmitInput as Resubmit } from './schemas.js'
 import { partnerFilter } from './search.js'
 import { actOnPayout, payoutNumber, requestPayout, requireAffiliatePayouts as program, viewPayout, viewPayouts } from './service.js'
+import { exportPayouts, payoutStatement, payoutStatementCsv } from './statement.js'
 import { listPayoutRows } from './store.js'
 import type { PayoutAction } from './status.js'
 
@@ -55,6 +56,29 @@ export function payoutRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
   })
 
   addRoute(app, base, {
+    method: 'GET', url: '/v1/payout_requests::export', tags, input: ExportInput,
+    summary: 'Extension: a mass-payout file of the requests in one status (default approved): PayPal Payouts CSV, Wise batch CSV, or a plain CSV',
+    response: { 200: Type.String({ description: 'text/csv' }) },
+    handler: async ({ caller, input, reply }) => {
+      const format = input.format ?? 'csv'
+      const file = await exportPayouts(db, program(caller.program), { status: input.status ?? 'approved', format, currency: input.amount_units?.toUpperCase() })
+      return csvReply(reply, `payouts-${input.status ?? 'approved'}-${format}.csv`, file)
+    },
+  })
+
+  addRoute(app, base, {
+    method: 'GET', url: '/v1/payout_requests/:id/statement', tags, params: IdParam, input: StatementInput,
+    summary: 'Extension: the rewards and clawbacks a payout request covers, as JSON or (format=csv) CSV',
+    response: { 200: Envelope(Statement) },
+    handler: async ({ caller, params, input, reply }) => {
+      const p = program(caller.program)
+      const number = payoutNumber(params.id as string)
+      if (input.format === 'csv') return csvReply(reply, `payout-${number}-statement.csv`, await payoutStatementCsv(db, p, number))
+      return ok(await payoutStatement(db, p, number))
+    },
+  })
+
+  addRoute(app, base, {
     method: 'GET', url: '/v1/payout_requests/:id', summary: 'Get a payout request', tags, params: IdParam,
     response: { 200: Envelope(PayoutRequest) },
     handler: async ({ caller, params }) => ok(await viewPayout(db, program(caller.program), payoutNumber(params.id as string))),
@@ -78,4 +102,9 @@ export function payoutRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
       },
     })
   }
+}
+
+function csvReply(reply: FastifyReply, filename: string, body: string): string {
+  reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`)
+  return body
 }
