@@ -4,7 +4,7 @@
 import { invalid, type FieldErrors } from '../../http/errors.js'
 import { readJson } from '../../store/json.js'
 import type { PayoutGateway } from '../../store/schema.js'
-import type { PayoutSettingsInput } from './schemas.js'
+import type { PayoutSettingsInput } from './method-schema.js'
 
 export interface PayoutMethod {
   gateway: PayoutGateway
@@ -50,6 +50,15 @@ export function payoutMethodOf(gateway: PayoutGateway, settings: PayoutSettingsI
   if (Object.keys(errors).length > 0) throw invalid(errors)
   const kept = Object.entries(given).filter(([key]) => needs.fields.includes(key)).map(([k, v]) => [k, String(v)])
   return { gateway, settings: Object.fromEntries(kept) }
+}
+
+/** The partner update extension: payout_gateway and payout_settings, given together; undefined when neither is. */
+export function savedMethodChange(changes: { payout_gateway?: PayoutGateway; payout_settings?: PayoutSettingsInput }): PayoutMethod | undefined {
+  const { payout_gateway: gateway, payout_settings: settings } = changes
+  if (gateway === undefined && settings === undefined) return undefined
+  if (gateway === undefined) throw invalid({ payout_gateway: ['The payout gateway is required with payout settings.'] })
+  if (settings === undefined) throw invalid({ payout_settings: ['The payout settings are required with a payout gateway.'] })
+  return payoutMethodOf(gateway, settings)
 }
 
 /** A partner's saved method, as stored in partners.payout. */

@@ -176,3 +176,24 @@ describe('payout settings of the program', () => {
     expect((await server.get('/v1/program', { key: p.key })).json).toEqual(before)
   })
 })
+
+describe('a partner\'s saved payout method that cannot be saved', () => {
+  it('is refused for bank details, a gateway without details, or details without a gateway', async () => {
+    const p = await server.program()
+    const partner = await earningPartner(server, p.key, [100])
+    for (const [changes, field] of [
+      [{ payout_gateway: 'wise', payout_settings: { name: 'Ann', email: 'ann@example.com', account_number: '12345678' } }, 'payout_settings.account_number'],
+      [{ payout_gateway: 'wise', payout_settings: { name: 'Ann', email: 'ann@example.com', iban: 'DE89370400440532013000' } }, 'payout_settings.iban'],
+      [{ payout_gateway: 'paypal' }, 'payout_settings'],
+      [{ payout_settings: { username: 'a@b.co' } }, 'payout_gateway'],
+      [{ payout_gateway: 'bank', payout_settings: { name: 'x' } }, 'update.payout_gateway'],
+    ] as const) {
+      const res = await server.put(`/v1/partners/${partner.id}`, { key: p.key, body: { update: changes } })
+      expectErrorShape(res, 422)
+      expect(res.json.errors, JSON.stringify(changes)).toHaveProperty([field])
+      if (field.includes('account_number') || field.includes('iban')) expect(res.json.errors[field][0]).toMatch(/Bank details cannot be supplied over the API/)
+    }
+    expect((await server.get(`/v1/partners/${partner.id}/payout_settings`, { key: p.key })).json.data).toBeNull()
+    expectErrorShape(await server.get('/v1/partners/nobody/payout_settings', { key: p.key }), 404)
+  })
+})

@@ -235,3 +235,23 @@ describe('statements and mass-payout files', () => {
     expect((await server.get('/v1/payout_requests:export?status=finished', { key: p.key })).text.trim().split('\r\n')).toHaveLength(1)
   })
 })
+
+describe('a partner\'s saved payout method', () => {
+  it('is set on partner update, read back, and used by a request that names no method', async () => {
+    const p = await server.program()
+    const partner = await earningPartner(server, p.key, [100])
+    expect((await server.get(`/v1/partners/${partner.id}/payout_settings`, { key: p.key })).json).toEqual({ data: null, status: 1 })
+    const update = await server.put(`/v1/partners/${partner.id}`, {
+      key: p.key, body: { update: { payout_gateway: 'crypto', payout_settings: { wallet_address: '0xabc', type: 'USDT', email: 'ignored@example.com' } } },
+    })
+    expect(update.status, update.text).toBe(200)
+    const saved = { gateway: 'crypto', payout_settings: { wallet_address: '0xabc', type: 'USDT' } }
+    expect((await server.get(`/v1/partners/${partner.key}/payout_settings`, { key: p.key })).json.data).toEqual(saved)
+    // The flat form (PUT /v1/partners with the id in the body) works too.
+    const flat = await server.put('/v1/partners', { key: p.key, body: { id: partner.id, payout_gateway: 'paypal', payout_settings: { username: 'saved@example.com' } } })
+    expect(flat.status, flat.text).toBe(200)
+    const res = await server.post('/v1/payout_requests', { key: p.key, body: { partner: { id: partner.id } } })
+    expect(res.status, res.text).toBe(201)
+    expect(res.json.data).toMatchObject({ gateway: 'paypal', payout_settings: { username: 'saved@example.com' } })
+  })
+})

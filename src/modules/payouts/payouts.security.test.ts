@@ -44,6 +44,11 @@ describe('another program\'s payout requests', () => {
     expect(foreignReward.status).toBe(422)
     expect(foreignReward.text).toBe(missingReward.text.replace('999999', String(theirReward)))
 
+    // Their partner's saved payout method is not theirs to read.
+    const foreignMethod = await server.get(`/v1/partners/${theirPartner.id}/payout_settings`, { key: mine.key })
+    expect(foreignMethod.status).toBe(404)
+    expect(foreignMethod.text).toBe((await server.get('/v1/partners/no_such_partner/payout_settings', { key: mine.key })).text)
+
     // Lists and searches never show them.
     expect((await server.get('/v1/payout_requests', { key: mine.key })).json.data).toEqual([])
     for (const query of [`partner_key=${theirPartner.key}`, `partner_id=${theirPartner.id}`, `partner_email=${encodeURIComponent(theirPartner.email)}`, 'status=requested']) {
@@ -62,6 +67,7 @@ describe('without a valid API key', () => {
     const operations: Operation[] = [
       ['GET', '/v1/payout_requests'], ['GET', '/v1/payout_requests:search?status=requested'], ['GET', '/v1/payout_requests:export'],
       ['POST', '/v1/payout_requests', { ...PAYPAL, partner: { key: partner.key } }], ...idOperations('1'),
+      ['GET', `/v1/partners/${partner.id}/payout_settings`],
     ]
     await movesNothing(server, p, [partner.id], () => expectUnauthenticated(server, p.key, operations, new RegExp(partner.email)))
   })

@@ -8,6 +8,9 @@ import { PagedEnvelope, pageOf, paged } from '../../http/pagination.js'
 import { addRoute } from '../../http/route.js'
 import { ExportInput, PayoutRequest, Statement, StatementInput, ListPayoutsInput, NewPayoutInput, ReasonInput, ResubmitInput, SearchPayoutsInput } from './schemas.js'
 import type { ResubmitInput as Resubmit } from './schemas.js'
+import { resolvePartner } from '../partners/service.js'
+import { SavedMethod } from './method-schema.js'
+import { savedMethod } from './payout-method.js'
 import { partnerFilter } from './search.js'
 import { actOnPayout, payoutNumber, requestPayout, requireAffiliatePayouts as program, viewPayout, viewPayouts } from './service.js'
 import { exportPayouts, payoutStatement, payoutStatementCsv } from './statement.js'
@@ -89,6 +92,16 @@ export function payoutRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
     summary: 'Request a payout of a partner\'s whole payable balance in one currency (or of chosen rewards)',
     response: { 201: Envelope(PayoutRequest) },
     handler: async ({ caller, input }) => ok(await requestPayout(db, program(caller.program), input)),
+  })
+
+  addRoute(app, base, {
+    method: 'GET', url: '/v1/partners/:id/payout_settings', tags, params: Type.Object({ id: Type.String({ description: 'Partner id, or any of its referral keys' }) }),
+    summary: 'Extension: the partner\'s saved payout method (set with payout_gateway and payout_settings on partner update), or null',
+    response: { 200: Envelope(SavedMethod) },
+    handler: async ({ caller, params }) => {
+      const method = savedMethod((await resolvePartner(db, program(caller.program), params.id as string)).payout)
+      return ok(method ? { gateway: method.gateway, payout_settings: method.settings } : null)
+    },
   })
 
   for (const { action, summary, input } of ACTIONS) {
