@@ -4,18 +4,23 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { Database } from '../store/schema.js'
 import { releaseDueRewards } from '../modules/rewards/review.js'
+import { runAutomaticPayouts } from '../modules/payouts/automation.js'
 import { every, type Running } from './every.js'
 
 export interface JobTimings {
   /** How often rewards whose review period ended become payable. */
   reviewReleaseMs: number
+  /** How often programs with automatic payouts are checked for a schedule slot not yet run. */
+  payoutAutomationMs: number
 }
 
-export const DEFAULT_JOB_TIMINGS: JobTimings = { reviewReleaseMs: 60_000 }
+export const DEFAULT_JOB_TIMINGS: JobTimings = { reviewReleaseMs: 60_000, payoutAutomationMs: 300_000 }
 
-export function startJobs(db: Kysely<Database>, log: FastifyBaseLogger, timings: JobTimings = DEFAULT_JOB_TIMINGS): Running {
+export function startJobs(db: Kysely<Database>, log: FastifyBaseLogger, given: Partial<JobTimings> = {}): Running {
+  const timings = { ...DEFAULT_JOB_TIMINGS, ...given }
   const jobs = [
     every(timings.reviewReleaseMs, () => releaseDueRewards(db), (err) => log.error({ err }, 'review release failed')),
+    every(timings.payoutAutomationMs, () => runAutomaticPayouts(db), (err) => log.error({ err }, 'automatic payouts failed')),
   ]
   return { stop: async () => void await Promise.all(jobs.map((j) => j.stop())) }
 }

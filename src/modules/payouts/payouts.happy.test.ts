@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '../../../test/support/server.js'
 import { eventsOf } from '../../../test/support/partners.js'
 import { act, commissionsOf, earn, earningPartner, requestPayout } from '../../../test/support/payouts.js'
+import { runAutomaticPayouts, slotOf } from './automation.js'
 
 let server: TestServer
 beforeAll(async () => {
@@ -253,5 +254,47 @@ describe('a partner\'s saved payout method', () => {
     const res = await server.post('/v1/payout_requests', { key: p.key, body: { partner: { id: partner.id } } })
     expect(res.status, res.text).toBe(201)
     expect(res.json.data).toMatchObject({ gateway: 'paypal', payout_settings: { username: 'saved@example.com' } })
+  })
+})
+
+describe('automatic payouts', () => {
+  it('request and approve each schedule slot once, within the minimum and maximum, even from two processes at once', async () => {
+    const p = await server.program()
+    const set = await server.put('/v1/program', {
+      key: p.key, body: { program_settings: { payout_automation_enabled: true, payout_automation_schedule: 'daily', payout_automation_min: 10, payout_automation_max: 50 } },
+    })
+    expect(set.status, set.text).toBe(200)
+    const method = { payout_gateway: 'paypal', payout_settings: { username: 'auto@example.com' } }
+    const big = await earningPartner(server, p.key, [100, 100])
+    const small = await earningPartner(server, p.key, [10])
+    const none = await earningPartner(server, p.key, [100])
+    for (const partner of [big, small]) expect((await server.put(`/v1/partners/${partner.id}`, { key: p.key, body: method })).status).toBe(200)
+
+    // Several processes share a store on PostgreSQL only (SQLite has one writing process).
+    const other = process.env.PARTNERKIT_TEST_STORE === 'postgres' ? await startServer({}, { testStore: server.testStore }) : server
+    try {
+      const day = Date.UTC(2030, 0, 7, 12)
+      const made = await Promise.all([runAutomaticPayouts(server.store.db, day), runAutomaticPayouts(other.store.db, day), runAutomaticPayouts(server.store.db, day + 3_600_000)])
+      expect(made.reduce((a, b) => a + b, 0)).toBe(1)
+    } finally {
+      if (other !== server) await other.close()
+    }
+    const list = (await server.get('/v1/payout_requests', { key: p.key })).json.data
+    // 60 owed, at most 50 per payout: the oldest reward that fits (30) is paid; 3 is under the minimum; no method, no payout.
+    expect(list).toEqual([expect.objectContaining({ id: 1, status: 'approved', amount: 30, partner: expect.objectContaining({ id: big.id }), gateway: 'paypal' })])
+    expect(list[0].rewards).toEqual([big.sales[0]?.rewardIds[0]])
+    expect(none.id).not.toBe(big.id)
+
+    // The next day: the approved request is still open, so nothing new; once paid, the rest follows.
+    expect(await runAutomaticPayouts(server.store.db, Date.UTC(2030, 0, 8, 1))).toBe(0)
+    await act(server, p.key, 1, 'mark_as_paid')
+    expect(await runAutomaticPayouts(server.store.db, Date.UTC(2030, 0, 9, 1))).toBe(1)
+    expect((await server.get('/v1/payout_requests/2', { key: p.key })).json.data).toMatchObject({ status: 'approved', amount: 30 })
+  })
+
+  it('name their slots by day, ISO week (Monday) and month, in UTC', () => {
+    const sunday = Date.UTC(2026, 10, 22, 23, 59)
+    expect([slotOf('daily', sunday), slotOf('weekly', sunday), slotOf('monthly', sunday)]).toEqual(['d2026-11-22', 'w2026-11-16', 'm2026-11'])
+    expect(slotOf('weekly', Date.UTC(2026, 10, 23))).toBe('w2026-11-23')
   })
 })

@@ -8,7 +8,7 @@
 // Every change commits with its events and its program counters.
 import type { Kysely } from 'kysely'
 import { emit } from '../../events/outbox.js'
-import { badRequest, invalid, invalidField, notFound } from '../../http/errors.js'
+import { ApiError, badRequest, invalid, invalidField, notFound } from '../../http/errors.js'
 import { microsToDecimal } from '../../money/micros.js'
 import { nextNumber, numberOf } from '../../store/counters.js'
 import { writeJson } from '../../store/json.js'
@@ -76,7 +76,8 @@ export async function requestPayout(db: Kysely<Database>, program: Program, inpu
     await refuseSecondOpen(tx, program, partner, currency)
     const lines = chosenLines(await payableLines(tx, program.id, partner.id, currency), input.reward_ids)
     const amount = lines.reduce((sum, l) => sum + l.amount, 0n)
-    refuseBelowThresholds(program, partner, amount, currency)
+    const refusal = shortfall(program, partner, amount, currency)
+    if (refusal) throw refusal
     return createRequest(tx, program, partner, currency, lines, methodFor(partner, given), now)
   }))
 }
@@ -104,27 +105,30 @@ export interface ActionInput {
 export async function actOnPayout(db: Kysely<Database>, program: Program, number: number, action: PayoutAction, input: ActionInput = {}, now = Date.now()) {
   if (action === 'request_resubmit' && input.reason === undefined) throw invalidField('reason', 'The reason field is required: it tells the partner what to change.')
   const wanted = action === 'resubmit' ? givenMethod(input.resubmit?.gateway, input.resubmit?.payout_settings) : {}
+  return inTransaction(db, (tx) => applyAction(tx, program, number, action, input.reason, wanted, now))
+}
+
+/** The action inside the caller's transaction (the automatic payout job approves what it requests). */
+export async function applyAction(tx: Db, program: Program, number: number, action: PayoutAction, reason: string | undefined, wanted: WantedMethod, now: number) {
   const rule = TRANSITIONS[action]
-  return inTransaction(db, async (tx) => {
-    const payout = await requirePayout(tx, program, number)
-    const newMethod = await resubmittedMethod(tx, program, payout, wanted)
-    const changed = rule.from.includes(payout.status) && await moveStatus(tx, program.id, payout.id, rule.from, {
-      status: rule.to, updated_at: now,
-      ...(action === 'approve' ? { approved_at: now } : {}),
-      ...(action === 'mark_as_paid' ? { paid_at: now } : {}),
-      ...(action === 'reject' || action === 'request_resubmit' ? { reason: input.reason ?? null } : {}),
-      ...(newMethod ? { gateway: newMethod.gateway, payout_settings: writeJson(newMethod.settings) } : {}),
-    })
-    if (!changed) {
-      // A concurrent action got there first: name the status it left.
-      const current = (await requirePayout(tx, program, number)).status
-      throw badRequest(`Only a ${rule.from.join(' or ')} payout request can be ${rule.verb}; this one is ${current}.`, 'payout_status')
-    }
-    await bumpRollups(tx, program.id, epochDay(now), breakdownDeltas(payout.status, rule.to, BigInt(payout.amount), payout.currency))
-    if (action === 'mark_as_paid') await payLines(tx, program, payout, now)
-    if (action === 'reject') await rejectLines(tx, program, payout, now)
-    return announce(tx, program, number, rule.event, now)
+  const payout = await requirePayout(tx, program, number)
+  const newMethod = await resubmittedMethod(tx, program, payout, wanted)
+  const changed = rule.from.includes(payout.status) && await moveStatus(tx, program.id, payout.id, rule.from, {
+    status: rule.to, updated_at: now,
+    ...(action === 'approve' ? { approved_at: now } : {}),
+    ...(action === 'mark_as_paid' ? { paid_at: now } : {}),
+    ...(action === 'reject' || action === 'request_resubmit' ? { reason: reason ?? null } : {}),
+    ...(newMethod ? { gateway: newMethod.gateway, payout_settings: writeJson(newMethod.settings) } : {}),
   })
+  if (!changed) {
+    // A concurrent action got there first: name the status it left.
+    const current = (await requirePayout(tx, program, number)).status
+    throw badRequest(`Only a ${rule.from.join(' or ')} payout request can be ${rule.verb}; this one is ${current}.`, 'payout_status')
+  }
+  await bumpRollups(tx, program.id, epochDay(now), breakdownDeltas(payout.status, rule.to, BigInt(payout.amount), payout.currency))
+  if (action === 'mark_as_paid') await payLines(tx, program, payout, now)
+  if (action === 'reject') await rejectLines(tx, program, payout, now)
+  return announce(tx, program, number, rule.event, now)
 }
 
 /** Resubmitting may change the details: as given, or the partner's saved ones for the gateway named. */
@@ -189,17 +193,18 @@ function chosenLines(lines: PayableLine[], rewardIds: number[] | undefined): Pay
   return lines.filter((l) => l.amount < 0n || chosen.has(l.reward.id))
 }
 
-/** The program's thresholds (spec §6); each refusal names what is missing. */
-function refuseBelowThresholds(program: Program, partner: PartnerRow, amount: bigint, currency: string): void {
+/** The program's thresholds (spec §6): why a payout of `amount` may not be made, naming what is missing; undefined if it may. */
+export function shortfall(program: Program, partner: PartnerRow, amount: bigint, currency: string): ApiError | undefined {
   const { threshold, referredCustomers } = payoutRules(program)
-  if (amount <= 0n) throw invalidField('amount_units', `Nothing is payable to this partner in ${currency} (balance ${microsToDecimal(amount)} ${currency}).`)
+  if (amount <= 0n) return invalidField('amount_units', `Nothing is payable to this partner in ${currency} (balance ${microsToDecimal(amount)} ${currency}).`)
   if (amount < threshold) {
-    throw invalidField('amount_units', `The payable balance of ${microsToDecimal(amount)} ${currency} is below the payout threshold of ${microsToDecimal(threshold)}: ${microsToDecimal(threshold - amount)} ${currency} short.`)
+    return invalidField('amount_units', `The payable balance of ${microsToDecimal(amount)} ${currency} is below the payout threshold of ${microsToDecimal(threshold)}: ${microsToDecimal(threshold - amount)} ${currency} short.`)
   }
   const referred = Number(partner.paid_accounts)
   if (referred < referredCustomers) {
-    throw invalidField('partner', `The partner has ${referred} paying referred customers; the program asks for ${referredCustomers} before a payout: ${referredCustomers - referred} short.`)
+    return invalidField('partner', `The partner has ${referred} paying referred customers; the program asks for ${referredCustomers} before a payout: ${referredCustomers - referred} short.`)
   }
+  return undefined
 }
 
 async function refuseSecondOpen(tx: Db, program: Program, partner: PartnerRow, currency: string): Promise<void> {
@@ -217,7 +222,7 @@ function secondOpen(which: string) {
 }
 
 /** What a request names: a gateway, and its details if given (checked before anything is read). */
-interface WantedMethod {
+export interface WantedMethod {
   gateway?: PayoutGateway
   method?: PayoutMethod
 }
@@ -228,7 +233,7 @@ function givenMethod(gateway: PayoutGateway | undefined, settings: PayoutSetting
 }
 
 /** The method a request uses: as given, or the partner's saved one (for the gateway named, if any). Without details, a 422. */
-function methodFor(partner: PartnerRow, wanted: WantedMethod): PayoutMethod {
+export function methodFor(partner: PartnerRow, wanted: WantedMethod): PayoutMethod {
   if (wanted.method) return wanted.method
   const saved = savedMethod(partner.payout)
   if (saved && (wanted.gateway === undefined || saved.gateway === wanted.gateway)) return saved

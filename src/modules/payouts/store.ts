@@ -116,3 +116,18 @@ export function rejectReward(db: Db, programId: number, rewardId: number) {
     .where('program_id', '=', programId).where('id', '=', rewardId).where('status', '=', 'ok')
     .returningAll().executeTakeFirst()
 }
+
+/** Partners owed money in a program: the positive payable balances, per partner and currency. */
+export async function payableBalances(db: Db, programId: number): Promise<Array<{ partnerId: number; currency: string }>> {
+  const rows = await db.selectFrom('ledger_entries').select(['partner_id', 'currency'])
+    .where('program_id', '=', programId).where('bucket', '=', 'payable')
+    .groupBy(['partner_id', 'currency']).having(sql`sum(amount)`, '>', 0).orderBy('partner_id').orderBy('currency').execute()
+  return rows.map((r) => ({ partnerId: Number(r.partner_id), currency: r.currency }))
+}
+
+/** Claims a program's schedule slot; false when another run (or process) already has it. */
+export async function claimRun(db: Db, programId: number, slot: string, now: number): Promise<boolean> {
+  const row = await db.insertInto('payout_runs').values({ program_id: programId, slot, created_at: now })
+    .onConflict((oc) => oc.columns(['program_id', 'slot']).doNothing()).returning('slot').executeTakeFirst()
+  return row !== undefined
+}
