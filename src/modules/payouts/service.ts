@@ -123,7 +123,7 @@ export async function applyAction(tx: Db, program: Program, number: number, acti
   if (!changed) {
     // A concurrent action got there first: name the status it left.
     const current = (await requirePayout(tx, program, number)).status
-    throw badRequest(`Only a ${rule.from.join(' or ')} payout request can be ${rule.verb}; this one is ${current}.`, 'payout_status')
+    throw badRequest(`Only ${/^[aeiou]/.test(rule.from[0] ?? '') ? 'an' : 'a'} ${rule.from.join(' or ')} payout request can be ${rule.verb}; this one is ${current}.`, 'payout_status')
   }
   await bumpRollups(tx, program.id, epochDay(now), breakdownDeltas(payout.status, rule.to, BigInt(payout.amount), payout.currency))
   if (action === 'mark_as_paid') await payLines(tx, program, payout, now)
