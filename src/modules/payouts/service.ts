@@ -113,7 +113,8 @@ export async function applyAction(tx: Db, program: Program, number: number, acti
   const rule = TRANSITIONS[action]
   const payout = await requirePayout(tx, program, number)
   const newMethod = await resubmittedMethod(tx, program, payout, wanted)
-  const changed = rule.from.includes(payout.status) && await moveStatus(tx, program.id, payout.id, rule.from, {
+  // Only from the status just read: the breakdown moves from exactly that one.
+  const changed = rule.from.includes(payout.status) && await moveStatus(tx, program.id, payout.id, payout.status, {
     status: rule.to, updated_at: now,
     ...(action === 'approve' ? { approved_at: now } : {}),
     ...(action === 'mark_as_paid' ? { paid_at: now } : {}),
@@ -157,15 +158,16 @@ async function payLines(tx: Db, program: Program, payout: PayoutRow, now: number
 async function rejectLines(tx: Db, program: Program, payout: PayoutRow, now: number): Promise<void> {
   const lines = (await linesOf(tx, program.id, payout.id)).filter((l) => BigInt(l.amount) > 0n)
   const paid = await paidBefore(tx, program.id, lines.map((l) => Number(l.reward_id)))
-  const fresh = lines.filter((l) => !paid.has(Number(l.reward_id)))
-  if (fresh.length === 0) return
-  const balances = await payableLines(tx, program.id, Number(payout.partner_id), payout.currency, fresh.map((l) => Number(l.reward_id)))
-  for (const { reward, amount } of balances) {
-    const rejected = await rejectReward(tx, program.id, reward.id)
+  for (const line of lines.filter((l) => !paid.has(Number(l.reward_id)))) {
+    // Rejected first: the row lock makes a concurrent refund wait, then post nothing (the reward is
+    // rejected); the balance read after it includes any refund that committed before.
+    const rejected = await rejectReward(tx, program.id, Number(line.reward_id))
     if (!rejected) continue
-    await post(tx, program.id, [{ partnerId: Number(reward.partner_id), rewardId: reward.id, kind: 'reversal', bucket: 'payable', amount: -amount, currency: reward.currency, payoutId: payout.id }], now)
+    const [balance] = await payableLines(tx, program.id, Number(payout.partner_id), payout.currency, [rejected.id])
+    const amount = balance?.amount ?? 0n
+    await post(tx, program.id, [{ partnerId: Number(rejected.partner_id), rewardId: rejected.id, kind: 'reversal', bucket: 'payable', amount: -amount, currency: rejected.currency, payoutId: payout.id }], now)
     // A rejected reward no longer counts in what the program's partners earned.
-    await bumpRollups(tx, program.id, epochDay(Number(reward.created_at)), [{ metric: METRIC.reward, currency: reward.currency, value: -BigInt(rejected.amount) }])
+    await bumpRollups(tx, program.id, epochDay(Number(rejected.created_at)), [{ metric: METRIC.reward, currency: rejected.currency, value: -BigInt(rejected.amount) }])
     await announceReward(tx, program.id, rejected, 'reward.rejected', now)
   }
 }

@@ -56,10 +56,10 @@ export async function insertLines(db: Db, lines: Insertable<PayoutRewardTable>[]
   if (lines.length > 0) await db.insertInto('payout_rewards').values(lines).execute()
 }
 
-/** Moves a request on if its status is still one of `from`; the row after, or undefined. */
-export function moveStatus(db: Db, programId: number, id: number, from: PayoutRequestStatus[], changes: Updateable<PayoutRequestTable>) {
+/** Moves a request on if its status is still `from`; undefined when another action moved it first. */
+export function moveStatus(db: Db, programId: number, id: number, from: PayoutRequestStatus, changes: Updateable<PayoutRequestTable>) {
   return db.updateTable('payout_requests').set(changes)
-    .where('program_id', '=', programId).where('id', '=', id).where('status', 'in', from)
+    .where('program_id', '=', programId).where('id', '=', id).where('status', '=', from)
     .returning('id').executeTakeFirst()
 }
 
