@@ -114,6 +114,18 @@ describe('an action out of order', () => {
     }
     await earn(server, p.key, partner.key, 100)
     await requestPayout(server, p.key, { partner: { key: partner.key } })
+    await act(server, p.key, 2, 'request_resubmit', { reason: 'x' })
+    for (const action of ['approve', 'mark_as_paid', 'reject', 'request_resubmit']) {
+      const res = await movesNothing(server, p, [partner.id], () => server.post(`/v1/payout_requests/2/${action}`, { key: p.key, body: { reason: 'x' } }))
+      expectErrorShape(res, 400)
+      expect(res.json.message, action).toContain('this one is resubmit_requested')
+    }
+    await act(server, p.key, 2, 'resubmit')
+    for (const action of ['mark_as_paid', 'resubmit']) {
+      const res = await server.post(`/v1/payout_requests/2/${action}`, { key: p.key })
+      expectErrorShape(res, 400)
+      expect(res.json.message, action).toContain('this one is resubmitted')
+    }
     await act(server, p.key, 2, 'reject')
     for (const action of ['approve', 'mark_as_paid', 'reject', 'request_resubmit', 'resubmit']) {
       const res = await server.post(`/v1/payout_requests/2/${action}`, { key: p.key, body: { reason: 'x' } })

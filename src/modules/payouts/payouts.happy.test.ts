@@ -133,6 +133,24 @@ describe('a payout request', () => {
   })
 })
 
+describe('a resubmitted request', () => {
+  it('can again be rejected or sent back, as a requested one can', async () => {
+    const p = await server.program()
+    const partner = await earningPartner(server, p.key, [100])
+    const payout = await requestPayout(server, p.key, { partner: { key: partner.key } })
+    await act(server, p.key, payout.id, 'request_resubmit', { reason: 'Missing tax id' })
+    await act(server, p.key, payout.id, 'resubmit')
+    expect(await act(server, p.key, payout.id, 'request_resubmit', { reason: 'Still missing' })).toMatchObject({ status: 'resubmit_requested', reason: 'Still missing' })
+    // Resubmitted without new details: the ones it had stay.
+    expect(await act(server, p.key, payout.id, 'resubmit')).toMatchObject({ status: 'resubmitted', gateway: 'paypal', payout_settings: { username: 'payee@example.com' } })
+    expect(await act(server, p.key, payout.id, 'reject', { reason: 'Gave up' })).toMatchObject({ status: 'rejected', reason: 'Gave up' })
+    const b = await breakdown(p.key)
+    expect([b.requested.count, b.resubmitted.count, b.rejected.count]).toEqual([0, 0, 1])
+    const types = (await eventsOf(server, p.id)).map((e) => e.type).filter((t) => t.startsWith('payout.'))
+    expect(types).toEqual(['payout.requested', 'payout.resubmit_requested', 'payout.resubmitted', 'payout.resubmit_requested', 'payout.resubmitted', 'payout.rejected'])
+  })
+})
+
 describe('program payout thresholds', () => {
   it('are set with PUT /v1/program and refuse a request short of them, naming the shortfall', async () => {
     const p = await server.program()
