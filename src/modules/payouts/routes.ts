@@ -6,9 +6,8 @@ import type { RouteDeps } from '../../app.js'
 import { Envelope, ok } from '../../http/envelope.js'
 import { PagedEnvelope, pageOf, paged } from '../../http/pagination.js'
 import { addRoute } from '../../http/route.js'
-import { ExportInput, PayoutRequest, Statement, StatementInput, ListPayoutsInput, NewPayoutInput, ReasonInput, ResubmitInput, SearchPayoutsInput } from './schemas.js'
-import type { ResubmitInput as Resubmit } from './schemas.js'
 import { resolvePartner } from '../partners/service.js'
+import { ExportInput, ListPayoutsInput, NewPayoutInput, PayoutRequest, ReasonInput, ResubmitInput, SearchPayoutsInput, Statement, StatementInput } from './schemas.js'
 import { SavedMethod } from './method-schema.js'
 import { savedMethod } from './payout-method.js'
 import { partnerFilter } from './search.js'
@@ -109,7 +108,7 @@ export function payoutRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
       method: 'POST', url: `/v1/payout_requests/:id/${action}`, summary, tags, params: IdParam, ...(input ? { input } : {}),
       response: { 200: Envelope(PayoutRequest) },
       handler: async ({ caller, params, input: given }) => {
-        const body = (given ?? {}) as { reason?: string } & Resubmit
+        const body = (given ?? {}) as { reason?: string } & ResubmitInput
         const changes = { reason: body.reason, resubmit: { gateway: body.gateway, payout_settings: body.payout_settings } }
         return ok(await actOnPayout(db, program(caller.program), payoutNumber(params.id as string), action, changes))
       },

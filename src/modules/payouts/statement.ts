@@ -1,7 +1,7 @@
 // What a payout covers, for the partner and the books: each reward it pays, each clawback it nets
 // (GET /v1/payout_requests/{id}/statement), and the mass-payout files of many requests
 // (GET /v1/payout_requests:export).
-import type { Db } from '../../store/schema.js'
+import type { Db, PayoutRequestStatus } from '../../store/schema.js'
 import { microsToNumber } from '../../money/micros.js'
 import type { Program } from '../programs/store.js'
 import { rewardNames } from '../rewards/store.js'
@@ -9,7 +9,6 @@ import { payoutFile, statementCsv, type ExportFormat } from './export.js'
 import { statementLine } from './representation.js'
 import { requirePayout, viewPayout, viewPayouts } from './service.js'
 import { linesOf, listPayoutRows } from './store.js'
-import type { PayoutRequestStatus } from '../../store/schema.js'
 
 /** Most requests one export file holds. */
 const EXPORT_LIMIT = 10_000
