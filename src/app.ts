@@ -25,6 +25,7 @@ import { leadRoutes } from './modules/leads/routes.js'
 import { trackingRoutes } from './modules/tracking/routes.js'
 import { webhookRoutes } from './modules/webhooks/routes.js'
 import { stripeRoutes } from './modules/integrations/stripe/routes.js'
+import { payoutRoutes } from './modules/payouts/routes.js'
 import { openApiRoutes, openApiOptions } from './http/openapi.js'
 import { RecentOwners } from './modules/api-keys/recent-owners.js'
 
@@ -93,7 +94,7 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
 
   const deps: RouteDeps = { config, store, limits, base: (request) => baseUrl(request, config.publicUrl) }
   for (const register of [healthRoutes, programRoutes, partnerRoutes, referralLinkRoutes, customerRoutes, transactionRoutes, commissionRoutes,
-    rewardRoutes, leadRoutes, webhookRoutes, stripeRoutes, eventRoutes, trackingRoutes, openApiRoutes]) register(app, deps)
+    rewardRoutes, leadRoutes, payoutRoutes, webhookRoutes, stripeRoutes, eventRoutes, trackingRoutes, openApiRoutes]) register(app, deps)
   return app
 }
 

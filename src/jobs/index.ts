@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../store/schema.js'
 import { releaseDueRewards } from '../modules/rewards/review.js'
 import { webhookDispatcher, type DispatcherOptions } from '../modules/webhooks/dispatcher.js'
+import { runAutomaticPayouts } from '../modules/payouts/automation.js'
 import { every, type Running } from './every.js'
 
 export interface JobTimings {
@@ -12,9 +13,11 @@ export interface JobTimings {
   reviewReleaseMs: number
   /** How often new events are fanned out to webhooks and due deliveries are sent. */
   webhookDeliveryMs: number
+  /** How often programs with automatic payouts are checked for a schedule slot not yet run. */
+  payoutAutomationMs: number
 }
 
-export const DEFAULT_JOB_TIMINGS: JobTimings = { reviewReleaseMs: 60_000, webhookDeliveryMs: 1_000 }
+export const DEFAULT_JOB_TIMINGS: JobTimings = { reviewReleaseMs: 60_000, webhookDeliveryMs: 1_000, payoutAutomationMs: 300_000 }
 
 /** Timings left out keep their defaults; `webhookOptions` carries the delivery settings (and test seams). */
 export function startJobs(db: Kysely<Database>, log: FastifyBaseLogger, given: Partial<JobTimings> = {}, webhookOptions: DispatcherOptions = {}): Running {
@@ -23,6 +26,7 @@ export function startJobs(db: Kysely<Database>, log: FastifyBaseLogger, given: P
   const jobs = [
     every(timings.reviewReleaseMs, () => releaseDueRewards(db), (err) => log.error({ err }, 'review release failed')),
     every(timings.webhookDeliveryMs, () => webhooks.runOnce(), (err) => log.error({ err }, 'webhook delivery failed')),
+    every(timings.payoutAutomationMs, () => runAutomaticPayouts(db), (err) => log.error({ err }, 'automatic payouts failed')),
   ]
   return { stop: async () => void await Promise.all(jobs.map((j) => j.stop())) }
 }

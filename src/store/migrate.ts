@@ -8,6 +8,7 @@ import { partners } from './migrations/0002-partners.js'
 import { money } from './migrations/0003-money.js'
 import { leads } from './migrations/0004-leads.js'
 import { rollupShards } from './migrations/0005-rollup-shards.js'
+import { payouts } from './migrations/0006-payouts.js'
 import { webhooks } from './migrations/0007-webhooks.js'
 import { stripe } from './migrations/0008-stripe.js'
 import { clicks } from './migrations/0009-clicks.js'
@@ -20,7 +21,7 @@ const MIGRATIONS: Record<string, StoreMigration> = {
   '0003-money': money,
   '0004-leads': leads,
   '0005-rollup-shards': rollupShards,
-  // '0006-payouts' comes from the payouts work.
+  '0006-payouts': payouts,
   '0007-webhooks': webhooks,
   '0008-stripe': stripe,
   '0009-clicks': clicks,

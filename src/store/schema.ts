@@ -104,6 +104,8 @@ export interface PartnerTable {
   referrals_count: Generated<number>
   /** JSON: the partner's own commission rule (extension), or null for the program's. */
   commission: unknown
+  /** JSON {gateway, settings}: the partner's saved payout method (extension), or null. */
+  payout: Generated<unknown>
   created_at: number
   updated_at: number
 }
@@ -355,6 +357,50 @@ export interface StripeCustomerTable {
   hints: unknown
 }
 
+export type PayoutRequestStatus = 'requested' | 'approved' | 'finished' | 'rejected' | 'resubmit_requested' | 'resubmitted'
+export type PayoutGateway = 'paypal' | 'wise' | 'crypto' | 'venmo'
+
+export interface PayoutRequestTable {
+  id: Generated<number>
+  program_id: number
+  /** The request's `id` on the wire: 1, 2, 3… within its program (see payout_counters). */
+  number: number
+  partner_id: number
+  currency: string
+  /** micros: the sum of its payout_rewards lines */
+  amount: number | bigint
+  status: PayoutRequestStatus
+  gateway: PayoutGateway | null
+  /** JSON: the payout details used (PayPal email, wallet…) */
+  payout_settings: unknown
+  reason: string | null
+  created_at: number
+  updated_at: number
+  approved_at: number | null
+  paid_at: number | null
+}
+
+/** The last payout request number each program handed out. */
+export interface PayoutCounterTable {
+  program_id: number
+  last_number: number
+}
+
+/** One reward a payout covers and the (signed) micros of it paid: negative lines are clawbacks. */
+export interface PayoutRewardTable {
+  program_id: number
+  payout_id: number
+  reward_id: number
+  amount: number | bigint
+}
+
+/** One automatic payout run per program and schedule slot. */
+export interface PayoutRunTable {
+  program_id: number
+  slot: string
+  created_at: number
+}
+
 export interface Database {
   programs: ProgramTable
   api_keys: ApiKeyTable
@@ -379,6 +425,10 @@ export interface Database {
   stripe_events: StripeEventTable
   stripe_payments: StripePaymentTable
   stripe_customers: StripeCustomerTable
+  payout_requests: PayoutRequestTable
+  payout_counters: PayoutCounterTable
+  payout_rewards: PayoutRewardTable
+  payout_runs: PayoutRunTable
 }
 
 export type Db = Kysely<Database> | Transaction<Database>

@@ -26,12 +26,16 @@ const PROGRAM_BUCKET_METRICS = {
   paid: ['rewards.paid', 'commissions.paid'],
 } as const
 
+/** Where each payout request status counts in payout_status_breakdown (resubmit_requested: nowhere). */
+const PAYOUT_BUCKET: Record<string, string | undefined> = { requested: 'requested', approved: 'approved', finished: 'paid', rejected: 'rejected', resubmitted: 'resubmitted' }
+
 /** The program rollups this recomputes (partner states belong to the partners' tests). */
 const CHECKED_ROLLUPS = ['clicks', 'signups', 'customers', 'purchases', 'paid_accounts', 'partners.active', 'partners.with_signups', 'revenue', 'reward',
-  'rewards.in_review', 'rewards.unclaimed', 'rewards.paid', 'commissions.pending', 'commissions.paid']
+  'rewards.in_review', 'rewards.unclaimed', 'rewards.paid', 'commissions.pending', 'commissions.paid',
+  ...Object.values(PAYOUT_BUCKET).flatMap((b) => [`payouts.${b}.count`, `payouts.${b}.amount`])]
 
 export async function statsPair(db: Db, programId: number): Promise<StatsPair> {
-  const [partners, customers, transactions, rewards, ledger, amounts, rollups, clicks] = await Promise.all([
+  const [partners, customers, transactions, rewards, ledger, amounts, rollups, payouts, lines, clicks] = await Promise.all([
     db.selectFrom('partners').selectAll().where('program_id', '=', programId).execute(),
     db.selectFrom('customers').selectAll().where('program_id', '=', programId).execute(),
     db.selectFrom('transactions').selectAll().where('program_id', '=', programId).execute(),
@@ -39,8 +43,14 @@ export async function statsPair(db: Db, programId: number): Promise<StatsPair> {
     db.selectFrom('ledger_entries').selectAll().where('program_id', '=', programId).execute(),
     db.selectFrom('partner_amounts').selectAll().where('program_id', '=', programId).execute(),
     db.selectFrom('program_rollups').selectAll().where('program_id', '=', programId).execute(),
+    db.selectFrom('payout_requests').selectAll().where('program_id', '=', programId).execute(),
+    db.selectFrom('payout_rewards').selectAll().where('program_id', '=', programId).execute(),
     db.selectFrom('clicks').selectAll().where('program_id', '=', programId).execute(),
   ])
+  // What finished payouts paid of each reward.
+  const finished = new Set(payouts.filter((p) => p.status === 'finished').map((p) => String(p.id)))
+  const paidOf = (rewardId: unknown) => lines.filter((l) => String(l.reward_id) === String(rewardId) && finished.has(String(l.payout_id)))
+    .reduce((sum, l) => sum + BigInt(l.amount), 0n)
   const liveCustomers = customers.filter((c) => c.deleted_at === null)
   const liveSales = transactions.filter((t) => t.deleted_at === null && t.archived_at === null)
 
@@ -74,18 +84,28 @@ export async function statsPair(db: Db, programId: number): Promise<StatsPair> {
   for (const t of liveSales) add(program, `revenue|${t.currency}`, BigInt(t.amount) - BigInt(t.refunded))
   for (const w of rewards) if (w.status !== 'rejected' && w.archived === 0) add(program, `reward|${w.currency}`, BigInt(w.amount))
   for (const e of ledger) for (const metric of PROGRAM_BUCKET_METRICS[e.bucket]) add(program, `${metric}|${e.currency}`, BigInt(e.amount))
+  for (const p of payouts) {
+    const bucket = PAYOUT_BUCKET[p.status]
+    if (!bucket) continue
+    add(program, `payouts.${bucket}.count`, 1n)
+    add(program, `payouts.${bucket}.amount|${p.currency}`, BigInt(p.amount))
+  }
 
   const maintained: Figures = {}
   for (const r of rollups.filter((x) => CHECKED_ROLLUPS.includes(x.metric))) {
     add(maintained, r.currency === '' ? r.metric : `${r.metric}|${r.currency}`, BigInt(r.value))
   }
 
-  // Each reward's ledger rows add up to what it is worth now (nothing once archived), in its bucket.
+  // Each reward's ledger rows add up to what it is worth now (nothing once archived), in its bucket;
+  // what finished payouts paid of it sits in the paid bucket instead of the payable one.
   const reRewards: Figures = {}
   const mRewards: Figures = {}
   for (const w of rewards) {
     const bucket = w.status === 'review_period' ? 'review' : w.status === 'ok' ? 'payable' : 'none'
     if (w.archived === 0 && w.status !== 'rejected') add(reRewards, `${w.id}|${bucket}`, BigInt(w.amount))
+    const paid = paidOf(w.id)
+    add(reRewards, `${w.id}|payable`, -paid)
+    add(reRewards, `${w.id}|paid`, paid)
     for (const e of ledger.filter((l) => String(l.reward_id) === String(w.id))) add(mRewards, `${w.id}|${e.bucket}`, BigInt(e.amount))
   }
 

@@ -8,6 +8,7 @@ import type { Database, Db, LeadStatus } from '../../store/schema.js'
 import { writeJson } from '../../store/json.js'
 import { inTransaction } from '../../store/transaction.js'
 import { withUniqueIndex } from '../../store/unique.js'
+import { nextNumber, numberOf } from '../../store/counters.js'
 import { randomToken } from '../api-keys/service.js'
 import { addCustomer } from '../customers/service.js'
 import { findCustomerByEmail, findCustomerByKey } from '../customers/store.js'
@@ -18,12 +19,12 @@ import { amountField } from '../../money/input.js'
 import { addSale } from '../transactions/service.js'
 import { leadView, type LeadView, type StoredAnswer } from './representation.js'
 import type { NewLeadInput } from './schemas.js'
-import { decideLead, deleteLeadRow, findLead, insertLead, nextLeadNumber, setLeadCustomer, type LeadRow } from './store.js'
+import { decideLead, deleteLeadRow, findLead, insertLead, setLeadCustomer, type LeadRow } from './store.js'
 
 /** The `{id}` of a path: anything but a lead number is a lead that does not exist. */
 export function leadNumber(text: string): number {
-  const number = /^[1-9]\d{0,15}$/.test(text) ? Number(text) : NaN
-  if (!Number.isSafeInteger(number)) throw leadNotFound()
+  const number = numberOf(text)
+  if (number === undefined) throw leadNotFound()
   return number
 }
 
@@ -39,7 +40,7 @@ export async function submitLead(db: Kysely<Database>, program: Program, input: 
   return inTransaction(db, async (tx) => {
     const partner = await partnerByIdentity(tx, program, ref)
     if (!partner) throw badRequest('Invalid partner key', 'invalid_partner')
-    const number = await nextLeadNumber(tx, program.id)
+    const number = await nextNumber(tx, 'lead_counters', program.id)
     await insertLead(tx, {
       program_id: program.id, number, partner_id: partner.id, name: input.name, email: input.email,
       // A list: PostgreSQL's jsonb would reorder an object's keys.

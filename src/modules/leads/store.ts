@@ -1,6 +1,6 @@
 // Lead queries, scoped by program. A lead is read with the names its answer shows: its submitter
 // and the customer it became.
-import { sql, type Insertable, type Selectable } from 'kysely'
+import type { Insertable, Selectable } from 'kysely'
 import type { Db, LeadStatus, LeadTable } from '../../store/schema.js'
 
 export type LeadRow = Selectable<LeadTable> & {
@@ -34,14 +34,6 @@ export function findLead(db: Db, programId: number, number: number): Promise<Lea
 
 export function listLeadRows(db: Db, programId: number, q: { sort: 'asc' | 'desc'; offset: number; fetch: number }): Promise<LeadRow[]> {
   return leadsWithNames(db, programId).orderBy('l.number', q.sort).offset(q.offset).limit(q.fetch).execute()
-}
-
-/** Draws the program's next lead number; the counter row stays locked until the transaction ends. */
-export async function nextLeadNumber(db: Db, programId: number): Promise<number> {
-  const row = await db.insertInto('lead_counters').values({ program_id: programId, last_number: 1 })
-    .onConflict((oc) => oc.column('program_id').doUpdateSet({ last_number: sql`lead_counters.last_number + 1` }))
-    .returning('last_number').executeTakeFirstOrThrow()
-  return Number(row.last_number)
 }
 
 export async function insertLead(db: Db, values: Insertable<LeadTable>): Promise<void> {

@@ -19,6 +19,8 @@ export interface Posting {
   /** signed micros */
   amount: bigint
   currency: string
+  /** The payout request (row id) a payout or a payout's rejection moves money for. */
+  payoutId?: number
 }
 
 const PARTNER_METRIC: Record<LedgerBucket, string> = {
@@ -38,7 +40,7 @@ export async function post(tx: Db, programId: number, postings: Posting[], now: 
   const live = postings.filter((p) => p.amount !== 0n)
   if (live.length === 0) return
   await appendEntries(tx, live.map((p) => ({
-    program_id: programId, partner_id: p.partnerId, reward_id: p.rewardId, payout_id: null,
+    program_id: programId, partner_id: p.partnerId, reward_id: p.rewardId, payout_id: p.payoutId ?? null,
     kind: p.kind, bucket: p.bucket, amount: p.amount, currency: p.currency, created_at: now,
   })))
   for (const partnerId of new Set(live.map((p) => p.partnerId))) {

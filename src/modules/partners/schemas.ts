@@ -1,6 +1,7 @@
 // Request and response schemas of the partner endpoints (spec §3.2, seed 000).
 import { Type, type Static } from 'typebox'
 import { PageInput } from '../../http/pagination.js'
+import { SavedMethodFields } from '../payouts/method-schema.js'
 
 /** Partner ids and referral keys travel in paths: letters, digits and a few safe marks. */
 export const PARTNER_ID_PATTERN = '^[A-Za-z0-9_.@+-]{1,255}$'
@@ -36,12 +37,13 @@ export const NewPartnerInput = Type.Object({
 })
 export type NewPartnerInput = Static<typeof NewPartnerInput>
 
-export const PartnerChanges = Type.Object(PartnerFields)
+export const PartnerChanges = Type.Object({ ...PartnerFields, ...SavedMethodFields })
 export type PartnerChanges = Static<typeof PartnerChanges>
 
 /** PUT forms: `{update: {...}}` or the fields flat; the collection form names the partner in the body. */
 export const UpdatePartnerInput = Type.Object({
   ...PartnerFields,
+  ...SavedMethodFields,
   id: Type.Optional(Type.String({ maxLength: 255 })),
   update: Type.Optional(PartnerChanges),
 })

@@ -14,6 +14,7 @@ import type { Program } from '../programs/store.js'
 import { bumpRollups, type RollupDelta } from '../stats/store.js'
 import { METRIC } from '../stats/metrics.js'
 import { domainsOf, insertLink, keyTaken, linksOfPartner, updateLinkRow } from '../referral-links/store.js'
+import { savedMethodChange } from '../payouts/payout-method.js'
 import { generatedPassword, hashPassword, isStrongEnough } from './password.js'
 import { partnerListItem, partnerView, type PartnerView } from './representation.js'
 import type { NewPartnerInput, PartnerChanges, PartnerRef } from './schemas.js'
@@ -135,6 +136,7 @@ export async function createPartner(db: Kysely<Database>, program: Program, inpu
 export async function updatePartner(db: Kysely<Database>, program: Program, target: (tx: Db) => Promise<PartnerRow>, changes: PartnerChanges, base: string, now = Date.now()) {
   if (changes.password !== undefined && !isStrongEnough(changes.password)) throw invalidField('password', PASSWORD_RULE)
   const passwordHash = changes.password === undefined ? undefined : await hashPassword(changes.password)
+  const payout = savedMethodChange(changes)
   return withUniqueFields(() => inTransaction(db, async (tx) => {
     const row = await target(tx)
     const emailChanged = changes.email !== undefined && changes.email.toLowerCase() !== row.email_lower
@@ -148,6 +150,7 @@ export async function updatePartner(db: Kysely<Database>, program: Program, targ
       ...(changes.tags !== undefined ? { tags: writeJson(uniqueTags(changes.tags)) } : {}),
       ...(changes.custom_fields !== undefined ? { custom_fields: writeJson(fieldList(changes.custom_fields)) } : {}),
       ...(changes.tos !== undefined ? { tos: changes.tos ? 1 : 0 } : {}),
+      ...(payout !== undefined ? { payout: writeJson(payout) } : {}),
       updated_at: now,
     })
     return announce(tx, program, updated, 'partner.updated', base, now)

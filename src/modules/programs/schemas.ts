@@ -1,6 +1,7 @@
 // Request and response schemas of the program endpoints (spec §3.1, seed 001).
 import { Type, type Static } from 'typebox'
 import { CommissionInput } from '../commissions/schemas.js'
+import { Money } from '../transactions/sale-input.js'
 
 const Bool = Type.Boolean()
 const MoneyMap = Type.Record(Type.String(), Type.String(), { description: 'Formatted amounts by lower-case currency, e.g. {"usd": "$1,124.90"}' })
@@ -29,6 +30,12 @@ export const ProgramSettingsInput = Type.Object({
   referral_link_style: Type.Optional(Type.Union([Type.Literal('query'), Type.Literal('path')], { description: 'Extension: site?aff=key (query) or site/aff/key (path)' })),
   reward_self_referrals: Type.Optional(Type.Boolean({ description: 'Extension: customers whose email is their partner\'s own earn commission too (default false)' })),
   commission: Type.Optional(CommissionInput),
+  payout_threshold: Type.Optional(Money),
+  payout_referred_customers_threshold: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Paying referred customers a partner needs before a payout' })),
+  payout_automation_enabled: Type.Optional(Bool),
+  payout_automation_schedule: Type.Optional(Type.Union([Type.Literal('daily'), Type.Literal('weekly'), Type.Literal('monthly')], { description: 'Automatic payouts: daily, weekly (Mondays) or monthly (the 1st), UTC' })),
+  payout_automation_min: Type.Optional(Money),
+  payout_automation_max: Type.Optional(Money),
 }, { additionalProperties: false })
 
 export const PortalSettingsInput = Type.Object({

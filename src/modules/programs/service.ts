@@ -10,6 +10,7 @@ import { invalid, invalidField, type FieldErrors } from '../../http/errors.js'
 import { issueKey, randomToken } from '../api-keys/service.js'
 import { replaceDomains } from '../referral-links/store.js'
 import { rulesWith } from '../commissions/input.js'
+import { payoutSettingsWith } from '../payouts/settings.js'
 import type { CommissionInput } from '../commissions/schemas.js'
 import { SETTABLE, type PortalSettings, type ProgramSettings } from './settings.js'
 import {
@@ -75,7 +76,7 @@ export async function updateProgram(db: Kysely<Database>, programId: number, cha
     const { currency, commission, ...programSettings } = changes.program_settings ?? {}
     if (typeof currency === 'string') next.currency = currency.toUpperCase()
     if (commission !== undefined) next.settings.commission = rulesWith(program.settings.commission, commission as CommissionInput)
-    next.settings.program = { ...next.settings.program, ...(programSettings as Partial<ProgramSettings>) }
+    next.settings.program = { ...next.settings.program, ...payoutSettingsWith(program.settings.program, programSettings) as Partial<ProgramSettings> }
     next.settings.portal = { ...next.settings.portal, ...(changes.portal_settings as Partial<PortalSettings>) }
     next.updatedAt = now
     await saveProgram(tx, next)

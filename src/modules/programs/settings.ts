@@ -2,6 +2,7 @@
 // Stored as one JSON document; read through programSettings() so new settings get their default.
 import type { ProgramType } from '../../store/schema.js'
 import { DEFAULT_COMMISSION, commissionRules, type CommissionRules } from '../commissions/rules.js'
+import { PAYOUT_SETTINGS } from '../payouts/settings.js'
 
 export interface ProgramSettings {
   cookie_lifetime: number
@@ -10,9 +11,16 @@ export interface ProgramSettings {
   partner_email_notifications_enabled: boolean
   referral_portal_enabled: boolean
   rewards_notification_enabled: boolean
-  payout_threshold: number
+  /** Exact decimal text (0 when never set): the least balance a partner may request (payouts/settings.ts). */
+  payout_threshold: number | string
+  /** Paying referred customers a partner needs before its first payout request. */
+  payout_referred_customers_threshold: number
   payout_automation_enabled: boolean
+  /** daily, weekly or monthly */
   payout_automation_schedule: string | null
+  /** Exact decimal text: automatic payouts skip smaller balances, and pay at most the max (null = no max). */
+  payout_automation_min: number | string
+  payout_automation_max: string | null
   /** Extension: new partners are approved at once (true) or wait for approval (false). */
   partner_auto_approve: boolean
   /** Extension: the query/path parameter that carries the referral key (`aff`, `ref`, `partner`…). */
@@ -51,8 +59,11 @@ export const DEFAULT_SETTINGS: StoredSettings = {
     referral_portal_enabled: true,
     rewards_notification_enabled: false,
     payout_threshold: 0,
+    payout_referred_customers_threshold: 0,
     payout_automation_enabled: false,
     payout_automation_schedule: null,
+    payout_automation_min: 0,
+    payout_automation_max: null,
     partner_auto_approve: true,
     referral_param: 'aff',
     referral_link_style: 'query',
@@ -77,7 +88,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
 export const SETTABLE: Record<ProgramType, { program: string[]; portal: string[] }> = {
   affiliate: {
     program: ['currency', 'cookie_lifetime', 'welcome_email_enabled', 'onboarding_enabled', 'partner_email_notifications_enabled',
-      'partner_auto_approve', 'referral_param', 'referral_link_style', 'reward_self_referrals', 'commission'],
+      'partner_auto_approve', 'referral_param', 'referral_link_style', 'reward_self_referrals', 'commission', ...PAYOUT_SETTINGS],
     portal: ['program_page_enabled', 'leads_page_enabled', 'registration_disabled', 'google_login_enabled',
       'passwordless_login_enabled', 'sub_accounts_enabled', 'widget_enabled', 'signup_popup_enabled', 'embeddable_form_enabled'],
   },
