@@ -53,11 +53,6 @@ export function openStore(options: StoreOptions): Store {
   return store
 }
 
-// A connection drops its page cache whenever another one has written: under a steady stream of
-// writes (clicks, sales) every read would start cold, fetching each page with a system call.
-// Mapped into memory, the file's pages are read where they lie (bench/clicks.js, bench/partner-read.js).
-const MMAP_BYTES = 1 << 30
-
 function openSqlite(dataDir: string): Store {
   fs.mkdirSync(dataDir, { recursive: true })
   const file = path.join(dataDir, 'partnerkit.sqlite')
@@ -66,13 +61,11 @@ function openSqlite(dataDir: string): Store {
   database.pragma('synchronous = NORMAL')
   database.pragma('foreign_keys = ON')
   database.pragma('busy_timeout = 5000')
-  database.pragma(`mmap_size = ${MMAP_BYTES}`)
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) })
   // Hot reads use a connection of their own: they see only committed data (WAL snapshots), never a
   // write transaction half done on the writer's connection, and they need not wait for it.
   const reader = new SQLite(file, { readonly: true })
   reader.pragma('busy_timeout = 5000')
-  reader.pragma(`mmap_size = ${MMAP_BYTES}`)
   const prepared = new Map<string, SQLite.Statement>()
   const statement = (name: string, text: string) => {
     let found = prepared.get(name)
