@@ -43,3 +43,12 @@ export function truncateToMinorUnit(micros: bigint, currency: string): bigint {
   const step = 10n ** BigInt(6 - minorUnits(currency))
   return (micros / step) * step
 }
+
+/** In the currency's own decimals, rounded to its minor unit: "45.15" USD, "1000" JPY, "1.234" KWD (payment files). */
+export function minorUnitText(micros: bigint, currency: string): string {
+  const digits = minorUnits(currency)
+  const rounded = roundToMinorUnit(micros, currency)
+  const abs = rounded < 0n ? -rounded : rounded
+  const fraction = (abs % MICROS_PER_UNIT).toString().padStart(6, '0').slice(0, digits)
+  return `${rounded < 0n ? '-' : ''}${abs / MICROS_PER_UNIT}${digits > 0 ? `.${fraction}` : ''}`
+}

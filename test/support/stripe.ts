@@ -1,14 +1,16 @@
-// Stripe events for tests, signed the way Stripe documents it (and its library's
-// generateTestHeaderString does): `t=<seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. Written
-// here, not imported from src/, so the receiver's check is tested against independent code.
-import { createHmac } from 'node:crypto'
+// Stripe events for tests, signed by the official `stripe` package's test helper
+// (generateTestHeaderString): the receiver's check is tested against Stripe's own code, not ours.
+import Stripe from 'stripe'
 import type { Answer } from './client.js'
 import type { TestServer } from './server.js'
 
 export const STRIPE_SECRET = 'whsec_test_partnerkit_0123456789abcdef'
 
+// No API calls are made: the client is only there for its webhook helpers.
+const stripe = new Stripe('sk_test_partnerkit_unused')
+
 export function stripeHeader(body: string, secret = STRIPE_SECRET, atSeconds = Math.floor(Date.now() / 1000)): string {
-  return `t=${atSeconds},v1=${createHmac('sha256', secret).update(`${atSeconds}.${body}`).digest('hex')}`
+  return stripe.webhooks.generateTestHeaderString({ payload: body, secret, timestamp: atSeconds })
 }
 
 let counter = 0

@@ -3,7 +3,7 @@
 // Amounts are rounded to the currency's minor unit (half to even), the one rounding rule: a
 // provider cannot send a fraction of a cent. Text a partner typed is guarded against spreadsheet
 // formulas (a leading = + - @ gets a quote).
-import { microsToDecimal, roundToMinorUnit } from '../../money/micros.js'
+import { microsToDecimal, minorUnitText } from '../../money/micros.js'
 import { parseAmount } from '../../money/parse.js'
 import type { Static } from 'typebox'
 import type { PayoutView } from './representation.js'
@@ -32,9 +32,9 @@ function exact(amount: number): bigint {
   return 'micros' in parsed ? parsed.micros : 0n
 }
 
-/** The money a provider sends: "45.15". */
+/** The money a provider sends, in the currency's own decimals: "45.15", "1000" for JPY. */
 function paid(amount: number, currency: string): string {
-  return microsToDecimal(roundToMinorUnit(exact(amount), currency))
+  return minorUnitText(exact(amount), currency)
 }
 
 export function statementCsv(lines: Array<Static<typeof StatementLine>>): string {
@@ -76,7 +76,8 @@ export function payoutFile(format: ExportFormat, payouts: PayoutView[]): string 
 /** Who receives the money, as the gateway names them. */
 function recipient(p: PayoutView): string {
   const s = p.payout_settings
-  if (p.gateway === 'venmo') return (s.recipient_type === 'PHONE' ? s.phone : s.recipient_type === 'EMAIL' ? s.email : s.user_handle) ?? ''
+  // A Venmo handle is sent without its "@" (which a spreadsheet would also take for a formula).
+  if (p.gateway === 'venmo') return (s.recipient_type === 'PHONE' ? s.phone : s.recipient_type === 'EMAIL' ? s.email : s.user_handle?.replace(/^@/, '')) ?? ''
   if (p.gateway === 'crypto') return s.wallet_address ?? ''
   return s.username ?? s.email ?? ''
 }

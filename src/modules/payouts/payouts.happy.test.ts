@@ -242,7 +242,7 @@ describe('statements and mass-payout files', () => {
     const paypal = await server.get('/v1/payout_requests:export?status=approved&format=paypal', { key: p.key })
     expect(paypal.status).toBe(200)
     // 30 % of 100.01 is 30.003: a provider is sent whole cents.
-    expect(paypal.text).toBe("payee@example.com,30.00,USD,payout-1,Payout 1,PAYPAL\r\n'@cat,90.00,USD,payout-3,Payout 3,VENMO\r\n")
+    expect(paypal.text).toBe("payee@example.com,30.00,USD,payout-1,Payout 1,PAYPAL\r\ncat,90.00,USD,payout-3,Payout 3,VENMO\r\n")
     const wise = await server.get('/v1/payout_requests:export', { key: p.key, body: { format: 'wise' } })
     expect(wise.text.split('\r\n').slice(0, 2)).toEqual([
       'name,recipientEmail,paymentReference,receiverType,amountCurrency,amount,sourceCurrency,targetCurrency',
