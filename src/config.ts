@@ -9,6 +9,8 @@ export interface Config {
   /** postgres://… selects PostgreSQL; undefined = the SQLite file in dataDir. */
   databaseUrl: string | undefined
   redisUrl: string | undefined
+  /** Seals the secrets the server must read back (webhook and Stripe secrets). */
+  secretKey: string | undefined
   /** Base for absolute URLs (links.next, referral links). Undefined = taken from each request. */
   publicUrl: string | undefined
   rateLimit: { max: number; windowSeconds: number }
@@ -47,6 +49,8 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(read('PARTNERKIT_DATA_DIR', './data', (raw) => raw)),
     databaseUrl: read<string | undefined>('DATABASE_URL', undefined, urlWithScheme(['postgres:', 'postgresql:'])),
     redisUrl: read<string | undefined>('REDIS_URL', undefined, urlWithScheme(['redis:', 'rediss:'])),
+    secretKey: read<string | undefined>('PARTNERKIT_SECRET_KEY', undefined, (raw) =>
+      raw.length >= 32 ? raw : new Problem('must be at least 32 characters (e.g. openssl rand -base64 32)')),
     publicUrl: read<string | undefined>('PUBLIC_URL', undefined, publicUrl),
     rateLimit: {
       max: read('RATE_LIMIT_MAX', 600, integerIn(1, 10_000_000)),

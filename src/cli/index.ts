@@ -54,7 +54,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const run = Object.hasOwn(commands, command) ? commands[command] : undefined
     if (!run) throw new UsageError(`Unknown command "${command}".`)
-    const store: Store = await openMigratedStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+    const store: Store = await openMigratedStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, secretKey: config.secretKey })
     try {
       return await run(store, rest)
     } finally {

@@ -8,6 +8,7 @@ import type { Dialect, Store } from './store.js'
 
 const stores = new WeakMap<object, Store>()
 const transactions = new WeakMap<object, Dialect>()
+const roots = new WeakMap<object, Store>()
 
 export function registerStore(store: Store): void {
   stores.set(store.db, store)
@@ -17,6 +18,13 @@ export function registerStore(store: Store): void {
 export function registerTransaction(tx: Db, root: Db): void {
   const dialect = stores.get(root)?.dialect ?? transactions.get(root)
   if (dialect) transactions.set(tx, dialect)
+  const store = storeOf(root)
+  if (store) roots.set(tx, store)
+}
+
+/** The store a handle (its own, or a transaction opened by inTransaction) belongs to. */
+export function storeOf(db: Db): Store | undefined {
+  return stores.get(db) ?? roots.get(db)
 }
 
 /** Which store a handle (the store's own, or a transaction of it) talks to. */

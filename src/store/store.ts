@@ -6,6 +6,7 @@ import pg from 'pg'
 import { Kysely, PostgresDialect, SqliteDialect, sql, type PostgresCursor, type PostgresPool, type PostgresPoolClient } from 'kysely'
 import type { Database } from './schema.js'
 import { migrateToLatest } from './migrate.js'
+import { installSecretKey } from './secrets.js'
 import { numberedPlaceholders, registerStore } from './prepared.js'
 
 export type Dialect = 'sqlite' | 'postgres'
@@ -32,6 +33,8 @@ export interface StoreOptions {
   dataDir?: string
   /** PostgreSQL only: work inside this schema (tests give each run its own). */
   schema?: string
+  /** PARTNERKIT_SECRET_KEY: seals stored secrets (store/secrets.ts). */
+  secretKey?: string
   poolSize?: number
 }
 
@@ -178,6 +181,7 @@ export async function openMigratedStore(options: StoreOptions): Promise<Store> {
   const store = openStore(options)
   try {
     await migrateToLatest(store)
+    await installSecretKey(store, options.secretKey)
   } catch (err) {
     await store.close()
     throw err

@@ -9,6 +9,7 @@ import { readJson } from '../../store/json.js'
 import { dialectOf } from '../../store/prepared.js'
 import { inTransaction } from '../../store/transaction.js'
 import { newDelivery } from './payload.js'
+import { withOpenSecret } from './store.js'
 import { eventsOf, type DeliveryRow, type SubscriptionRow } from './representation.js'
 
 const INSERT_CHUNK = 100
@@ -66,7 +67,7 @@ export async function claimDue(db: Db, now: number, claimedUntil: number, token:
   if (rows.length === 0) return []
   const subs = await db.selectFrom('webhook_subscriptions').selectAll()
     .where('id', 'in', [...new Set(rows.map((r) => Number(r.subscription_id)))]).execute()
-  const byId = new Map(subs.map((s) => [Number(s.id), s]))
+  const byId = new Map(subs.map((s) => [Number(s.id), withOpenSecret(db, s)]))
   return rows.flatMap((delivery) => {
     const subscription = byId.get(Number(delivery.subscription_id))
     return subscription ? [{ delivery, subscription }] : []

@@ -1,23 +1,33 @@
 // Queries of the webhook endpoints, scoped by program. The dispatcher's own queries are in queue.ts.
 import type { Insertable, Updateable } from 'kysely'
 import type { Db, WebhookDeliveryTable, WebhookSubscriptionTable } from '../../store/schema.js'
+import { openSecret, sealSecret } from '../../store/secrets.js'
 import type { DeliveryRow, SubscriptionRow } from './representation.js'
 
-export function findSubscription(db: Db, programId: number, key: string): Promise<SubscriptionRow | undefined> {
-  return db.selectFrom('webhook_subscriptions').selectAll().where('program_id', '=', programId).where('key', '=', key).executeTakeFirst()
+/** A subscription as stored: its signing secret sealed (store/secrets.ts). Every read opens it. */
+export function withOpenSecret(db: Db, row: SubscriptionRow): SubscriptionRow {
+  return { ...row, secret: openSecret(db, row.secret) }
 }
 
-export function listSubscriptions(db: Db, programId: number, q: { offset: number; fetch: number }): Promise<SubscriptionRow[]> {
-  return db.selectFrom('webhook_subscriptions').selectAll().where('program_id', '=', programId)
+export async function findSubscription(db: Db, programId: number, key: string): Promise<SubscriptionRow | undefined> {
+  const row = await db.selectFrom('webhook_subscriptions').selectAll().where('program_id', '=', programId).where('key', '=', key).executeTakeFirst()
+  return row && withOpenSecret(db, row)
+}
+
+export async function listSubscriptions(db: Db, programId: number, q: { offset: number; fetch: number }): Promise<SubscriptionRow[]> {
+  const rows = await db.selectFrom('webhook_subscriptions').selectAll().where('program_id', '=', programId)
     .orderBy('id', 'desc').offset(q.offset).limit(q.fetch).execute()
+  return rows.map((row) => withOpenSecret(db, row))
 }
 
-export function insertSubscription(db: Db, values: Insertable<WebhookSubscriptionTable>): Promise<SubscriptionRow> {
-  return db.insertInto('webhook_subscriptions').values(values).returningAll().executeTakeFirstOrThrow()
+export async function insertSubscription(db: Db, values: Insertable<WebhookSubscriptionTable>): Promise<SubscriptionRow> {
+  const row = await db.insertInto('webhook_subscriptions').values({ ...values, secret: sealSecret(db, values.secret) }).returningAll().executeTakeFirstOrThrow()
+  return withOpenSecret(db, row)
 }
 
-export function updateSubscription(db: Db, id: number, changes: Updateable<WebhookSubscriptionTable>): Promise<SubscriptionRow> {
-  return db.updateTable('webhook_subscriptions').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+export async function updateSubscription(db: Db, id: number, changes: Updateable<WebhookSubscriptionTable>): Promise<SubscriptionRow> {
+  const sealed = changes.secret === undefined ? changes : { ...changes, secret: sealSecret(db, changes.secret as string) }
+  return withOpenSecret(db, await db.updateTable('webhook_subscriptions').set(sealed).where('id', '=', id).returningAll().executeTakeFirstOrThrow())
 }
 
 export async function deleteSubscription(db: Db, id: number): Promise<boolean> {

@@ -3,6 +3,7 @@
 import { sql, type Selectable } from 'kysely'
 import type { Db, DisputeState, StripePaymentTable, StripeSettingsTable } from '../../../store/schema.js'
 import { readJson, writeJson } from '../../../store/json.js'
+import { openSecret, sealSecret } from '../../../store/secrets.js'
 import type { Hints, SaleFacts } from './events.js'
 
 export type StripeSettings = Selectable<StripeSettingsTable>
@@ -10,19 +11,26 @@ export type PaymentRow = Selectable<StripePaymentTable>
 
 const DISPUTE_RANK: Record<DisputeState, number> = { open: 1, won: 2, lost: 3 }
 
-export function findStripeSettings(db: Db, programId: number): Promise<StripeSettings | undefined> {
-  return db.selectFrom('stripe_settings').selectAll().where('program_id', '=', programId).executeTakeFirst()
+/** The settings with the webhook secret opened; it is stored sealed (store/secrets.ts), '' when unset. */
+export async function findStripeSettings(db: Db, programId: number): Promise<StripeSettings | undefined> {
+  const row = await db.selectFrom('stripe_settings').selectAll().where('program_id', '=', programId).executeTakeFirst()
+  return row && opened(db, row)
 }
 
 export async function saveStripeSettings(db: Db, programId: number, values: { webhook_secret?: string; reverse_on_dispute?: number }, now: number): Promise<StripeSettings> {
   const existing = await findStripeSettings(db, programId)
+  const sealed = values.webhook_secret ? { ...values, webhook_secret: sealSecret(db, values.webhook_secret) } : values
   if (existing) {
-    return db.updateTable('stripe_settings').set({ ...values, updated_at: now }).where('program_id', '=', programId)
-      .returningAll().executeTakeFirstOrThrow()
+    return opened(db, await db.updateTable('stripe_settings').set({ ...sealed, updated_at: now }).where('program_id', '=', programId)
+      .returningAll().executeTakeFirstOrThrow())
   }
-  return db.insertInto('stripe_settings').values({
-    program_id: programId, webhook_secret: values.webhook_secret ?? '', reverse_on_dispute: values.reverse_on_dispute ?? 1, updated_at: now,
-  }).returningAll().executeTakeFirstOrThrow()
+  return opened(db, await db.insertInto('stripe_settings').values({
+    program_id: programId, webhook_secret: sealed.webhook_secret ?? '', reverse_on_dispute: values.reverse_on_dispute ?? 1, updated_at: now,
+  }).returningAll().executeTakeFirstOrThrow())
+}
+
+function opened(db: Db, row: StripeSettings): StripeSettings {
+  return row.webhook_secret === '' ? row : { ...row, webhook_secret: openSecret(db, row.webhook_secret) }
 }
 
 /** Claims the event id; false when it was handled before (or is being handled by a concurrent request). */
