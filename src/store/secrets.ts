@@ -8,6 +8,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto'
 import type { Db } from './schema.js'
 import type { Store } from './store.js'
+import { factOnce } from './facts.js'
 import { storeOf } from './prepared.js'
 
 const PREFIX = 'enc1:'
@@ -19,8 +20,7 @@ export class SecretKeyError extends Error {}
 export async function installSecretKey(store: Store, configured: string | undefined): Promise<void> {
   const key = configured !== undefined ? createHash('sha256').update(configured).digest() : await keptKey(store)
   const fingerprint = `${configured !== undefined ? 'env' : 'store'}:${createHmac('sha256', key).update('partnerkit secrets').digest('base64url').slice(0, 22)}`
-  await claim(store, 'secret_key_fingerprint', fingerprint)
-  const recorded = await fact(store, 'secret_key_fingerprint')
+  const recorded = await factOnce(store.db, 'secret_key_fingerprint', () => fingerprint)
   if (recorded !== fingerprint) {
     throw new SecretKeyError(recorded?.startsWith('env:')
       ? 'This store\'s secrets were sealed with another PARTNERKIT_SECRET_KEY: start with the same key.'
@@ -54,14 +54,5 @@ function keyOf(db: Db): Buffer {
 }
 
 async function keptKey(store: Store): Promise<Buffer> {
-  await claim(store, 'secret_key', randomBytes(32).toString('base64url'))
-  return Buffer.from((await fact(store, 'secret_key')) as string, 'base64url')
-}
-
-async function claim(store: Store, name: string, value: string): Promise<void> {
-  await store.db.insertInto('store_meta').values({ name, value }).onConflict((oc) => oc.column('name').doNothing()).execute()
-}
-
-async function fact(store: Store, name: string): Promise<string | undefined> {
-  return (await store.db.selectFrom('store_meta').select('value').where('name', '=', name).executeTakeFirst())?.value
+  return Buffer.from(await factOnce(store.db, 'secret_key', () => randomBytes(32).toString('base64url')), 'base64url')
 }

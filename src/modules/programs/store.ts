@@ -1,6 +1,7 @@
 import type { Db, ProgramTable, ProgramType } from '../../store/schema.js'
 import type { Selectable } from 'kysely'
 import { readJson, writeJson } from '../../store/json.js'
+import { claimFact } from '../../store/facts.js'
 import { programSettings, type StoredSettings } from './settings.js'
 
 export interface Program {
@@ -97,10 +98,4 @@ export async function deleteProgramWithCode(db: Db, programId: number, codeHash:
 }
 
 /** Claims a store-wide fact once: true for the one caller that set it first. */
-export async function claimStoreFact(db: Db, name: string, value: string): Promise<boolean> {
-  const row = await db.insertInto('store_meta').values({ name, value })
-    .onConflict((oc) => oc.column('name').doNothing())
-    .returning('name')
-    .executeTakeFirst()
-  return row !== undefined
-}
+export const claimStoreFact = claimFact

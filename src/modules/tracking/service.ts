@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { badRequest, notFound } from '../../http/errors.js'
 import { GroupCommit } from '../../store/group-commit.js'
 import type { Store } from '../../store/store.js'
-import { claimStoreFact } from '../programs/store.js'
+import { factOnce } from '../../store/facts.js'
 import { recordClicks, type ClickOutcome } from './clicks.js'
 import { ProgramDirectory, type ProgramPlace } from './programs.js'
 import { destinationOf, sharedLabels, websiteOf } from './redirect.js'
@@ -115,12 +115,11 @@ export class Tracker {
   }
 
   private visitorSalt(): Promise<string> {
-    this.salt ??= (async () => {
-      await claimStoreFact(this.store.db, 'visitor_salt', randomBytes(32).toString('base64url'))
-      const row = await this.store.first<{ value: string }>('visitor_salt', `select value from store_meta where name = 'visitor_salt'`, [])
-      if (!row) throw new Error('the visitor salt is missing from store_meta')
-      return row.value
-    })()
+    // A failed read is not remembered: the next click tries again.
+    this.salt ??= factOnce(this.store.db, 'visitor_salt', () => randomBytes(32).toString('base64url')).catch((err) => {
+      this.salt = undefined
+      throw err
+    })
     return this.salt
   }
 }
