@@ -10,6 +10,7 @@ import { setUpErrorHandling } from './http/errors-handler.js'
 import { setUpIdempotency } from './http/idempotency/plugin.js'
 import { inputBag } from './http/input.js'
 import { jsonBodyParser } from './http/json-body.js'
+import { lazySerializerCompiler } from './http/serialization.js'
 import { setUpRateLimit, type RateLimits } from './http/rate-limit.js'
 import { check } from './http/validation.js'
 import { healthRoutes } from './modules/health/routes.js'
@@ -57,6 +58,7 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
   app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonBodyParser(config.jsonMaxDepth))
   // Input is validated once, on the merged bag (below); Fastify's own per-part validation is off.
   app.setValidatorCompiler(() => () => true)
+  app.setSerializerCompiler(lazySerializerCompiler)
 
   const recentOwners = new RecentOwners()
   // One hook for what every answer needs on its way out.

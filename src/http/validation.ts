@@ -4,6 +4,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { isCurrency } from '../money/currency.js'
 import { invalid, type FieldErrors } from './errors.js'
+import { compiledOnFirstUse } from './compiled-schemas.js'
 
 const ajv = new Ajv({ coerceTypes: 'array', useDefaults: true, allErrors: true, strict: false })
 
@@ -21,8 +22,18 @@ ajv.addFormat('url', {
 ajv.addFormat('currency', { type: 'string', validate: (value: string) => /^[A-Za-z]{3}$/.test(value) && isCurrency(value) })
 ajv.addFormat('email', { type: 'string', validate: /^[^\s@]+@[^\s@]+\.[^\s@]+$/ })
 
+const validators = new Map<string, ValidateFunction>()
+
+/** The check for an input schema, compiled on first use (compiled-schemas.ts). */
 export function compileInput(schema: object): ValidateFunction {
-  return ajv.compile(schema)
+  const compiled = compiledOnFirstUse(validators, schema, () => ajv.compile(schema))
+  const validate = ((data: unknown) => {
+    const real = compiled()
+    const valid = real(data)
+    validate.errors = real.errors
+    return valid
+  }) as ValidateFunction
+  return validate
 }
 
 /** Throws the 422 for a failed validation; returns the (coerced, defaulted) input otherwise. */
