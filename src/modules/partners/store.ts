@@ -61,23 +61,25 @@ export interface PartnerParts {
 
 // The representation in one statement, however the partner is named: a partner read is the
 // busiest call of the API, and on SQLite each statement costs more than the row it reads (bench/).
-// Links and amounts come back as JSON arrays, aggregated the way each store spells it.
+// Links and amounts come back as JSON arrays, aggregated the way each store spells it. They are put
+// in order here, not by the aggregate: an ordered aggregate makes SQLite build a temporary b-tree
+// per array, which cost more than the rest of the read together.
 function partnerPartsSql(where: string): PerDialect {
   const links = `from referral_links l left join program_domains d on d.id = l.domain_id
     where l.program_id = p.program_id and l.partner_id = p.id`
   const amounts = 'from partner_amounts a where a.program_id = p.program_id and a.partner_id = p.id'
   return {
     sqlite: `select p.*,
-      (select json_group_array(json_object('key', l."key", 'landingUrl', l.landing_url, 'domain', d.domain)
-        order by l.is_default desc, l.id) ${links}) as links_json,
-      (select json_group_array(json_object('metric', a.metric, 'currency', a.currency, 'value', cast(a.value as text))
-        order by a.currency, a.metric) ${amounts}) as amounts_json
+      (select json_group_array(json_object('id', l.id, 'isDefault', l.is_default, 'key', l."key", 'landingUrl', l.landing_url, 'domain', d.domain))
+        ${links}) as links_json,
+      (select json_group_array(json_object('metric', a.metric, 'currency', a.currency, 'value', cast(a.value as text)))
+        ${amounts}) as amounts_json
       from partners p where ${where}`,
     postgres: `select p.*,
-      (select coalesce(json_agg(json_build_object('key', l."key", 'landingUrl', l.landing_url, 'domain', d.domain)
-        order by l.is_default desc, l.id), '[]') ${links}) as links_json,
-      (select coalesce(json_agg(json_build_object('metric', a.metric, 'currency', a.currency, 'value', a.value::text)
-        order by a.currency, a.metric), '[]') ${amounts}) as amounts_json
+      (select coalesce(json_agg(json_build_object('id', l.id, 'isDefault', l.is_default, 'key', l."key", 'landingUrl', l.landing_url, 'domain', d.domain)), '[]')
+        ${links}) as links_json,
+      (select coalesce(json_agg(json_build_object('metric', a.metric, 'currency', a.currency, 'value', a.value::text)), '[]')
+        ${amounts}) as amounts_json
       from partners p where ${where}`,
   }
 }
@@ -93,7 +95,19 @@ type PartsRow = PartnerRow & { links_json: unknown; amounts_json: unknown }
 function toParts(found: PartsRow | undefined): PartnerParts | undefined {
   if (!found) return undefined
   // The row keeps its two JSON columns: nothing reads them, and copying the rest costs more.
-  return { row: found, links: readJson<LinkPlace[]>(found.links_json), amounts: readJson<AmountRow[]>(found.amounts_json) }
+  const links = readJson<AggregatedLink[]>(found.links_json).sort(defaultFirstThenOldest)
+  const amounts = readJson<AmountRow[]>(found.amounts_json).sort(byCurrencyThenMetric)
+  return { row: found, links, amounts }
+}
+
+type AggregatedLink = LinkPlace & { id: number | string; isDefault: number | boolean }
+
+function defaultFirstThenOldest(a: AggregatedLink, b: AggregatedLink): number {
+  return Number(b.isDefault) - Number(a.isDefault) || Number(a.id) - Number(b.id)
+}
+
+function byCurrencyThenMetric(a: AmountRow, b: AmountRow): number {
+  return a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0
 }
 
 export async function partnerPartsByRowId(db: Db, programId: number, rowId: number): Promise<PartnerParts | undefined> {
