@@ -1,10 +1,14 @@
-// Group commit: many small writes that arrive together share one transaction. Items wait a few
-// milliseconds (or until a batch is full), one write stores them all, then every waiting caller
-// gets its own result — so each caller still knows its item is durable before it answers, and the
-// store pays one commit per batch instead of one per item. One batch is written at a time; what
-// arrives meanwhile forms the next batch.
+// Group commit: many small writes that arrive together share one transaction. Items gather until
+// the event loop has read every request already waiting (or for a set window, or until a batch is
+// full), one write stores them all, then every waiting caller gets its own result — so each caller
+// still knows its item is durable before it answers, and the store pays one commit per batch
+// instead of one per item. One batch is written at a time; what arrives meanwhile forms the next.
+//
+// Gathering for one turn of the event loop rather than a fixed time adapts by itself: a lone click
+// is written at once, and under load a batch is whatever arrived during the previous write. A fixed
+// window left the process idle while every client waited for the timer.
 export interface GroupCommitOptions {
-  /** How long the first item of a batch waits for company. */
+  /** How long the first item of a batch waits for company; 0: until the requests already read are gathered. */
   windowMs: number
   /** A batch this full is written at once. */
   maxBatch: number
@@ -18,7 +22,8 @@ interface Waiting<I, O> {
 
 export class GroupCommit<I, O> {
   private waiting: Waiting<I, O>[] = []
-  private timer: NodeJS.Timeout | undefined
+  /** The scheduled start of the next batch, when one is scheduled. */
+  private scheduled: { delayMs: number; cancel: () => void } | undefined
   private writing: Promise<void> | undefined
 
   constructor(
@@ -37,8 +42,7 @@ export class GroupCommit<I, O> {
 
   /** Writes whatever waits and returns when nothing is left in flight (shutdown). */
   async drain(): Promise<void> {
-    clearTimeout(this.timer)
-    this.timer = undefined
+    this.cancelScheduled()
     while (this.writing || this.waiting.length > 0) {
       if (!this.writing) this.writeNext()
       await this.writing
@@ -47,12 +51,24 @@ export class GroupCommit<I, O> {
 
   private startSoon(delayMs: number): void {
     if (this.writing) return // the running write starts the next batch when it ends
-    if (this.timer && delayMs > 0) return
-    clearTimeout(this.timer)
-    this.timer = setTimeout(() => {
-      this.timer = undefined
+    if (this.scheduled && this.scheduled.delayMs <= delayMs) return // due at least as soon already
+    this.cancelScheduled()
+    const start = () => {
+      this.scheduled = undefined
       this.writeNext()
-    }, delayMs)
+    }
+    if (delayMs > 0) {
+      const timer = setTimeout(start, delayMs)
+      this.scheduled = { delayMs, cancel: () => clearTimeout(timer) }
+    } else {
+      const immediate = setImmediate(start)
+      this.scheduled = { delayMs, cancel: () => clearImmediate(immediate) }
+    }
+  }
+
+  private cancelScheduled(): void {
+    this.scheduled?.cancel()
+    this.scheduled = undefined
   }
 
   private writeNext(): void {

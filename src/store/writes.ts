@@ -24,6 +24,25 @@ export async function insertRows<T extends keyof Database, Row = unknown>(db: Db
   const first = rows[0]
   if (!first) return []
   const columns = Object.keys(first).filter((c) => (first as Record<string, unknown>)[c] !== undefined)
-  const params = rows.flatMap((r) => columns.map((c) => (r as Record<string, unknown>)[c]))
-  return executeRaw<Row>(db, insertText(table, columns, rows.length, tail), params)
+  return inChunks(rows, (chunk) => {
+    const params = chunk.flatMap((r) => columns.map((c) => (r as Record<string, unknown>)[c]))
+    return executeRaw<Row>(db, insertText(table, columns, chunk.length, tail), params)
+  })
+}
+
+/**
+ * Runs a statement that takes a list (a multi-row insert, an `in (…)`) over chunks whose sizes are
+ * powers of two, in order, and joins what they return. A batch of any size then uses one of a few
+ * statement texts, so the prepared statements stay few (each costs memory in both stores) instead
+ * of one per batch size seen.
+ */
+export async function inChunks<T, R>(items: T[], run: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
+  const out: R[] = []
+  let start = 0
+  while (start < items.length) {
+    const size = 2 ** Math.floor(Math.log2(items.length - start))
+    out.push(...await run(items.slice(start, start + size)))
+    start += size
+  }
+  return out
 }

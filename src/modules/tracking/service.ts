@@ -29,7 +29,7 @@ export interface TrackerOptions {
   maxBatch: number
 }
 
-export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = { batchWindowMs: 2, maxBatch: 500 }
+export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = { batchWindowMs: 0, maxBatch: 500 }
 
 export interface Redirect {
   place: ProgramPlace

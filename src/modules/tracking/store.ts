@@ -3,7 +3,7 @@
 import type { Db } from '../../store/schema.js'
 import type { Store } from '../../store/store.js'
 import { executeRaw, readRow } from '../../store/prepared.js'
-import { insertRows } from '../../store/writes.js'
+import { inChunks, insertRows } from '../../store/writes.js'
 
 /** What a click on a referral key needs to know: the link, its partner and where it leads. */
 export interface LinkTarget {
@@ -78,27 +78,26 @@ export async function upsertClicks(tx: Db, clicks: NewClick[], windowMs: number)
 }
 
 export async function liveLinkIds(tx: Db, ids: number[]): Promise<Set<number>> {
-  if (ids.length === 0) return new Set()
-  const rows = await executeRaw<{ id: number | bigint }>(tx, `select id from referral_links where id in (${ids.map(() => '?').join(', ')})`, ids)
+  const rows = await inChunks(ids, (chunk) =>
+    executeRaw<{ id: number | bigint }>(tx, `select id from referral_links where id in (${chunk.map(() => '?').join(', ')})`, chunk))
   return new Set(rows.map((r) => Number(r.id)))
 }
 
 /** The click ids of (link, visitor) pairs, whether counted this time or not. */
 export async function clickIds(tx: Db, pairs: { linkId: number; visitor: string }[]): Promise<{ id: number; linkId: number; visitor: string }[]> {
-  if (pairs.length === 0) return []
-  const rows = await executeRaw<{ id: number | bigint; link_id: number | bigint; visitor: string }>(tx,
-    `select id, link_id, visitor from clicks where ${pairs.map(() => '(link_id = ? and visitor = ?)').join(' or ')}`,
-    pairs.flatMap((p) => [p.linkId, p.visitor]))
+  const rows = await inChunks(pairs, (chunk) => executeRaw<{ id: number | bigint; link_id: number | bigint; visitor: string }>(tx,
+    `select id, link_id, visitor from clicks where ${chunk.map(() => '(link_id = ? and visitor = ?)').join(' or ')}`,
+    chunk.flatMap((p) => [p.linkId, p.visitor])))
   return rows.map((r) => ({ id: Number(r.id), linkId: Number(r.link_id), visitor: r.visitor }))
 }
 
 /** Adds counted clicks to their partners, one statement for the whole batch. */
 export async function addPartnerClicks(tx: Db, perPartner: Map<number, number>): Promise<void> {
-  if (perPartner.size === 0) return
-  const values = [...perPartner.keys()].sort((a, b) => a - b)
-    .map(() => 'select cast(? as bigint) as id, cast(? as bigint) as n').join(' union all ')
-  await executeRaw(tx, `update partners set clicks = partners.clicks + v.n from (${values}) as v where partners.id = v.id`,
-    [...perPartner.entries()].sort(([a], [b]) => a - b).flat())
+  const sorted = [...perPartner.entries()].sort(([a], [b]) => a - b)
+  await inChunks(sorted, async (chunk) => {
+    const values = chunk.map(() => 'select cast(? as bigint) as id, cast(? as bigint) as n').join(' union all ')
+    return executeRaw(tx, `update partners set clicks = partners.clicks + v.n from (${values}) as v where partners.id = v.id`, chunk.flat())
+  })
 }
 
 export interface ClickRow {
