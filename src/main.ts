@@ -8,7 +8,9 @@ import { createDemoProgramOnce } from './modules/programs/service.js'
 import { startJobs } from './jobs/index.js'
 
 export async function serve(config: Config = loadConfig()): Promise<void> {
-  const store = await openMigratedStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, secretKey: config.secretKey })
+  const store = await openMigratedStore({
+    databaseUrl: config.databaseUrl, dataDir: config.dataDir, secretKey: config.secretKey, backgroundCheckpoints: true,
+  })
   const demo = await createDemoProgramOnce(store.db)
   const app = await buildApp({ config, store })
   const address = await app.listen({ port: config.port, host: config.host })

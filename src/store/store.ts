@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql, type PostgresCursor, type 
 import type { Database } from './schema.js'
 import { migrateToLatest } from './migrate.js'
 import { installSecretKey } from './secrets.js'
+import { DEFAULT_CHECKPOINTS, startCheckpoints } from './checkpoints.js'
 import { numberedPlaceholders, registerStore } from './prepared.js'
 
 export type Dialect = 'sqlite' | 'postgres'
@@ -36,6 +37,8 @@ export interface StoreOptions {
   /** PARTNERKIT_SECRET_KEY: seals stored secrets (store/secrets.ts). */
   secretKey?: string
   poolSize?: number
+  /** SQLite only: checkpoint the WAL from a worker thread (store/checkpoints.ts), as a server does. */
+  backgroundCheckpoints?: boolean
 }
 
 // int8 (COUNT, SUM, bigint columns) arrives as a string from pg. Numbers within the safe range
@@ -51,12 +54,12 @@ pg.types.setTypeParser(1700, (text: string) => {
 })
 
 export function openStore(options: StoreOptions): Store {
-  const store = options.databaseUrl ? openPostgres(options.databaseUrl, options) : openSqlite(options.dataDir ?? './data')
+  const store = options.databaseUrl ? openPostgres(options.databaseUrl, options) : openSqlite(options.dataDir ?? './data', options)
   registerStore(store)
   return store
 }
 
-function openSqlite(dataDir: string): Store {
+function openSqlite(dataDir: string, options: StoreOptions): Store {
   fs.mkdirSync(dataDir, { recursive: true })
   const file = path.join(dataDir, 'partnerkit.sqlite')
   const database = new SQLite(file)
@@ -64,6 +67,8 @@ function openSqlite(dataDir: string): Store {
   database.pragma('synchronous = NORMAL')
   database.pragma('foreign_keys = ON')
   database.pragma('busy_timeout = 5000')
+  const checkpoints = options.backgroundCheckpoints ? startCheckpoints(file) : undefined
+  if (checkpoints) database.pragma(`wal_autocheckpoint = ${DEFAULT_CHECKPOINTS.fallbackPages}`)
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) })
   // Hot reads use a connection of their own: they see only committed data (WAL snapshots), never a
   // write transaction half done on the writer's connection, and they need not wait for it.
@@ -88,6 +93,7 @@ function openSqlite(dataDir: string): Store {
       await sql`select 1`.execute(db)
     },
     close: async () => {
+      await checkpoints?.stop()
       reader.close()
       await db.destroy()
     },

@@ -45,7 +45,8 @@ export interface ServerOptions {
 export async function startServer(config: Partial<AppConfig> = {}, options: ServerOptions = {}): Promise<TestServer> {
   const testStore = options.testStore ?? await freshStore()
   const ownsStore = options.testStore === undefined
-  const store = await openMigratedStore(testStore.options)
+  // As `partnerkit serve` opens it.
+  const store = await openMigratedStore({ ...testStore.options, backgroundCheckpoints: true })
   const app = await buildApp({ config: { ...TEST_CONFIG, ...config }, store })
   const violations: string[] = []
   checkContract(app, violations)
