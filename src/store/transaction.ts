@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Database, Db } from './schema.js'
-import { registerTransaction } from './prepared.js'
+import { dialectOf, registerTransaction } from './prepared.js'
+import { SharedTransactions } from './shared-transactions.js'
 
 /** Per open transaction: tasks to run once its work is done, just before it commits. */
 const beforeCommit = new WeakMap<object, Map<string, () => Promise<void>>>()
@@ -55,6 +56,8 @@ const ATTEMPTS = 4
  */
 export async function inTransaction<T>(db: Kysely<Database>, work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
   const unit = (tx: Transaction<Database>) => withCommitTasks(db, tx, work)
+  // SQLite: units that arrive together commit together (shared-transactions.ts).
+  if (dialectOf(db) === 'sqlite') return sharedTransactionsOf(db).run(unit)
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction().execute(unit)
@@ -64,6 +67,14 @@ export async function inTransaction<T>(db: Kysely<Database>, work: (tx: Transact
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt))
     }
   }
+}
+
+const shared = new WeakMap<Kysely<Database>, SharedTransactions>()
+
+function sharedTransactionsOf(db: Kysely<Database>): SharedTransactions {
+  let found = shared.get(db)
+  if (!found) shared.set(db, (found = new SharedTransactions(db)))
+  return found
 }
 
 async function withCommitTasks<T>(db: Kysely<Database>, tx: Transaction<Database>, work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
