@@ -12,6 +12,7 @@ import { payouts } from './migrations/0006-payouts.js'
 import { webhooks } from './migrations/0007-webhooks.js'
 import { stripe } from './migrations/0008-stripe.js'
 import { clicks } from './migrations/0009-clicks.js'
+import { clicksByPartner } from './migrations/0010-clicks-by-partner.js'
 
 export type StoreMigration = (store: Store) => Migration
 
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, StoreMigration> = {
   '0007-webhooks': webhooks,
   '0008-stripe': stripe,
   '0009-clicks': clicks,
+  '0010-clicks-by-partner': clicksByPartner,
 }
 
 export async function migrateToLatest(store: Store): Promise<string[]> {
