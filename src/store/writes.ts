@@ -30,17 +30,22 @@ export async function insertRows<T extends keyof Database, Row = unknown>(db: Db
   })
 }
 
+/** Lists up to this long run as one statement whatever their length (a sale's few rows). */
+const WHOLE_UP_TO = 16
+
 /**
- * Runs a statement that takes a list (a multi-row insert, an `in (…)`) over chunks whose sizes are
- * powers of two, in order, and joins what they return. A batch of any size then uses one of a few
- * statement texts, so the prepared statements stay few (each costs memory in both stores) instead
- * of one per batch size seen.
+ * Runs a statement that takes a list (a multi-row insert, an `in (…)`) and joins what it returns.
+ * A long list (a batch of clicks) runs in chunks whose sizes are powers of two, in order: a batch
+ * of any size then uses one of a few statement texts, so the prepared statements stay few (each
+ * costs memory in both stores) instead of one per batch size seen.
  */
 export async function inChunks<T, R>(items: T[], run: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
+  if (items.length <= WHOLE_UP_TO) return items.length === 0 ? [] : run(items)
   const out: R[] = []
   let start = 0
   while (start < items.length) {
-    const size = 2 ** Math.floor(Math.log2(items.length - start))
+    const left = items.length - start
+    const size = left <= WHOLE_UP_TO ? left : 2 ** Math.floor(Math.log2(left))
     out.push(...await run(items.slice(start, start + size)))
     start += size
   }
