@@ -6,6 +6,7 @@ import { sql } from 'kysely'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { freshStore, storeKind, type TestStore } from '../../test/support/store.js'
 import { openMigratedStore, type Store } from './store.js'
+import { startCheckpoints } from './checkpoints.js'
 
 const ROWS = 300
 const ROW_BYTES = 8000
@@ -44,5 +45,13 @@ describe.skipIf(storeKind() !== 'sqlite')('background WAL checkpoints (SQLite)',
     // SQLite's own automatic checkpoint (1,000 pages) is not reached by these ~600 pages.
     await new Promise((resolve) => setTimeout(resolve, 600))
     expect(fs.statSync(file).size).toBeLessThan(sizeBefore + ROWS * ROW_BYTES * 0.5)
+  })
+
+  it('tell the store when the worker stops by itself, so it can checkpoint on its own again', async () => {
+    const reasons: string[] = []
+    const checkpoints = startCheckpoints(path.join('/nonexistent', 'partnerkit.sqlite'), (reason) => reasons.push(reason))
+    await vi.waitFor(() => expect(reasons).toHaveLength(1), { timeout: 5000, interval: 20 })
+    expect(reasons[0]).toMatch(/directory|open/i)
+    await checkpoints.stop()
   })
 })

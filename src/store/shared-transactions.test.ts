@@ -50,18 +50,33 @@ describe.skipIf(storeKind() !== 'sqlite')('SQLite group commit', () => {
     for (let i = 0; i < 12; i++) expect(await fact(`mixed-${i}`)).toBe(i % 3 === 0 ? undefined : 'stored')
   })
 
-  it('rejects every unit of a batch whose commit fails, and stores none of them', async () => {
+  it('when the shared commit fails, runs each unit again on its own: only the one at fault fails', async () => {
     // A foreign key checked only at commit: the statement succeeds, the commit does not.
     const breaksCommit = inTransaction(store.db, async (tx) => {
       await sql`pragma defer_foreign_keys = on`.execute(tx)
       await sql`insert into api_keys (program_id, prefix, key_hash, created_at) values (${987654}, ${'pk_orphan'}, ${'x'}, ${0})`.execute(tx)
     })
-    const others = Array.from({ length: 5 }, (_, i) => storeFact(`doomed-${i}`))
-    const outcomes = await Promise.allSettled([breaksCommit, ...others])
-    expect(outcomes.map((o) => o.status)).toEqual(Array(6).fill('rejected'))
-    for (let i = 0; i < 5; i++) expect(await fact(`doomed-${i}`)).toBeUndefined()
-    // The store goes on: the next units commit.
-    expect(await storeFact('after-the-failure')).toBe('after-the-failure')
-    expect(await fact('after-the-failure')).toBe('stored')
+    const others = Array.from({ length: 5 }, (_, i) => storeFact(`innocent-${i}`))
+    const [breaker, ...rest] = await Promise.allSettled([breaksCommit, ...others])
+    expect(breaker?.status).toBe('rejected')
+    expect(String((breaker as PromiseRejectedResult).reason)).toMatch(/FOREIGN KEY/)
+    expect(rest.map((o) => o.status)).toEqual(Array(5).fill('fulfilled'))
+    for (let i = 0; i < 5; i++) expect(await fact(`innocent-${i}`)).toBe('stored')
+    expect(await store.first('test_orphan', 'select id from api_keys where prefix = ?', ['pk_orphan'])).toBeUndefined()
+  })
+
+  it('when a unit\'s failure takes the whole transaction down, rejects it with its own error and runs the others again', async () => {
+    const before = storeFact('lost-before')
+    // Ending the transaction from inside a unit is what SQLite does by itself on a full disk or an I/O error.
+    const culprit = inTransaction(store.db, async (tx) => {
+      await sql`rollback`.execute(tx)
+      throw new Error('the disk is full')
+    })
+    const after = storeFact('lost-after')
+    const outcomes = await Promise.allSettled([before, culprit, after])
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect(String((outcomes[1] as PromiseRejectedResult).reason)).toMatch(/the disk is full/)
+    expect(await fact('lost-before')).toBe('stored')
+    expect(await fact('lost-after')).toBe('stored')
   })
 })

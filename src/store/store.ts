@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import pg from 'pg'
-import { Kysely, PostgresDialect, SqliteDialect, sql, type PostgresCursor, type PostgresPool, type PostgresPoolClient } from 'kysely'
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql, type Driver, type PostgresCursor, type PostgresPool, type PostgresPoolClient } from 'kysely'
 import type { Database } from './schema.js'
 import { migrateToLatest } from './migrate.js'
 import { installSecretKey } from './secrets.js'
@@ -67,9 +67,12 @@ function openSqlite(dataDir: string, options: StoreOptions): Store {
   database.pragma('synchronous = NORMAL')
   database.pragma('foreign_keys = ON')
   database.pragma('busy_timeout = 5000')
-  const checkpoints = options.backgroundCheckpoints ? startCheckpoints(file) : undefined
+  const checkpoints = options.backgroundCheckpoints ? startCheckpoints(file, (reason) => {
+    database.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`)
+    process.emitWarning(`the WAL checkpoint worker stopped (${reason}); the server checkpoints by itself again`, 'PartnerkitWarning')
+  }) : undefined
   if (checkpoints) database.pragma(`wal_autocheckpoint = ${DEFAULT_CHECKPOINTS.fallbackPages}`)
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) })
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: reusingStatements(database) }) })
   // Hot reads use a connection of their own: they see only committed data (WAL snapshots), never a
   // write transaction half done on the writer's connection, and they need not wait for it.
   const reader = new SQLite(file, { readonly: true })
@@ -99,6 +102,26 @@ function openSqlite(dataDir: string, options: StoreOptions): Store {
     },
   }
 }
+
+/**
+ * Transactions take SQLite's write lock when they begin (BEGIN IMMEDIATE), waiting up to
+ * busy_timeout for another process to finish. A deferred BEGIN reads first and asks for the lock
+ * at its first write: when another process on the same file committed in between, the write fails
+ * at once (SQLITE_BUSY_SNAPSHOT) instead of waiting, and with group commit that failed a whole
+ * batch. Every transaction here writes, so nothing is lost by taking the lock up front.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver()
+    driver.beginTransaction = async (connection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'))
+    }
+    return driver
+  }
+}
+
+/** SQLite's own default: a commit that takes the WAL past this many pages checkpoints it. */
+const SQLITE_AUTOCHECKPOINT_PAGES = 1000
 
 /** Most distinct SQL texts kept prepared; past it (multi-row inserts of every size…) texts are prepared each time. */
 const MAX_CACHED_STATEMENTS = 500
