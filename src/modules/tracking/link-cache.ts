@@ -23,6 +23,9 @@ export class LinkCache {
     // garbage that filled the old generation under a steady click load (RSS, bench/clicks.js).
     if (hit && sameTargets(hit.targets, targets)) {
       hit.at = now
+      // Moved to the newest end, so the oldest entries, not the busiest, make room first.
+      this.entries.delete(key)
+      this.entries.set(key, hit)
       return hit.targets
     }
     // Unknown keys are remembered too (bots try many); the oldest entries make room first.
