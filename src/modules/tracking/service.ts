@@ -24,12 +24,11 @@ export interface Visit {
 }
 
 export interface TrackerOptions {
-  /** How long the first click of a batch waits for others. */
-  batchWindowMs: number
+  /** Most clicks written in one transaction (they gather for one turn of the event loop). */
   maxBatch: number
 }
 
-export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = { batchWindowMs: 0, maxBatch: 500 }
+export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = { maxBatch: 500 }
 
 export interface Redirect {
   place: ProgramPlace
@@ -47,7 +46,7 @@ export class Tracker {
   constructor(private readonly store: Store, options: TrackerOptions = DEFAULT_TRACKER_OPTIONS, private readonly log: (err: unknown) => void = () => {}) {
     this.programs = new ProgramDirectory(store)
     this.links = new LinkCache(store)
-    this.batches = new GroupCommit((clicks) => recordClicks(store.db, clicks), { windowMs: options.batchWindowMs, maxBatch: options.maxBatch })
+    this.batches = new GroupCommit((clicks) => recordClicks(store.db, clicks), options.maxBatch)
   }
 
   /** GET /r/{key}: where to send the visitor, after counting the click when it counts. */
