@@ -6,11 +6,14 @@ export const MICROS_PER_UNIT = 1_000_000n
 
 /** 1249990000n → "1249.99" (all six decimals kept, trailing zeros trimmed to at least two). */
 export function microsToDecimal(micros: bigint): string {
-  const negative = micros < 0n
-  const abs = negative ? -micros : micros
-  const whole = abs / MICROS_PER_UNIT
-  const fraction = (abs % MICROS_PER_UNIT).toString().padStart(6, '0').replace(/0{1,4}$/, '')
-  return `${negative ? '-' : ''}${whole}.${fraction.padEnd(2, '0')}`
+  const { sign, whole, fraction } = decimalParts(micros)
+  return `${sign}${whole}.${fraction.replace(/0{1,4}$/, '').padEnd(2, '0')}`
+}
+
+/** The sign, the whole units and all six decimals of an amount. */
+function decimalParts(micros: bigint): { sign: string; whole: bigint; fraction: string } {
+  const abs = micros < 0n ? -micros : micros
+  return { sign: micros < 0n ? '-' : '', whole: abs / MICROS_PER_UNIT, fraction: (abs % MICROS_PER_UNIT).toString().padStart(6, '0') }
 }
 
 /** 30000000n → "30", 12500000n → "12.5": the shortest exact decimal text (stored rates). */
@@ -47,8 +50,6 @@ export function truncateToMinorUnit(micros: bigint, currency: string): bigint {
 /** In the currency's own decimals, rounded to its minor unit: "45.15" USD, "1000" JPY, "1.234" KWD (payment files). */
 export function minorUnitText(micros: bigint, currency: string): string {
   const digits = minorUnits(currency)
-  const rounded = roundToMinorUnit(micros, currency)
-  const abs = rounded < 0n ? -rounded : rounded
-  const fraction = (abs % MICROS_PER_UNIT).toString().padStart(6, '0').slice(0, digits)
-  return `${rounded < 0n ? '-' : ''}${abs / MICROS_PER_UNIT}${digits > 0 ? `.${fraction}` : ''}`
+  const { sign, whole, fraction } = decimalParts(roundToMinorUnit(micros, currency))
+  return `${sign}${whole}${digits > 0 ? `.${fraction.slice(0, digits)}` : ''}`
 }

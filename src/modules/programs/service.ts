@@ -1,5 +1,6 @@
 // Program rules: creation (with its first API key), settings updates per program type, the
 // two-step delete, and the demo program made on a store's first start.
+import { claimFact } from '../../store/facts.js'
 import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Database, ProgramType } from '../../store/schema.js'
@@ -14,7 +15,7 @@ import { payoutSettingsWith } from '../payouts/settings.js'
 import type { CommissionInput } from '../commissions/schemas.js'
 import { SETTABLE, type PortalSettings, type ProgramSettings } from './settings.js'
 import {
-  allPrograms, claimStoreFact, deleteProgramWithCode, findProgram, insertProgram, saveProgram, setDeleteCode,
+  allPrograms, deleteProgramWithCode, findProgram, insertProgram, saveProgram, setDeleteCode,
   type Program,
 } from './store.js'
 import { readProgramFigures } from '../stats/service.js'
@@ -128,7 +129,7 @@ function hashCode(code: string): string {
  * store that already has programs (made with the CLI) gets none.
  */
 export async function createDemoProgramOnce(db: Kysely<Database>, now = Date.now()) {
-  const claimed = await claimStoreFact(db, 'demo_program', String(now))
+  const claimed = await claimFact(db, 'demo_program', String(now))
   if (!claimed) return undefined
   if ((await allPrograms(db)).length > 0) return undefined
   return createProgram(db, { name: 'Demo Affiliate Program', type: 'affiliate', website: 'https://example.com', currency: 'USD' }, now)

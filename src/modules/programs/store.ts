@@ -1,7 +1,6 @@
 import type { Db, ProgramTable, ProgramType } from '../../store/schema.js'
 import type { Selectable } from 'kysely'
 import { readJson, writeJson } from '../../store/json.js'
-import { claimFact } from '../../store/facts.js'
 import { programSettings, type StoredSettings } from './settings.js'
 
 export interface Program {
@@ -96,6 +95,3 @@ export async function deleteProgramWithCode(db: Db, programId: number, codeHash:
     .executeTakeFirst()
   return Number(result.numDeletedRows) === 1
 }
-
-/** Claims a store-wide fact once: true for the one caller that set it first. */
-export const claimStoreFact = claimFact
