@@ -1,26 +1,16 @@
 // Group commit of SQLite writes (shared-transactions.ts): units that arrive together share one
 // transaction, yet each keeps the promise of a transaction of its own.
 import { sql } from 'kysely'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freshStore, storeKind, type TestStore } from '../../test/support/store.js'
-import { openMigratedStore, type Store } from './store.js'
+import { describe, expect, it } from 'vitest'
+import { storeForThisFile, storeKind } from '../../test/support/store.js'
 import { inTransaction } from './transaction.js'
 
-let testStore: TestStore
-let store: Store
-beforeAll(async () => {
-  testStore = await freshStore()
-  store = await openMigratedStore(testStore.options)
-})
-afterAll(async () => {
-  await store.close()
-  await testStore.drop()
-})
+const store = storeForThisFile()
 
-const fact = async (name: string) => (await store.first<{ value: string }>('test_fact', 'select value from store_meta where name = ?', [name]))?.value
+const fact = async (name: string) => (await store().first<{ value: string }>('test_fact', 'select value from store_meta where name = ?', [name]))?.value
 
 /** A unit that stores one fact, and fails afterwards when told to (after writing). */
-const storeFact = (name: string, fail = false) => inTransaction(store.db, async (tx) => {
+const storeFact = (name: string, fail = false) => inTransaction(store().db, async (tx) => {
   await tx.insertInto('store_meta').values({ name, value: 'stored' }).execute()
   if (fail) throw new Error(`${name} changed its mind`)
   return name
@@ -30,7 +20,7 @@ const storeFact = (name: string, fail = false) => inTransaction(store.db, async 
 describe.skipIf(storeKind() !== 'sqlite')('SQLite group commit', () => {
   it('shares one transaction among units started together: a later unit sees an earlier one\'s write before it is committed', async () => {
     const first = storeFact('together-first')
-    const second = inTransaction(store.db, async (tx) => {
+    const second = inTransaction(store().db, async (tx) => {
       const inside = await tx.selectFrom('store_meta').select('value').where('name', '=', 'together-first').executeTakeFirst()
       return { inside: inside?.value, committed: await fact('together-first') }
     })
@@ -52,7 +42,7 @@ describe.skipIf(storeKind() !== 'sqlite')('SQLite group commit', () => {
 
   it('when the shared commit fails, runs each unit again on its own: only the one at fault fails', async () => {
     // A foreign key checked only at commit: the statement succeeds, the commit does not.
-    const breaksCommit = inTransaction(store.db, async (tx) => {
+    const breaksCommit = inTransaction(store().db, async (tx) => {
       await sql`pragma defer_foreign_keys = on`.execute(tx)
       await sql`insert into api_keys (program_id, prefix, key_hash, created_at) values (${987654}, ${'pk_orphan'}, ${'x'}, ${0})`.execute(tx)
     })
@@ -62,13 +52,13 @@ describe.skipIf(storeKind() !== 'sqlite')('SQLite group commit', () => {
     expect(String((breaker as PromiseRejectedResult).reason)).toMatch(/FOREIGN KEY/)
     expect(rest.map((o) => o.status)).toEqual(Array(5).fill('fulfilled'))
     for (let i = 0; i < 5; i++) expect(await fact(`innocent-${i}`)).toBe('stored')
-    expect(await store.first('test_orphan', 'select id from api_keys where prefix = ?', ['pk_orphan'])).toBeUndefined()
+    expect(await store().first('test_orphan', 'select id from api_keys where prefix = ?', ['pk_orphan'])).toBeUndefined()
   })
 
   it('when a unit\'s failure takes the whole transaction down, rejects it with its own error and runs the others again', async () => {
     const before = storeFact('lost-before')
     // Ending the transaction from inside a unit is what SQLite does by itself on a full disk or an I/O error.
-    const culprit = inTransaction(store.db, async (tx) => {
+    const culprit = inTransaction(store().db, async (tx) => {
       await sql`rollback`.execute(tx)
       throw new Error('the disk is full')
     })

@@ -5,7 +5,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
-import type { StoreOptions } from '../../src/store/store.js'
+import { afterAll, beforeAll } from 'vitest'
+import { openMigratedStore, type Store, type StoreOptions } from '../../src/store/store.js'
 
 export interface TestStore {
   options: StoreOptions
@@ -16,6 +17,21 @@ export interface TestStore {
 
 export function storeKind(): 'sqlite' | 'postgres' {
   return process.env.PARTNERKIT_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite'
+}
+
+/** A fresh store, migrated and open for the whole test file (closed and dropped after it). */
+export function storeForThisFile(): () => Store {
+  let testStore: TestStore
+  let store: Store
+  beforeAll(async () => {
+    testStore = await freshStore()
+    store = await openMigratedStore(testStore.options)
+  })
+  afterAll(async () => {
+    await store.close()
+    await testStore.drop()
+  })
+  return () => store
 }
 
 export async function freshStore(): Promise<TestStore> {
