@@ -4,11 +4,11 @@ import type { Insertable } from 'kysely'
 import type { Db, OutboxTable } from '../store/schema.js'
 import { writeJson } from '../store/json.js'
 import { gatheredWrites } from '../store/transaction.js'
-import { insertRows } from '../store/writes.js'
+import { appendRows } from '../store/writes.js'
 
 // Inside a transaction, its events are written together just before commit, in the order emitted.
 const events = gatheredWrites<Insertable<OutboxTable>>('outbox', async (db, rows) => {
-  await insertRows(db, 'outbox', rows)
+  await appendRows(db, 'outbox', rows)
 })
 
 export async function emit(tx: Db, programId: number, type: string, data: unknown, now = Date.now()): Promise<void> {

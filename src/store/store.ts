@@ -3,12 +3,13 @@ import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import pg from 'pg'
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql, type Driver, type PostgresCursor, type PostgresPool, type PostgresPoolClient } from 'kysely'
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql, type Driver } from 'kysely'
 import type { Database } from './schema.js'
 import { migrateToLatest } from './migrate.js'
 import { installSecretKey } from './secrets.js'
 import { DEFAULT_CHECKPOINTS, startCheckpoints } from './checkpoints.js'
 import { numberedPlaceholders, registerStore } from './prepared.js'
+import { pipelinedPool } from './postgres-connections.js'
 
 export type Dialect = 'sqlite' | 'postgres'
 
@@ -150,11 +151,13 @@ function openPostgres(url: string, options: StoreOptions): Store {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
+    // Queries given to a client before the answer to the last are sent at once (postgres-connections.ts).
+    pipeline: true,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   })
   // An idle client that loses its server must not take the process down.
   pool.on('error', () => {})
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingStatements(pool) }) })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pipelinedPool(pool) }) })
   const texts = new Map<string, string>()
   const query = async (name: string, text: string, params: unknown[]) => {
     let numbered = texts.get(name)
@@ -175,33 +178,6 @@ function openPostgres(url: string, options: StoreOptions): Store {
       await sql`select 1`.execute(db)
     },
     close: () => db.destroy(),
-  }
-}
-
-/**
- * Kysely sends every query unnamed, so PostgreSQL parses and plans each one again. Named after their
- * SQL text, the statements of the write path are parsed once per connection, as the hot reads are.
- */
-function namingStatements(pool: pg.Pool): PostgresPool {
-  const names = new Map<string, string>()
-  const nameOf = (text: string) => {
-    let name = names.get(text)
-    if (name === undefined && names.size < MAX_CACHED_STATEMENTS) names.set(text, (name = `k${names.size}`))
-    return name
-  }
-  return {
-    connect: async () => {
-      const client = await pool.connect()
-      return {
-        query: ((text: string | PostgresCursor<unknown>, values?: readonly unknown[]) => {
-          if (typeof text !== 'string') return client.query(text as never)
-          const name = nameOf(text)
-          return client.query(name === undefined ? { text, values: values as unknown[] } : { name, text, values: values as unknown[] })
-        }) as unknown as PostgresPoolClient['query'],
-        release: () => client.release(),
-      }
-    },
-    end: () => pool.end(),
   }
 }
 

@@ -58,15 +58,45 @@ export async function inTransaction<T>(db: Kysely<Database>, work: (tx: Transact
   const unit = (tx: Transaction<Database>) => withCommitTasks(db, tx, work)
   // SQLite: units that arrive together commit together (shared-transactions.ts).
   if (dialectOf(db) === 'sqlite') return sharedTransactionsOf(db).run(unit)
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction().execute(unit)
-    } catch (err) {
-      const code = (err as { code?: unknown }).code
-      if (attempt >= ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw err
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt))
+  // Taken once a connection is: the transactions still waiting for one hold no lane.
+  let lane: number | undefined
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.transaction().execute((tx) => {
+          lane ??= takeLane()
+          lanes.set(tx, lane)
+          return unit(tx)
+        })
+      } catch (err) {
+        const code = (err as { code?: unknown }).code
+        if (attempt >= ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw err
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt))
+      }
     }
+  } finally {
+    if (lane !== undefined) lanesInUse.delete(lane)
   }
+}
+
+const lanes = new WeakMap<object, number>()
+const lanesInUse = new Set<number>()
+
+/** The lowest number no other open transaction of this process holds. */
+function takeLane(): number {
+  let lane = 0
+  while (lanesInUse.has(lane)) lane++
+  lanesInUse.add(lane)
+  return lane
+}
+
+/**
+ * PostgreSQL: a small number that no other transaction of this process open at the same time
+ * holds (0, 1, 2… up to about the pool's size), so shared counter rows can be split by it and
+ * concurrent transactions never wait for each other on them. Undefined outside inTransaction and on SQLite.
+ */
+export function laneOf(tx: Db): number | undefined {
+  return lanes.get(tx)
 }
 
 const shared = new WeakMap<Kysely<Database>, SharedTransactions>()

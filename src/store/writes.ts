@@ -6,14 +6,21 @@ import type { Insertable } from 'kysely'
 import type { Database, Db } from './schema.js'
 import { executeRaw } from './prepared.js'
 
+/**
+ * Starts a statement whose answer nobody reads (counter upserts, ledger rows, events). Inside a
+ * PostgreSQL transaction it waits to go out with the next statement (store/postgres-connections.ts);
+ * SQLite runs it at once like any other.
+ */
+export const UNREAD = '/* unread */ '
+
 const texts = new Map<string, string>()
 
-function insertText(table: string, columns: string[], rowCount: number, tail: string): string {
-  const shape = `${table}|${columns.join(',')}|${rowCount}|${tail}`
+function insertText(table: string, columns: string[], rowCount: number, tail: string, prefix = ''): string {
+  const shape = `${prefix}${table}|${columns.join(',')}|${rowCount}|${tail}`
   let text = texts.get(shape)
   if (text === undefined) {
     const row = `(${columns.map(() => '?').join(', ')})`
-    text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${Array(rowCount).fill(row).join(', ')}${tail ? ` ${tail}` : ''}`
+    text = `${prefix}insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${Array(rowCount).fill(row).join(', ')}${tail ? ` ${tail}` : ''}`
     if (texts.size < 1000) texts.set(shape, text)
   }
   return text
@@ -21,12 +28,21 @@ function insertText(table: string, columns: string[], rowCount: number, tail: st
 
 /** Inserts the rows (all with the same columns); `tail` adds e.g. `returning *` or an `on conflict` clause. */
 export async function insertRows<T extends keyof Database, Row = unknown>(db: Db, table: T, rows: Insertable<Database[T]>[], tail = ''): Promise<Row[]> {
+  return insertWith(db, table, rows, tail, '')
+}
+
+/** Inserts rows nobody reads back (`tail` may be an `on conflict` clause, never `returning`): see UNREAD. */
+export async function appendRows<T extends keyof Database>(db: Db, table: T, rows: Insertable<Database[T]>[], tail = ''): Promise<void> {
+  await insertWith(db, table, rows, tail, UNREAD)
+}
+
+async function insertWith<Row>(db: Db, table: keyof Database, rows: object[], tail: string, prefix: string): Promise<Row[]> {
   const first = rows[0]
   if (!first) return []
   const columns = Object.keys(first).filter((c) => (first as Record<string, unknown>)[c] !== undefined)
   return inChunks(rows, (chunk) => {
     const params = chunk.flatMap((r) => columns.map((c) => (r as Record<string, unknown>)[c]))
-    return executeRaw<Row>(db, insertText(table, columns, chunk.length, tail), params)
+    return executeRaw<Row>(db, insertText(table, columns, chunk.length, tail, prefix), params)
   })
 }
 

@@ -1,8 +1,8 @@
 // Ledger rows: appended, never updated or deleted.
 import type { Insertable } from 'kysely'
 import type { Db, LedgerEntryTable } from '../../store/schema.js'
-import { insertRows } from '../../store/writes.js'
+import { appendRows } from '../../store/writes.js'
 
 export async function appendEntries(db: Db, rows: Insertable<LedgerEntryTable>[]): Promise<void> {
-  await insertRows(db, 'ledger_entries', rows)
+  await appendRows(db, 'ledger_entries', rows)
 }

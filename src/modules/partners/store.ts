@@ -5,7 +5,7 @@ import { likePattern } from '../../store/like.js'
 import { executeRaw, readRow, type PerDialect } from '../../store/prepared.js'
 import { readJson } from '../../store/json.js'
 import { gatheredWrites } from '../../store/transaction.js'
-import { insertRows } from '../../store/writes.js'
+import { appendRows } from '../../store/writes.js'
 import type { LinkPlace } from '../referral-links/urls.js'
 import { mergeDeltas } from '../stats/deltas.js'
 
@@ -162,14 +162,14 @@ export function listPartnerRows(db: Db, programId: number, q: PartnerListQuery) 
 const PARTNER_COUNTS = ['signups', 'referrals_count', 'sales_count', 'paid_accounts'] as const
 export type PartnerCount = (typeof PARTNER_COUNTS)[number]
 
-/** Adds to a partner's counts in one statement; returns them after, so callers see 0 → 1 crossings. */
-export async function bumpPartnerCounts(db: Db, programId: number, partnerId: number, deltas: Partial<Record<PartnerCount, number>>) {
+/** Adds to a partner's counts in one statement; returns the partner after, so callers see 0 → 1 crossings. */
+export async function bumpPartnerCounts(db: Db, programId: number, partnerId: number, deltas: Partial<Record<PartnerCount, number>>): Promise<PartnerRow | undefined> {
   // Column names come from this fixed list only, never from the caller's keys as such.
   const entries = PARTNER_COUNTS.filter((column) => (deltas[column] ?? 0) !== 0).map((column) => [column, deltas[column] as number] as const)
   if (entries.length === 0) return undefined
-  const [after] = await executeRaw<Record<PartnerCount, number | bigint>>(db,
+  const [after] = await executeRaw<PartnerRow>(db,
     `update partners set ${entries.map(([column]) => `${column} = ${column} + ?`).join(', ')} where program_id = ? and id = ?
-     returning signups, referrals_count, sales_count, paid_accounts`, [...entries.map(([, d]) => d), programId, partnerId])
+     returning *`, [...entries.map(([, d]) => d), programId, partnerId])
   return after
 }
 
@@ -189,7 +189,7 @@ const amounts = gatheredWrites<AmountBump>('partner amounts', async (db, bumps) 
   const live = mergeDeltas(bumps, (b) => `${b.programId}|${b.partnerId}|${b.metric}|${b.currency}`)
     .sort((a, b) => a.programId - b.programId || a.partnerId - b.partnerId || a.metric.localeCompare(b.metric) || a.currency.localeCompare(b.currency))
   if (live.length === 0) return
-  await insertRows(db, 'partner_amounts',
+  await appendRows(db, 'partner_amounts',
     live.map((b) => ({ program_id: b.programId, partner_id: b.partnerId, metric: b.metric, currency: b.currency, value: b.value })),
     'on conflict (program_id, partner_id, metric, currency) do update set value = partner_amounts.value + excluded.value')
 })

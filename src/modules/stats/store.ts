@@ -3,8 +3,8 @@
 import type { Db } from '../../store/schema.js'
 import type { Store } from '../../store/store.js'
 import { dialectOf } from '../../store/prepared.js'
-import { gatheredWrites } from '../../store/transaction.js'
-import { insertRows } from '../../store/writes.js'
+import { gatheredWrites, laneOf } from '../../store/transaction.js'
+import { appendRows } from '../../store/writes.js'
 import { mergeDeltas } from './deltas.js'
 
 export interface RollupDelta {
@@ -13,19 +13,17 @@ export interface RollupDelta {
   value: number | bigint
 }
 
-/** PostgreSQL only: how many rows share one metric's day, so concurrent writers rarely wait on one row. */
-const SHARDS = 8
-const shards = new WeakMap<object, number>()
+/**
+ * PostgreSQL only: how many rows one metric's day may be split into. Each transaction writes to the
+ * shard of its lane (store/transaction.ts), so up to this many concurrent transactions of a process
+ * never wait for each other on a rollup row. Lanes are taken lowest first: light traffic uses few shards.
+ */
+const SHARDS = 16
 
-/** One shard per transaction, so its own deltas still merge into few rows. SQLite has one writer: shard 0. */
+/** SQLite has one writer: shard 0. */
 function shardOf(tx: Db): number {
   if (dialectOf(tx) !== 'postgres') return 0
-  let shard = shards.get(tx)
-  if (shard === undefined) {
-    shard = Math.floor(Math.random() * SHARDS)
-    shards.set(tx, shard)
-  }
-  return shard
+  return (laneOf(tx) ?? 0) % SHARDS
 }
 
 interface Bump {
@@ -51,7 +49,7 @@ async function writeRollups(tx: Db, bumps: Bump[]): Promise<void> {
     .sort((a, b) => a.program_id - b.program_id || a.metric.localeCompare(b.metric) || a.currency.localeCompare(b.currency) || a.day - b.day)
   if (live.length === 0) return
   const shard = shardOf(tx)
-  await insertRows(tx, 'program_rollups', live.map((r) => ({ ...r, shard })),
+  await appendRows(tx, 'program_rollups', live.map((r) => ({ ...r, shard })),
     'on conflict (program_id, metric, currency, day, shard) do update set value = program_rollups.value + excluded.value')
 }
 

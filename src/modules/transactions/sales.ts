@@ -55,8 +55,8 @@ export async function recordSale(tx: Db, program: Program, customer: CustomerRow
     product: writeJson(sale.product), rewardable: sale.rewardable ? 1 : 0, rewarded: sale.rewarded ? 1 : 0,
     archived_at: null, extra: writeJson(sale.extra), created_at: sale.createdAt, recorded_at: now, deleted_at: null,
   })
-  await countSale(tx, program, row, 1, now)
-  return { row, rewards: await rewardSale(tx, program, customer, row, sale, now) }
+  const partner = await countSale(tx, program, row, 1, now)
+  return { row, rewards: await rewardSale(tx, program, customer, partner, row, sale, now) }
 }
 
 /** A partial refund: revenue and every reward of the sale go down by c(net before) − c(net after). */
@@ -117,18 +117,19 @@ export async function removeSalesOf(tx: Db, program: Program, customer: Customer
   }
 }
 
-/** Revenue, purchases, the customer's live sales and the partner's sales and paid accounts. */
-async function countSale(tx: Db, program: Program, t: TransactionRow, sign: 1 | -1, now: number): Promise<void> {
+/** Revenue, purchases, the customer's live sales and the partner's sales and paid accounts; the partner after. */
+async function countSale(tx: Db, program: Program, t: TransactionRow, sign: 1 | -1, now: number): Promise<PartnerRow | undefined> {
   await moveRevenue(tx, program, t, BigInt(sign) * (BigInt(t.amount) - BigInt(t.refunded)))
   await bumpRollups(tx, program.id, epochDay(Number(t.created_at)), [{ metric: METRIC.purchases, value: sign }])
   const liveSales = await bumpLiveSales(tx, program.id, Number(t.customer_id), sign)
   const paidAccount = liveSales === (sign === 1 ? 1 : 0) ? sign : 0
   if (paidAccount !== 0) await bumpRollups(tx, program.id, epochDay(now), [{ metric: METRIC.paidAccounts, value: paidAccount }])
-  if (t.partner_id === null) return
+  if (t.partner_id === null) return undefined
   const after = await bumpPartnerCounts(tx, program.id, Number(t.partner_id), { sales_count: sign, paid_accounts: paidAccount })
   if (after && Number(after.sales_count) === (sign === 1 ? 1 : 0)) {
     await bumpRollups(tx, program.id, epochDay(now), [{ metric: METRIC.partnersActive, value: sign }])
   }
+  return after
 }
 
 async function moveRevenue(tx: Db, program: Program, t: TransactionRow, by: bigint): Promise<void> {
@@ -138,13 +139,14 @@ async function moveRevenue(tx: Db, program: Program, t: TransactionRow, by: bigi
   }
 }
 
-/** Who earns on a sale, and how much: the referring partner, then up the referring chain. */
-async function rewardSale(tx: Db, program: Program, customer: CustomerRow, t: TransactionRow, sale: Sale, now: number): Promise<RewardWithPartner[]> {
+/**
+ * Who earns on a sale, and how much: the referring partner (as counting the sale left it), then up
+ * the referring chain.
+ */
+async function rewardSale(tx: Db, program: Program, customer: CustomerRow, partner: PartnerRow | undefined, t: TransactionRow, sale: Sale, now: number): Promise<RewardWithPartner[]> {
   const earned: RewardWithPartner[] = []
-  if (!sale.rewardable || sale.rewarded || customer.status !== 'active' || customer.archived === 1 || t.partner_id === null) return earned
+  if (!sale.rewardable || sale.rewarded || customer.status !== 'active' || customer.archived === 1 || !partner) return earned
   if (Number(customer.self_referral) === 1 && !program.settings.program.reward_self_referrals) return earned
-  const partner = await findPartnerByRowId(tx, program.id, Number(t.partner_id))
-  if (!partner) return earned
   const rules = program.settings.commission
   const facts = await saleFacts(tx, program, customer, partner, sale)
   const rate = rateFor(rules, ownCommission(partner), facts)
