@@ -19,11 +19,13 @@ export interface RollupDelta {
  * never wait for each other on a rollup row. Lanes are taken lowest first: light traffic uses few shards.
  */
 const SHARDS = 16
+/** Where this process's lanes start: several processes' lanes then mostly fall on different shards. */
+const FIRST_SHARD = Math.floor(Math.random() * SHARDS)
 
 /** SQLite has one writer: shard 0. */
 function shardOf(tx: Db): number {
   if (dialectOf(tx) !== 'postgres') return 0
-  return (laneOf(tx) ?? 0) % SHARDS
+  return (FIRST_SHARD + (laneOf(tx) ?? 0)) % SHARDS
 }
 
 interface Bump {
