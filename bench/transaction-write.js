@@ -102,11 +102,16 @@ await runBench(async (dataDir) => {
   const verification = {}
   const stores = [{ id: 'sqlite', databaseUrl: undefined, dataDir: path.join(dataDir, 'sqlite') },
     ...(postgres ? [{ id: 'postgres', databaseUrl: postgres, dataDir: path.join(dataDir, 'postgres') }] : [])]
+  // PostgreSQL is also read against bare node:http doing one PostgreSQL insert, measured around it.
+  const postgresBaseline = postgres ? await startPostgresBaseline(postgres) : undefined
+  if (postgresBaseline) targets['postgres-baseline'] = postgresBaseline.target
   for (const s of stores) {
+    if (s.id === 'postgres' && postgresBaseline) runs.push(await postgresBaseline.measure())
     const measured = await measureStore({ databaseUrl: s.databaseUrl, dataDir: s.dataDir, label: s.id })
     targets[s.id] = measured.target
     runs.push({ id: s.id, ...measured.run })
     verification[s.id] = measured.verification
+    if (s.id === 'postgres' && postgresBaseline) runs.push(await postgresBaseline.measure())
   }
   runs.push(await measureBaseline())
 
@@ -125,11 +130,35 @@ await runBench(async (dataDir) => {
     verification,
   }
   printReport(report, targets)
-  for (const r of runs.filter((run) => run.id !== 'baseline')) {
+  for (const r of runs.filter((run) => verification[run.id])) {
     const v = verification[r.id]
     console.log(`${r.store}: ${v.accepted} sales accepted (2xx), recorded once each: partners' sales_count ${v.partnersSalesCount}, `
       + `program total_purchases ${v.totalPurchases}, rows ${v.rows}; revenue ${Object.values(v.totalRevenue).join(' ')}, `
       + `commission ${Object.values(v.totalReward).join(' ')}; counters = rows; RSS ${r.rssKb === null ? 'n/a' : `${(r.rssKb / 1024).toFixed(1)} MB`}`)
   }
+  const postgresRun = runs.find((r) => r.id === 'postgres')
+  const postgresReference = mean(runs.filter((r) => r.id === 'postgres-baseline').map((r) => r.requestsPerSec))
+  if (postgresRun && postgresReference) {
+    report.postgresBaselineReqPerSec = postgresReference
+    console.log(`postgres: ${(postgresRun.requestsPerSec / postgresReference).toFixed(2)}× of node:http + 1 PostgreSQL insert `
+      + `(${Math.round(postgresReference)} req/s, mean of its 2 runs around the PostgreSQL run)`)
+  }
   writeResult(report)
 })
+
+async function startPostgresBaseline(url) {
+  const baseUrl = await startBaseline('baseline-postgres-write-server.js', [url])
+  const target = { name: 'node:http + 1 PostgreSQL insert', url: `${baseUrl}/v1/transactions`, headers: {}, body: sale }
+  await probeWrite(target)
+  return {
+    target,
+    measure: async () => {
+      process.stderr.write(`measuring ${target.name} (${WARMUP_SECONDS} s warm-up + ${load.duration} s)…\n`)
+      return { id: 'postgres-baseline', ...(await measureWrites(target, undefined, load)) }
+    },
+  }
+}
+
+function mean(values) {
+  return values.length === 0 ? undefined : values.reduce((sum, v) => sum + v, 0) / values.length
+}
