@@ -13,6 +13,7 @@ import { webhooks } from './migrations/0007-webhooks.js'
 import { stripe } from './migrations/0008-stripe.js'
 import { clicks } from './migrations/0009-clicks.js'
 import { clicksByPartner } from './migrations/0010-clicks-by-partner.js'
+import { linkChanges } from './migrations/0011-link-changes.js'
 
 export type StoreMigration = (store: Store) => Migration
 
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, StoreMigration> = {
   '0008-stripe': stripe,
   '0009-clicks': clicks,
   '0010-clicks-by-partner': clicksByPartner,
+  '0011-link-changes': linkChanges,
 }
 
 export async function migrateToLatest(store: Store): Promise<string[]> {

@@ -50,6 +50,12 @@ export async function linkTargets(store: Store, key: string): Promise<LinkTarget
   }))
 }
 
+/** Changes ever made to what keys lead to (migration 0011): when it moves, remembered look-ups are stale. */
+export async function linkChangeCount(store: Store): Promise<number> {
+  const row = await store.first<{ n: number | bigint | null }>('link_change_count', 'select sum(changes) as n from link_changes', [])
+  return Number(row?.n ?? 0)
+}
+
 export async function allDomains(store: Store): Promise<{ programId: number; domain: string }[]> {
   const rows = await store.all<{ program_id: number | bigint; domain: string }>('all_program_domains', 'select program_id, domain from program_domains', [])
   return rows.map((r) => ({ programId: Number(r.program_id), domain: r.domain }))
