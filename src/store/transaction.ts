@@ -58,22 +58,26 @@ export async function inTransaction<T>(db: Kysely<Database>, work: (tx: Transact
   const unit = (tx: Transaction<Database>) => withCommitTasks(db, tx, work)
   // SQLite: units that arrive together commit together (shared-transactions.ts).
   if (dialectOf(db) === 'sqlite') return sharedTransactionsOf(db).run(unit)
-  // Taken once a connection is: the transactions still waiting for one hold no lane.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await onLane(db, unit)
+    } catch (err) {
+      const code = (err as { code?: unknown }).code
+      if (attempt >= ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw err
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt))
+    }
+  }
+}
+
+/** One PostgreSQL transaction, holding a lane from when it has a connection until it ends. */
+async function onLane<T>(db: Kysely<Database>, unit: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
   let lane: number | undefined
   try {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await db.transaction().execute((tx) => {
-          lane ??= takeLane()
-          lanes.set(tx, lane)
-          return unit(tx)
-        })
-      } catch (err) {
-        const code = (err as { code?: unknown }).code
-        if (attempt >= ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw err
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt))
-      }
-    }
+    return await db.transaction().execute((tx) => {
+      lane = takeLane()
+      lanes.set(tx, lane)
+      return unit(tx)
+    })
   } finally {
     if (lane !== undefined) lanesInUse.delete(lane)
   }
