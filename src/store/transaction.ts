@@ -54,10 +54,11 @@ const ATTEMPTS = 4
  * all. When PostgreSQL breaks a deadlock between concurrent writers by rolling one back, that one
  * runs again (its work re-reads everything it uses), so the client sees success, not a 5xx.
  */
-export async function inTransaction<T>(db: Kysely<Database>, work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(db: Kysely<Database>, work: (tx: Transaction<Database>) => Promise<T>, options: { batched?: boolean } = {}): Promise<T> {
   const unit = (tx: Transaction<Database>) => withCommitTasks(db, tx, work)
-  // SQLite: units that arrive together commit together (shared-transactions.ts).
-  if (dialectOf(db) === 'sqlite') return sharedTransactionsOf(db).run(unit)
+  // SQLite: units that arrive together commit together (shared-transactions.ts), unless the work
+  // is a batch gathered already (clicks), which would only wait another turn of the event loop.
+  if (dialectOf(db) === 'sqlite') return options.batched ? db.transaction().execute(unit) : sharedTransactionsOf(db).run(unit)
   for (let attempt = 1; ; attempt++) {
     try {
       return await onLane(db, unit)

@@ -44,7 +44,7 @@ export async function recordClicks(db: Kysely<Database>, clicks: NewClick[], win
     await addPartnerClicks(tx, perPartner)
     for (const { programId, day, n } of perProgramDay.values()) await bumpRollups(tx, programId, day, [{ metric: METRIC.clicks, value: n }])
     return { ids, counted }
-  })
+  }, { batched: true })
   const answered = new Set<string>()
   return clicks.map((c) => {
     const pair = pairOf(c)
