@@ -2,7 +2,6 @@
 // the event that changes them, so reading program stats is one indexed range scan whatever the size.
 import type { Db } from '../../store/schema.js'
 import type { Store } from '../../store/store.js'
-import { dialectOf } from '../../store/prepared.js'
 import { gatheredWrites, laneOf } from '../../store/transaction.js'
 import { appendRows } from '../../store/writes.js'
 import { mergeDeltas } from './deltas.js'
@@ -22,10 +21,10 @@ const SHARDS = 16
 /** Where this process's lanes start: several processes' lanes then mostly fall on different shards. */
 const FIRST_SHARD = Math.floor(Math.random() * SHARDS)
 
-/** SQLite has one writer: shard 0. */
+/** Only PostgreSQL transactions have lanes; SQLite, with its one writer, always uses shard 0. */
 function shardOf(tx: Db): number {
-  if (dialectOf(tx) !== 'postgres') return 0
-  return (FIRST_SHARD + (laneOf(tx) ?? 0)) % SHARDS
+  const lane = laneOf(tx)
+  return lane === undefined ? 0 : (FIRST_SHARD + lane) % SHARDS
 }
 
 interface Bump {

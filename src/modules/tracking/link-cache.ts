@@ -21,8 +21,9 @@ export class LinkCache {
   constructor(private readonly store: Store, private readonly clock: () => number = Date.now) {}
 
   async targets(key: string): Promise<LinkTarget[]> {
-    await this.noticeChanges()
     const now = this.clock()
+    // Checked here, not inside, so that a click between two reads of the count awaits nothing extra.
+    if (now - this.changes.at >= CHANGES_CHECK_MS) await this.noticeChanges()
     const hit = this.entries.get(key)
     if (hit && now - hit.at < LINK_TTL_MS) return hit.targets
     const targets = await linkTargets(this.store, key)
@@ -44,7 +45,6 @@ export class LinkCache {
 
   /** Forgets every entry when the store counted a link change since the last look; one read at a time. */
   private async noticeChanges(): Promise<void> {
-    if (this.clock() - this.changes.at < CHANGES_CHECK_MS) return
     this.changes.reading ??= (async () => {
       try {
         const count = await linkChangeCount(this.store)
