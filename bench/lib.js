@@ -73,10 +73,16 @@ export function machineInfo() {
  */
 export function compareToBaseline(runs) {
   const rates = runs.filter((r) => r.id === 'baseline').map((r) => r.requestsPerSec)
-  const reference = rates.reduce((sum, rate) => sum + rate, 0) / rates.length
+  const reference = meanRate(runs, 'baseline')
   const spreadPercent = (Math.max(...rates) - Math.min(...rates)) / reference * 100
   for (const r of runs) r.ratio = r.requestsPerSec / reference
   return { reference, spreadPercent }
+}
+
+/** The mean req/s of the runs of one target (undefined when it has none). */
+export function meanRate(runs, id) {
+  const rates = runs.filter((r) => r.id === id).map((r) => r.requestsPerSec)
+  return rates.length === 0 ? undefined : rates.reduce((sum, rate) => sum + rate, 0) / rates.length
 }
 
 export function writeResult(report) {

@@ -10,7 +10,7 @@
 //     [--customers 10000] [--postgres URL]   (or DATABASE_URL=postgres://…)
 import path from 'node:path'
 import {
-  WARMUP_SECONDS, benchFlags, buildDist, compareToBaseline, machineInfo, positiveInteger, printReport, readRssKb, runBench,
+  WARMUP_SECONDS, benchFlags, buildDist, compareToBaseline, machineInfo, meanRate, positiveInteger, printReport, readRssKb, runBench,
   root, startBaseline, startPartnerkit, stop, writeResult,
 } from './lib.js'
 import { generateMoney } from './generate-transactions.js'
@@ -92,10 +92,7 @@ await runBench(async (dataDir) => {
   const baselineUrl = await startBaseline('baseline-write-server.js', [path.join(dataDir, 'baseline.sqlite')])
   const baseline = { name: 'node:http + 1 SQLite insert', url: `${baselineUrl}/v1/transactions`, headers: {}, body: sale }
   await probeWrite(baseline)
-  const measureBaseline = async () => {
-    process.stderr.write(`measuring ${baseline.name} (${WARMUP_SECONDS} s warm-up + ${load.duration} s)…\n`)
-    return { id: 'baseline', ...(await measureWrites(baseline, undefined, load)) }
-  }
+  const measureBaseline = () => measureReference('baseline', baseline)
 
   const targets = { baseline }
   const runs = [await measureBaseline()]
@@ -137,7 +134,7 @@ await runBench(async (dataDir) => {
       + `commission ${Object.values(v.totalReward).join(' ')}; counters = rows; RSS ${r.rssKb === null ? 'n/a' : `${(r.rssKb / 1024).toFixed(1)} MB`}`)
   }
   const postgresRun = runs.find((r) => r.id === 'postgres')
-  const postgresReference = mean(runs.filter((r) => r.id === 'postgres-baseline').map((r) => r.requestsPerSec))
+  const postgresReference = meanRate(runs, 'postgres-baseline')
   if (postgresRun && postgresReference) {
     report.postgresBaselineReqPerSec = postgresReference
     console.log(`postgres: ${(postgresRun.requestsPerSec / postgresReference).toFixed(2)}× of node:http + 1 PostgreSQL insert `
@@ -150,15 +147,11 @@ async function startPostgresBaseline(url) {
   const baseUrl = await startBaseline('baseline-postgres-write-server.js', [url])
   const target = { name: 'node:http + 1 PostgreSQL insert', url: `${baseUrl}/v1/transactions`, headers: {}, body: sale }
   await probeWrite(target)
-  return {
-    target,
-    measure: async () => {
-      process.stderr.write(`measuring ${target.name} (${WARMUP_SECONDS} s warm-up + ${load.duration} s)…\n`)
-      return { id: 'postgres-baseline', ...(await measureWrites(target, undefined, load)) }
-    },
-  }
+  return { target, measure: () => measureReference('postgres-baseline', target) }
 }
 
-function mean(values) {
-  return values.length === 0 ? undefined : values.reduce((sum, v) => sum + v, 0) / values.length
+/** One run of a bare reference server, as run `id`. */
+async function measureReference(id, target) {
+  process.stderr.write(`measuring ${target.name} (${WARMUP_SECONDS} s warm-up + ${load.duration} s)…\n`)
+  return { id, ...(await measureWrites(target, undefined, load)) }
 }
