@@ -46,6 +46,15 @@ async function insertWith<Row>(db: Db, table: keyof Database, rows: object[], ta
   })
 }
 
+/**
+ * One lookup by a unique key, `count` times, as one statement (`union all`). Each branch can only
+ * be planned as one index probe, while `key in (…)` let PostgreSQL, on a table whose statistics are
+ * stale (just filled, or growing fast), scan the whole program's rows instead, every time.
+ */
+export function eachKey(count: number, lookup: string): string {
+  return Array(count).fill(lookup).join(' union all ')
+}
+
 /** Lists up to this long run as one statement whatever their length (a sale's few rows). */
 const WHOLE_UP_TO = 16
 
@@ -66,4 +75,35 @@ export async function inChunks<T, R>(items: T[], run: (chunk: T[]) => Promise<R[
     start += size
   }
   return out
+}
+
+const counterTexts = new Map<string, string>()
+
+function counterText(table: string, columns: string[], rowCount: number, returning: string): string {
+  const shape = `${table}|${columns.join(',')}|${rowCount}|${returning}`
+  let text = counterTexts.get(shape)
+  if (text === undefined) {
+    const cases = Array(rowCount).fill('when ? then ?').join(' ')
+    const sets = columns.map((c) => `"${c}" = "${c}" + case "id" ${cases} else 0 end`).join(', ')
+    text = `update "${table}" set ${sets} where "program_id" = ? and "id" in (${Array(rowCount).fill('?').join(', ')}) returning ${returning}`
+    if (counterTexts.size < 1000) counterTexts.set(shape, text)
+  }
+  return text
+}
+
+/**
+ * Adds to counter columns of many rows of one program, named by id, in one statement (per chunk
+ * of a long list), and returns `returning` of every row changed, in no set order. `columns` is the
+ * caller's fixed list: no name from input reaches the SQL. Ids go in ascending order, so on
+ * PostgreSQL concurrent writers take the rows' locks in one order.
+ */
+export async function addToCounters<Row>(db: Db, table: 'customers' | 'partners', programId: number,
+  deltas: Map<number, Partial<Record<string, number>>>, columns: readonly string[], returning: string): Promise<Row[]> {
+  const ids = [...deltas.keys()].sort((a, b) => a - b)
+  const used = columns.filter((c) => ids.some((id) => (deltas.get(id)?.[c] ?? 0) !== 0))
+  if (used.length === 0) return []
+  return inChunks(ids, (chunk) => {
+    const params = [...used.flatMap((c) => chunk.flatMap((id) => [id, deltas.get(id)?.[c] ?? 0])), programId, ...chunk]
+    return executeRaw<Row>(db, counterText(table, used, chunk.length, returning), params)
+  })
 }

@@ -4,6 +4,7 @@ import { sql, type Insertable, type Selectable, type Updateable } from 'kysely'
 import type { CustomerTable, Db } from '../../store/schema.js'
 import { likePattern } from '../../store/like.js'
 import { executeRaw, readRow } from '../../store/prepared.js'
+import { addToCounters, eachKey, inChunks } from '../../store/writes.js'
 
 export type CustomerRow = Selectable<CustomerTable> & { partner_public_id: string | null }
 
@@ -11,6 +12,12 @@ const WITH_PARTNER = `select c.*, p.public_id as partner_public_id from customer
 
 export function findCustomerByKey(db: Db, programId: number, key: string): Promise<CustomerRow | undefined> {
   return readRow(db, 'customer_by_key', `${WITH_PARTNER} where c.program_id = ? and c."key" = ?`, [programId, key])
+}
+
+/** The customers with these keys (a batch of sales), in no set order; keys no customer has are left out. */
+export function findCustomersByKeys(db: Db, programId: number, keys: string[]): Promise<CustomerRow[]> {
+  return inChunks(keys, (chunk) => executeRaw<CustomerRow>(db, eachKey(chunk.length, `${WITH_PARTNER} where c.program_id = ? and c."key" = ?`),
+    chunk.flatMap((key) => [programId, key])))
 }
 
 export function findCustomerByEmail(db: Db, programId: number, email: string): Promise<CustomerRow | undefined> {
@@ -52,11 +59,13 @@ export async function moveCustomerState(db: Db, row: CustomerRow, from: Customer
 }
 
 /** Adds to the customer's live sales; returns the count after (0 → 1 makes a paid account). */
-export async function bumpLiveSales(db: Db, programId: number, id: number, delta: number): Promise<number> {
-  const [row] = await executeRaw<{ live_sales: number | bigint }>(db,
-    'update customers set live_sales = live_sales + ? where program_id = ? and id = ? returning live_sales', [delta, programId, id])
-  if (!row) throw new Error(`customer ${id} vanished while its sales were counted`)
-  return Number(row.live_sales)
+/** Adds to customers' live sales (by id) in one statement; their live sales after, by id. */
+export async function bumpLiveSales(db: Db, programId: number, deltas: Map<number, number>): Promise<Map<number, number>> {
+  const byId = new Map([...deltas].map(([id, delta]) => [id, { live_sales: delta }]))
+  const after = await addToCounters<{ id: number; live_sales: number }>(db, 'customers', programId, byId, ['live_sales'], '"id", "live_sales"')
+  const found = new Map(after.map((row) => [Number(row.id), Number(row.live_sales)]))
+  for (const id of deltas.keys()) if (!found.has(id)) throw new Error(`customer ${id} vanished while its sales were counted`)
+  return found
 }
 
 export interface CustomerListQuery {

@@ -2,10 +2,10 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely'
 import type { Db, PartnerTable } from '../../store/schema.js'
 import { likePattern } from '../../store/like.js'
-import { executeRaw, readRow, type PerDialect } from '../../store/prepared.js'
+import { readRow, type PerDialect } from '../../store/prepared.js'
 import { readJson } from '../../store/json.js'
 import { gatheredWrites } from '../../store/transaction.js'
-import { appendRows } from '../../store/writes.js'
+import { addToCounters, appendRows } from '../../store/writes.js'
 import type { LinkPlace } from '../referral-links/urls.js'
 import { mergeDeltas } from '../stats/deltas.js'
 
@@ -164,13 +164,13 @@ export type PartnerCount = (typeof PARTNER_COUNTS)[number]
 
 /** Adds to a partner's counts in one statement; returns the partner after, so callers see 0 → 1 crossings. */
 export async function bumpPartnerCounts(db: Db, programId: number, partnerId: number, deltas: Partial<Record<PartnerCount, number>>): Promise<PartnerRow | undefined> {
-  // Column names come from this fixed list only, never from the caller's keys as such.
-  const entries = PARTNER_COUNTS.filter((column) => (deltas[column] ?? 0) !== 0).map((column) => [column, deltas[column] as number] as const)
-  if (entries.length === 0) return undefined
-  const [after] = await executeRaw<PartnerRow>(db,
-    `update partners set ${entries.map(([column]) => `${column} = ${column} + ?`).join(', ')} where program_id = ? and id = ?
-     returning *`, [...entries.map(([, d]) => d), programId, partnerId])
-  return after
+  return (await bumpPartnersCounts(db, programId, new Map([[partnerId, deltas]]))).get(partnerId)
+}
+
+/** The same for many partners at once (a batch of sales): the partners after, by id. */
+export async function bumpPartnersCounts(db: Db, programId: number, deltas: Map<number, Partial<Record<PartnerCount, number>>>): Promise<Map<number, PartnerRow>> {
+  const after = await addToCounters<PartnerRow>(db, 'partners', programId, deltas, PARTNER_COUNTS, '*')
+  return new Map(after.map((p) => [Number(p.id), p]))
 }
 
 export interface AmountDelta {

@@ -6,7 +6,8 @@ import { randomToken } from '../api-keys/service.js'
 import { emit } from '../../events/outbox.js'
 import { ApiError, badRequest, invalidField, notFound } from '../../http/errors.js'
 import { readJson, writeJson } from '../../store/json.js'
-import type { Db, RewardStatus } from '../../store/schema.js'
+import type { Insertable } from 'kysely'
+import type { Db, RewardStatus, RewardTable } from '../../store/schema.js'
 import { epochDay } from '../../wire-time.js'
 import { applyRate, commissionOn, fixedReward, levelRate, rateFor, type AppliedRule, type SaleFacts } from '../commissions/engine.js'
 import { MAX_LEVELS } from '../commissions/rules.js'
@@ -15,14 +16,14 @@ import type { CustomerRow } from '../customers/store.js'
 import { bumpLiveSales } from '../customers/store.js'
 import { announceReward, postReward } from '../rewards/service.js'
 import { PARTNER_AMOUNT } from '../partners/representation.js'
-import { bumpPartnerAmounts, bumpPartnerCounts, findPartnerByRowId, partnerAmount, type PartnerRow } from '../partners/store.js'
+import { bumpPartnerAmounts, bumpPartnersCounts, findPartnerByRowId, partnerAmount, type PartnerRow } from '../partners/store.js'
 import type { Program } from '../programs/store.js'
 import { METRIC } from '../stats/metrics.js'
 import { bumpRollups } from '../stats/store.js'
-import { transactionView } from './representation.js'
+import { transactionView, transactionViewOf, type TransactionView } from './representation.js'
 import {
-  adjustReward, findTransactionById, insertReward, insertTransaction, liveTransactionsOf, markArchived, markDeleted, rewardsOf,
-  takeRefund, type RewardRow, type RewardWithPartner, type TransactionRow,
+  adjustReward, findTransactionById, insertRewards, insertTransactions, liveTransactionsOf, markArchived, markDeleted, rewardsOf,
+  takeRefund, type RewardWithPartner, type TransactionRow,
 } from './store.js'
 
 const DAY_MS = 86_400_000
@@ -44,19 +45,78 @@ export interface Sale {
 /** A sale just recorded, with the rewards it earned (level order): enough to show it without reading it back. */
 export interface RecordedSale {
   row: TransactionRow
+  customer: CustomerRow
   rewards: RewardWithPartner[]
 }
 
-/** Records a sale and rewards it. A key already taken breaks the unique index: withUniqueKey() makes that the 422. */
-export async function recordSale(tx: Db, program: Program, customer: CustomerRow, sale: Sale, now: number): Promise<RecordedSale> {
-  const row = await insertTransaction(tx, {
-    program_id: program.id, key: sale.key ?? `tr_${randomToken(20)}`, deleted_key: null, customer_id: customer.id,
+/** A sale to record, and whose it is. */
+export interface CustomerSale {
+  customer: CustomerRow
+  sale: Sale
+}
+
+/** The key of a sale sent without one. */
+export function newSaleKey(): string {
+  return `tr_${randomToken(20)}`
+}
+
+/** Whether a sale whose key is taken fails the whole call (the unique index breaks), or is only left out. */
+export interface TakenKeys {
+  skipTaken?: boolean
+}
+
+/**
+ * Records sales (of one program, any customers) and rewards them, in the caller's order. However
+ * many there are, each table takes one statement: the sales, the customers' and partners' counts,
+ * the rewards. A key already taken breaks the unique index (withUniqueKey() makes that the 422),
+ * or, with `skipTaken`, leaves that sale out of what is recorded and returned.
+ */
+export async function recordSales(tx: Db, program: Program, given: CustomerSale[], now: number, { skipTaken = false }: TakenKeys = {}): Promise<RecordedSale[]> {
+  if (given.length === 0) return []
+  const values = given.map(({ customer, sale }) => ({
+    program_id: program.id, key: sale.key ?? newSaleKey(), deleted_key: null, customer_id: customer.id,
     partner_id: customer.partner_id, action: sale.action, amount: sale.amount, currency: sale.currency,
     product: writeJson(sale.product), rewardable: sale.rewardable ? 1 : 0, rewarded: sale.rewarded ? 1 : 0,
     archived_at: null, extra: writeJson(sale.extra), created_at: sale.createdAt, recorded_at: now, deleted_at: null,
+  }))
+  // The rows come back in no set order: matched to their sales by key.
+  const inserted = new Map((await insertTransactions(tx, values, skipTaken)).map((row) => [row.key as string, row]))
+  const sales = given.flatMap((s, i) => {
+    const row = inserted.get(values[i]?.key as string)
+    return row ? [{ ...s, row }] : []
   })
-  const partner = await countSale(tx, program, row, 1, now)
-  return { row, rewards: await rewardSale(tx, program, customer, partner, row, sale, now) }
+  if (!skipTaken && sales.length < given.length) throw new Error('the insert returned fewer rows than sales')
+  const counted = await countSales(tx, program, sales.map((s) => s.row), 1, now)
+  const planned: PlannedReward[] = []
+  for (const [i, s] of sales.entries()) planned.push(...await planRewards(tx, program, { ...s, ...counted[i] as Counted }, now))
+  const rewards = await storeRewards(tx, program, planned, now)
+  return sales.map(({ row, customer }) => ({ row, customer, rewards: rewards.filter((r) => Number(r.transaction_id) === Number(row.id)) }))
+}
+
+/** The rows a statement returned (in whatever order), in the order of `keys`. */
+function inOrder<Row>(rows: Row[], keys: string[], keyOf: (row: Row) => string): Row[] {
+  const byKey = new Map(rows.map((row) => [keyOf(row), row]))
+  return keys.map((key) => {
+    const row = byKey.get(key)
+    if (!row) throw new Error(`the insert returned no row for ${key}`)
+    return row
+  })
+}
+
+/** Records one sale inside the caller's transaction and announces it as GET shows it. */
+export async function addSale(tx: Db, program: Program, customer: CustomerRow, sale: Sale, now: number): Promise<TransactionView> {
+  return (await addSales(tx, program, [{ customer, sale }], now))[0] as TransactionView
+}
+
+/** Records sales inside the caller's transaction (recordSales) and announces each as GET shows it. */
+export async function addSales(tx: Db, program: Program, sales: CustomerSale[], now: number, taken: TakenKeys = {}): Promise<TransactionView[]> {
+  const views: TransactionView[] = []
+  for (const { row, customer, rewards } of await recordSales(tx, program, sales, now, taken)) {
+    const view = transactionViewOf(row, { customer_key: customer.key, partner_public_id: customer.partner_public_id }, rewards)
+    await emit(tx, program.id, 'transaction.created', view, now)
+    views.push(view)
+  }
+  return views
 }
 
 /** A partial refund: revenue and every reward of the sale go down by c(net before) − c(net after). */
@@ -95,7 +155,7 @@ export async function removeSale(tx: Db, program: Program, t: TransactionRow, no
   if (!gone) return false
   // An archived sale was already taken out of every counter.
   if (gone.archived_at !== null) return true
-  await countSale(tx, program, gone, -1, now)
+  await countSales(tx, program, [gone], -1, now)
   await settleRewards(tx, program, gone, 'remove', now)
   return true
 }
@@ -104,7 +164,7 @@ export async function removeSale(tx: Db, program: Program, t: TransactionRow, no
 export async function archiveSale(tx: Db, program: Program, t: TransactionRow, archive: boolean, now: number): Promise<TransactionRow | undefined> {
   const changed = await markArchived(tx, t, archive ? now : null)
   if (!changed) return undefined
-  await countSale(tx, program, changed, archive ? -1 : 1, now)
+  await countSales(tx, program, [changed], archive ? -1 : 1, now)
   await settleRewards(tx, program, changed, archive ? 'archive' : 'restore', now)
   return changed
 }
@@ -117,19 +177,62 @@ export async function removeSalesOf(tx: Db, program: Program, customer: Customer
   }
 }
 
-/** Revenue, purchases, the customer's live sales and the partner's sales and paid accounts; the partner after. */
-async function countSale(tx: Db, program: Program, t: TransactionRow, sign: 1 | -1, now: number): Promise<PartnerRow | undefined> {
-  await moveRevenue(tx, program, t, BigInt(sign) * (BigInt(t.amount) - BigInt(t.refunded)))
-  await bumpRollups(tx, program.id, epochDay(Number(t.created_at)), [{ metric: METRIC.purchases, value: sign }])
-  const liveSales = await bumpLiveSales(tx, program.id, Number(t.customer_id), sign)
-  const paidAccount = liveSales === (sign === 1 ? 1 : 0) ? sign : 0
-  if (paidAccount !== 0) await bumpRollups(tx, program.id, epochDay(now), [{ metric: METRIC.paidAccounts, value: paidAccount }])
-  if (t.partner_id === null) return undefined
-  const after = await bumpPartnerCounts(tx, program.id, Number(t.partner_id), { sales_count: sign, paid_accounts: paidAccount })
-  if (after && Number(after.sales_count) === (sign === 1 ? 1 : 0)) {
-    await bumpRollups(tx, program.id, epochDay(now), [{ metric: METRIC.partnersActive, value: sign }])
+/** What counting a sale found: its partner after the count, and the customer's live sales before it. */
+interface Counted {
+  partner: PartnerRow | undefined
+  salesBefore: number
+}
+
+/**
+ * Revenue, purchases, the customers' live sales and the partners' sales and paid accounts, for sales
+ * all added (sign 1) or all taken away (-1); per sale, what the count found. Each customer's and
+ * partner's counts move in one statement for all the sales, and the live sales each sale saw are
+ * worked out from the total after: a customer's second sale in the list saw its first one.
+ */
+async function countSales(tx: Db, program: Program, rows: TransactionRow[], sign: 1 | -1, now: number): Promise<Counted[]> {
+  for (const t of rows) {
+    await moveRevenue(tx, program, t, BigInt(sign) * (BigInt(t.amount) - BigInt(t.refunded)))
+    await bumpRollups(tx, program.id, epochDay(Number(t.created_at)), [{ metric: METRIC.purchases, value: sign }])
   }
-  return after
+  const perCustomer = tally(rows.map((t) => Number(t.customer_id)))
+  const liveAfter = await bumpLiveSales(tx, program.id, new Map([...perCustomer].map(([id, n]) => [id, sign * n])))
+  const seen = new Map<number, number>()
+  const partnerDeltas = new Map<number, { sales_count: number; paid_accounts: number }>()
+  const salesBefore = rows.map((t) => {
+    const customerId = Number(t.customer_id)
+    const nth = (seen.get(customerId) ?? 0) + 1
+    seen.set(customerId, nth)
+    // The customer's live sales just after this sale was counted: the total less what the later ones added.
+    const after = (liveAfter.get(customerId) as number) - sign * ((perCustomer.get(customerId) as number) - nth)
+    const paidAccount = after === (sign === 1 ? 1 : 0) ? sign : 0
+    if (t.partner_id !== null) {
+      const deltas = partnerDeltas.get(Number(t.partner_id)) ?? { sales_count: 0, paid_accounts: 0 }
+      partnerDeltas.set(Number(t.partner_id), { sales_count: deltas.sales_count + sign, paid_accounts: deltas.paid_accounts + paidAccount })
+    }
+    return { after, paidAccount }
+  })
+  for (const { paidAccount } of salesBefore) {
+    if (paidAccount !== 0) await bumpRollups(tx, program.id, epochDay(now), [{ metric: METRIC.paidAccounts, value: paidAccount }])
+  }
+  const partners = await bumpPartnersCounts(tx, program.id, partnerDeltas)
+  for (const [id, deltas] of partnerDeltas) {
+    // A partner whose sales count crossed zero became (or stopped being) an active one.
+    const after = partners.get(id)
+    if (after && Number(after.sales_count) === (sign === 1 ? deltas.sales_count : 0)) {
+      await bumpRollups(tx, program.id, epochDay(now), [{ metric: METRIC.partnersActive, value: sign }])
+    }
+  }
+  return rows.map((t, i) => ({
+    partner: t.partner_id === null ? undefined : partners.get(Number(t.partner_id)),
+    salesBefore: (salesBefore[i] as { after: number }).after - sign,
+  }))
+}
+
+/** How many times each number occurs, in first-seen order. */
+function tally(numbers: number[]): Map<number, number> {
+  const counts = new Map<number, number>()
+  for (const n of numbers) counts.set(n, (counts.get(n) ?? 0) + 1)
+  return counts
 }
 
 async function moveRevenue(tx: Db, program: Program, t: TransactionRow, by: bigint): Promise<void> {
@@ -139,36 +242,49 @@ async function moveRevenue(tx: Db, program: Program, t: TransactionRow, by: bigi
   }
 }
 
+/** A sale just counted, with what counting it found. */
+interface CountedSale extends CustomerSale, Counted {
+  row: TransactionRow
+}
+
+/** A reward to store: who earns it, on which sale, and the row. */
+interface PlannedReward {
+  earner: PartnerRow
+  sale: CountedSale
+  values: Insertable<RewardTable>
+}
+
 /**
  * Who earns on a sale, and how much: the referring partner (as counting the sale left it), then up
  * the referring chain.
  */
-async function rewardSale(tx: Db, program: Program, customer: CustomerRow, partner: PartnerRow | undefined, t: TransactionRow, sale: Sale, now: number): Promise<RewardWithPartner[]> {
-  const earned: RewardWithPartner[] = []
-  if (!sale.rewardable || sale.rewarded || customer.status !== 'active' || customer.archived === 1 || !partner) return earned
-  if (Number(customer.self_referral) === 1 && !program.settings.program.reward_self_referrals) return earned
+async function planRewards(tx: Db, program: Program, counted: CountedSale, now: number): Promise<PlannedReward[]> {
+  const { customer, partner, sale } = counted
+  const planned: PlannedReward[] = []
+  if (!sale.rewardable || sale.rewarded || customer.status !== 'active' || customer.archived === 1 || !partner) return planned
+  if (Number(customer.self_referral) === 1 && !program.settings.program.reward_self_referrals) return planned
   const rules = program.settings.commission
-  const facts = await saleFacts(tx, program, customer, partner, sale)
+  const facts = await saleFacts(tx, program, counted, partner)
   const rate = rateFor(rules, ownCommission(partner), facts)
   // The commission period is over: this customer earns nobody anything any more.
-  if (!rate) return earned
+  if (!rate) return planned
   let earner: PartnerRow | undefined = partner
   for (let level = 1; level <= MAX_LEVELS && earner; level++) {
     const applied = level === 1
       ? (sale.reward !== undefined ? fixedReward(sale.reward, facts) : applyRate(rate, facts, rules.rounding))
       : maybeApply(levelRate(rules, level), facts, rules.rounding)
-    const reward = applied && earner.status === 'active' ? await addReward(tx, program, t, customer, earner, level, applied, now) : undefined
-    if (reward) earned.push({ ...reward, partner_public_id: earner.public_id })
+    const values = applied && earner.status === 'active' ? rewardValues(program, counted.row, earner, level, applied, now) : undefined
+    if (values) planned.push({ earner, sale: counted, values })
     earner = earner.referring_partner_id === null ? undefined : await findPartnerByRowId(tx, program.id, Number(earner.referring_partner_id))
   }
-  return earned
+  return planned
 }
 
 function maybeApply(rate: ReturnType<typeof levelRate>, facts: SaleFacts, rounding: boolean): AppliedRule | undefined {
   return rate ? applyRate(rate, facts, rounding) : undefined
 }
 
-async function saleFacts(tx: Db, program: Program, customer: CustomerRow, partner: PartnerRow, sale: Sale): Promise<SaleFacts> {
+async function saleFacts(tx: Db, program: Program, { customer, sale, salesBefore }: CountedSale, partner: PartnerRow): Promise<SaleFacts> {
   const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v])
   return {
     amount: sale.amount,
@@ -185,28 +301,44 @@ async function saleFacts(tx: Db, program: Program, customer: CustomerRow, partne
         : 0n,
     },
     customerSince: Number(customer.created_at),
-    // Read before this sale was counted: the customer's earlier live sales.
-    customerSalesBefore: Number(customer.live_sales),
+    // As the customer's live sales stood just before this sale: exact even with other sales of theirs at the same time.
+    customerSalesBefore: salesBefore,
     saleAt: sale.createdAt,
   }
 }
 
-async function addReward(tx: Db, program: Program, t: TransactionRow, customer: CustomerRow, partner: PartnerRow, level: number, rule: AppliedRule, now: number): Promise<RewardRow | undefined> {
+/** The reward row for one level, or undefined when it comes to nothing. */
+function rewardValues(program: Program, t: TransactionRow, partner: PartnerRow, level: number, rule: AppliedRule, now: number): Insertable<RewardTable> | undefined {
   const amount = commissionOn(rule, BigInt(t.amount))
   if (amount === 0n) return undefined
   const reviewDays = program.settings.commission.review_days
   const reviewUntil = reviewDays > 0 ? Number(t.created_at) + reviewDays * DAY_MS : null
   const status: RewardStatus = reviewUntil !== null && reviewUntil > now ? 'review_period' : 'ok'
-  const reward = await insertReward(tx, {
+  return {
     program_id: program.id, transaction_id: t.id, partner_id: partner.id, customer_id: t.customer_id, level, kind: 'sale',
     rule: writeJson(rule), amount, currency: rule.currency, status, review_until: reviewUntil, archived: 0,
     description: null, created_at: now,
-  })
-  await postReward(tx, program, reward, 'accrual', amount, Number(t.created_at), now)
-  await announceReward(tx, program.id, reward, 'reward.created', now, {
-    partner_public_id: partner.public_id, transaction_key: t.key, customer_key: customer.key ?? customer.deleted_key,
-  })
-  return reward
+  }
+}
+
+/** Stores the planned rewards in one statement, posts each to the ledger and announces it; the rewards in plan order. */
+async function storeRewards(tx: Db, program: Program, planned: PlannedReward[], now: number): Promise<RewardWithPartner[]> {
+  const rows = inOrder(await insertRewards(tx, planned.map((p) => p.values)), planned.map((p) => rewardSlot(p.values)), rewardSlot)
+  const stored: RewardWithPartner[] = []
+  for (const [i, reward] of rows.entries()) {
+    const { earner, sale: { row: t, customer } } = planned[i] as PlannedReward
+    await postReward(tx, program, reward, 'accrual', BigInt(reward.amount), Number(t.created_at), now)
+    await announceReward(tx, program.id, reward, 'reward.created', now, {
+      partner_public_id: earner.public_id, transaction_key: t.key, customer_key: customer.key ?? customer.deleted_key,
+    })
+    stored.push({ ...reward, partner_public_id: earner.public_id })
+  }
+  return stored
+}
+
+/** A sale has at most one reward per level. */
+function rewardSlot(reward: { transaction_id?: unknown; level?: unknown }): string {
+  return `${Number(reward.transaction_id)}|${Number(reward.level)}`
 }
 
 type Settlement = 'remove' | 'archive' | 'restore'

@@ -9,8 +9,9 @@ import { inTransaction } from '../../store/transaction.js'
 import { addCustomer, withUniqueKey } from '../customers/service.js'
 import { findCustomerByEmail, findCustomerByKey, type CustomerRow } from '../customers/store.js'
 import type { Program } from '../programs/store.js'
-import { transactionView, transactionViewOf, type TransactionView } from './representation.js'
-import { archiveSale, recordSale, refundSale, removeSale, type Sale } from './sales.js'
+import { transactionView, type TransactionView } from './representation.js'
+import { addSales, archiveSale, refundSale, removeSale, type Sale } from './sales.js'
+import { saleBatchesOf, type KeyedSale } from './sale-batches.js'
 import type { NewTransactionInput } from './schemas.js'
 import type { SaleInput } from './sale-input.js'
 import { findTransactionByKey, type TransactionRow } from './store.js'
@@ -25,21 +26,26 @@ export async function requireTransaction(db: Db, program: Program, key: string):
 export async function createTransactions(db: Kysely<Database>, program: Program, input: NewTransactionInput, now = Date.now()) {
   const bulk = input.transactions
   const sales = (bulk ?? [input]).map((s, i) => saleOf(program, s, bulk ? `transactions.${i}.` : '', now))
+  const customerKey = input.customer?.key
+  // The common case, one sale for a customer named by key, is recorded together with the others arriving with it.
+  if (!bulk && !input.options?.create_customer && customerKey !== undefined) {
+    return saleBatchesOf(db, (alone) => recordAlone(db, alone)).record({ program, customerKey, sale: sales[0] as Sale, now })
+  }
+  const views = await recordSalesAlone(db, program, input, sales, now)
+  return bulk ? views : views[0]
+}
+
+/** Records the sales in a transaction of their own, making or finding the customer first. */
+function recordSalesAlone(db: Kysely<Database>, program: Program, input: NewTransactionInput, sales: Sale[], now: number): Promise<TransactionView[]> {
   // Racing another request for the sale's key (or, creating the customer, for its key or email): the loser gets the 422.
   return withUniqueKey(() => inTransaction(db, async (tx) => {
     const customer = await customerOf(tx, program, input, now)
-    const views: TransactionView[] = []
-    for (const sale of sales) views.push(await addSale(tx, program, customer, sale, now))
-    return bulk ? views : views[0]
+    return addSales(tx, program, sales.map((sale) => ({ customer, sale })), now)
   }))
 }
 
-/** Records one sale inside the caller's transaction and announces it as GET shows it. */
-export async function addSale(tx: Db, program: Program, customer: CustomerRow, sale: Sale, now: number): Promise<TransactionView> {
-  const { row, rewards } = await recordSale(tx, program, customer, sale, now)
-  const view = transactionViewOf(row, { customer_key: customer.key, partner_public_id: customer.partner_public_id }, rewards)
-  await emit(tx, program.id, 'transaction.created', view, now)
-  return view
+async function recordAlone(db: Kysely<Database>, { program, customerKey, sale, now }: KeyedSale): Promise<TransactionView> {
+  return (await recordSalesAlone(db, program, { customer: { key: customerKey } } as NewTransactionInput, [sale], now))[0] as TransactionView
 }
 
 export async function refundTransaction(db: Kysely<Database>, program: Program, key: string, amount: unknown, now = Date.now()) {

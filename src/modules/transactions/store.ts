@@ -17,10 +17,13 @@ export function findTransactionById(db: Db, programId: number, id: number): Prom
   return db.selectFrom('transactions').selectAll().where('program_id', '=', programId).where('id', '=', id).executeTakeFirst()
 }
 
-export async function insertTransaction(db: Db, values: Insertable<TransactionTable>): Promise<TransactionRow> {
-  const [row] = await insertRows<'transactions', TransactionRow>(db, 'transactions', [values], 'returning *')
-  if (!row) throw new Error('insert into transactions returned no row')
-  return row
+/**
+ * The rows inserted, in no set order (SQLite promises none for RETURNING). A key already taken
+ * breaks the unique index, or, with `skipTaken`, leaves its row out: the index itself decides, so
+ * no lookup beforehand can be planned badly on a table that is just filling up.
+ */
+export function insertTransactions(db: Db, values: Insertable<TransactionTable>[], skipTaken = false): Promise<TransactionRow[]> {
+  return insertRows<'transactions', TransactionRow>(db, 'transactions', values, skipTaken ? 'on conflict do nothing returning *' : 'returning *')
 }
 
 /** Adds `amount` to what was refunded, if that much is left; the row after, or undefined. */
@@ -46,9 +49,14 @@ export function markArchived(db: Db, t: TransactionRow, archivedAt: number | nul
 }
 
 export async function insertReward(db: Db, values: Insertable<RewardTable>): Promise<RewardRow> {
-  const [row] = await insertRows<'rewards', RewardRow>(db, 'rewards', [values], 'returning *')
+  const [row] = await insertRewards(db, [values])
   if (!row) throw new Error('insert into rewards returned no row')
   return row
+}
+
+/** The rows inserted, in no set order. */
+export function insertRewards(db: Db, values: Insertable<RewardTable>[]): Promise<RewardRow[]> {
+  return insertRows<'rewards', RewardRow>(db, 'rewards', values, 'returning *')
 }
 
 export function rewardsOf(db: Db, programId: number, transactionId: number): Promise<RewardRow[]> {
