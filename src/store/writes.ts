@@ -46,15 +46,6 @@ async function insertWith<Row>(db: Db, table: keyof Database, rows: object[], ta
   })
 }
 
-/**
- * One lookup by a unique key, `count` times, as one statement (`union all`). Each branch can only
- * be planned as one index probe, while `key in (…)` let PostgreSQL, on a table whose statistics are
- * stale (just filled, or growing fast), scan the whole program's rows instead, every time.
- */
-export function eachKey(count: number, lookup: string): string {
-  return Array(count).fill(lookup).join(' union all ')
-}
-
 /** Lists up to this long run as one statement whatever their length (a sale's few rows). */
 const WHOLE_UP_TO = 16
 

@@ -4,19 +4,31 @@ import { sql, type Insertable, type Selectable, type Updateable } from 'kysely'
 import type { CustomerTable, Db } from '../../store/schema.js'
 import { likePattern } from '../../store/like.js'
 import { executeRaw, readRow } from '../../store/prepared.js'
-import { addToCounters, eachKey, inChunks } from '../../store/writes.js'
+import { addToCounters, inChunks } from '../../store/writes.js'
 
 export type CustomerRow = Selectable<CustomerTable> & { partner_public_id: string | null }
 
 const WITH_PARTNER = `select c.*, p.public_id as partner_public_id from customers c left join partners p on p.id = c.partner_id`
 
+const BY_KEY = `${WITH_PARTNER} where c.program_id = ? and c."key" = ?`
+
 export function findCustomerByKey(db: Db, programId: number, key: string): Promise<CustomerRow | undefined> {
-  return readRow(db, 'customer_by_key', `${WITH_PARTNER} where c.program_id = ? and c."key" = ?`, [programId, key])
+  return readRow(db, 'customer_by_key', BY_KEY, [programId, key])
+}
+
+/**
+ * One lookup by a unique key, `count` times, as one statement (`union all`). Each branch can only
+ * be planned as one index probe, while `key in (…)` let PostgreSQL, on a table whose statistics are
+ * stale (just filled, or growing fast), scan the whole program's rows instead, every time.
+ */
+function eachKey(count: number, lookup: string): string {
+  return Array(count).fill(lookup).join(' union all ')
 }
 
 /** The customers with these keys (a batch of sales), in no set order; keys no customer has are left out. */
 export function findCustomersByKeys(db: Db, programId: number, keys: string[]): Promise<CustomerRow[]> {
-  return inChunks(keys, (chunk) => executeRaw<CustomerRow>(db, eachKey(chunk.length, `${WITH_PARTNER} where c.program_id = ? and c."key" = ?`),
+  // One probe per customer, however many of its sales the batch holds.
+  return inChunks([...new Set(keys)], (chunk) => executeRaw<CustomerRow>(db, eachKey(chunk.length, BY_KEY),
     chunk.flatMap((key) => [programId, key])))
 }
 

@@ -32,16 +32,19 @@ const MAX_SALES = 64
 
 type Outcome = { recorded: TransactionView } | 'alone'
 
+/** Records one sale in a transaction of its own, as if no batch existed. */
+export type RecordAlone = (db: Kysely<Database>, sale: KeyedSale) => Promise<TransactionView>
+
 export class SaleBatches {
   private readonly batches: GroupCommit<KeyedSale, Outcome>
 
-  constructor(private readonly db: Kysely<Database>, private readonly alone: (sale: KeyedSale) => Promise<TransactionView>) {
+  constructor(private readonly db: Kysely<Database>, private readonly alone: RecordAlone) {
     this.batches = new GroupCommit((sales) => this.recordTogether(sales), MAX_SALES)
   }
 
   async record(sale: KeyedSale): Promise<TransactionView> {
     const outcome = await this.batches.add(sale)
-    return outcome === 'alone' ? this.alone(sale) : outcome.recorded
+    return outcome === 'alone' ? this.alone(this.db, sale) : outcome.recorded
   }
 
   /** One outcome per sale, in order. */
@@ -84,14 +87,18 @@ async function recordInside(tx: Db, sales: KeyedSale[]): Promise<Outcome[]> {
 
 function byProgram(sales: KeyedSale[]): Map<number, number[]> {
   const groups = new Map<number, number[]>()
-  sales.forEach((s, i) => groups.set(s.program.id, [...groups.get(s.program.id) ?? [], i]))
+  sales.forEach((s, i) => {
+    const group = groups.get(s.program.id)
+    if (group) group.push(i)
+    else groups.set(s.program.id, [i])
+  })
   return groups
 }
 
 const batchesOf = new WeakMap<Kysely<Database>, SaleBatches>()
 
 /** The store's batches; `alone` records one sale by itself. */
-export function saleBatchesOf(db: Kysely<Database>, alone: (sale: KeyedSale) => Promise<TransactionView>): SaleBatches {
+export function saleBatchesOf(db: Kysely<Database>, alone: RecordAlone): SaleBatches {
   let found = batchesOf.get(db)
   if (!found) batchesOf.set(db, (found = new SaleBatches(db, alone)))
   return found

@@ -198,7 +198,7 @@ async function countSales(tx: Db, program: Program, rows: TransactionRow[], sign
   const liveAfter = await bumpLiveSales(tx, program.id, new Map([...perCustomer].map(([id, n]) => [id, sign * n])))
   const seen = new Map<number, number>()
   const partnerDeltas = new Map<number, { sales_count: number; paid_accounts: number }>()
-  const salesBefore = rows.map((t) => {
+  const perSale = rows.map((t) => {
     const customerId = Number(t.customer_id)
     const nth = (seen.get(customerId) ?? 0) + 1
     seen.set(customerId, nth)
@@ -209,9 +209,9 @@ async function countSales(tx: Db, program: Program, rows: TransactionRow[], sign
       const deltas = partnerDeltas.get(Number(t.partner_id)) ?? { sales_count: 0, paid_accounts: 0 }
       partnerDeltas.set(Number(t.partner_id), { sales_count: deltas.sales_count + sign, paid_accounts: deltas.paid_accounts + paidAccount })
     }
-    return { after, paidAccount }
+    return { salesBefore: after - sign, paidAccount }
   })
-  for (const { paidAccount } of salesBefore) {
+  for (const { paidAccount } of perSale) {
     if (paidAccount !== 0) await bumpRollups(tx, program.id, epochDay(now), [{ metric: METRIC.paidAccounts, value: paidAccount }])
   }
   const partners = await bumpPartnersCounts(tx, program.id, partnerDeltas)
@@ -224,7 +224,7 @@ async function countSales(tx: Db, program: Program, rows: TransactionRow[], sign
   }
   return rows.map((t, i) => ({
     partner: t.partner_id === null ? undefined : partners.get(Number(t.partner_id)),
-    salesBefore: (salesBefore[i] as { after: number }).after - sign,
+    salesBefore: (perSale[i] as { salesBefore: number }).salesBefore,
   }))
 }
 

@@ -29,7 +29,7 @@ export async function createTransactions(db: Kysely<Database>, program: Program,
   const customerKey = input.customer?.key
   // The common case, one sale for a customer named by key, is recorded together with the others arriving with it.
   if (!bulk && !input.options?.create_customer && customerKey !== undefined) {
-    return saleBatchesOf(db, (alone) => recordAlone(db, alone)).record({ program, customerKey, sale: sales[0] as Sale, now })
+    return saleBatchesOf(db, recordAlone).record({ program, customerKey, sale: sales[0] as Sale, now })
   }
   const views = await recordSalesAlone(db, program, input, sales, now)
   return bulk ? views : views[0]
