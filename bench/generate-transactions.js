@@ -84,7 +84,8 @@ export async function generateMoney({ databaseUrl, dataDir, partners = 1000, cus
     // planner knows the tables' sizes. A bench starting on a never-analysed store would measure
     // plans made for empty tables instead (a whole-program scan per key looked up).
     await raw.run('analyze')
-    return { apiKey, programId: program.id, currency: program.currency, partners, customers, transactions, clicks, days, rollupRows: g.rollups.size }
+    const revenueMicros = String(g.counts.revenue.reduce((sum, v) => sum + BigInt(v), 0n))
+    return { apiKey, programId: program.id, currency: program.currency, partners, customers, transactions, clicks, days, rollupRows: g.rollups.size, revenueMicros }
   } finally {
     await raw.close()
   }

@@ -7,7 +7,7 @@
 // program's stats and the rows themselves are each checked against the number of 2xx answers.
 //
 //   node bench/transaction-write.js [--no-build] [--duration 10] [--connections 50] [--partners 100]
-//     [--customers 10000] [--postgres URL]   (or DATABASE_URL=postgres://…)
+//     [--customers 10000] [--history 10000] [--postgres URL]   (or DATABASE_URL=postgres://…)
 import path from 'node:path'
 import {
   WARMUP_SECONDS, benchFlags, buildDist, compareToBaseline, machineInfo, meanRate, positiveInteger, printReport, readRssKb, runBench,
@@ -21,9 +21,14 @@ import { recount, statsMismatches } from './recount.js'
 const SALE_AMOUNT = '49.90'
 const SALE_MICROS = 49_900_000n
 
-const { flags, load } = benchFlags({ partners: { type: 'string', default: '100' }, customers: { type: 'string', default: '10000' } })
+const { flags, load } = benchFlags({
+  partners: { type: 'string', default: '100' }, customers: { type: 'string', default: '10000' }, history: { type: 'string', default: '10000' },
+})
 const partners = positiveInteger('--partners', flags.partners)
 const customers = positiveInteger('--customers', flags.customers)
+// The sales the program already had: a store whose sale tables are empty is not what a program that
+// takes sales looks like, and PostgreSQL plans (and keeps) its foreign-key checks for their size.
+const history = flags.history === '0' ? 0 : positiveInteger('--history', flags.history)
 // The quality bar names both stores, so both are measured when PostgreSQL is named, not one for the other.
 const postgres = flags.postgres ?? (/^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '') ? process.env.DATABASE_URL : undefined)
 
@@ -31,7 +36,7 @@ const postgres = flags.postgres ?? (/^postgres(ql)?:\/\//.test(process.env.DATAB
 let sent = 0
 const sale = () => {
   sent++
-  return JSON.stringify({ key: `bench-sale-${sent}`, amount: SALE_AMOUNT, customer: { key: `bench-customer-${1 + (sent % customers)}` }, product_id: 'bench-plan' })
+  return JSON.stringify({ key: `bench-new-sale-${sent}`, amount: SALE_AMOUNT, customer: { key: `bench-customer-${1 + (sent % customers)}` }, product_id: 'bench-plan' })
 }
 
 async function probeWrite(target) {
@@ -47,41 +52,49 @@ async function getData(url, auth) {
   return (await res.json()).data
 }
 
-/** Every accepted sale recorded exactly once: by the partners' counters, the program's stats and the rows. */
-async function verify({ url, auth, made, databaseUrl, dataDir, accepted }) {
-  const { formatMoneyMap } = await import(path.join(root, 'dist/money/format.js'))
+/** The partners' sales counts added up, and the program's stats, as the API answers them. */
+async function readCounts(url, auth) {
   let salesCount = 0
   for (let p = 1; p <= partners; p++) salesCount += (await getData(`${url}/v1/partners/bench-partner-${p}`, auth)).referrals.sales_count
-  const stats = (await getData(`${url}/v1/program`, auth)).stats
+  return { salesCount, stats: (await getData(`${url}/v1/program`, auth)).stats }
+}
+
+/** Every accepted sale recorded exactly once, on top of what the store held `before`: by the partners' counters, the program's stats and the rows. */
+async function verify({ url, auth, made, databaseUrl, dataDir, accepted, before }) {
+  const { formatMoneyMap } = await import(path.join(root, 'dist/money/format.js'))
+  const { salesCount, stats } = await readCounts(url, auth)
   const raw = await openRawStore({ databaseUrl, sqliteFile: path.join(dataDir, 'partnerkit.sqlite') })
   const rows = await recount(raw, made.programId, made.currency).finally(() => raw.close())
-  const revenue = formatMoneyMap(new Map([[made.currency, BigInt(accepted) * SALE_MICROS]]))
+  const revenue = formatMoneyMap(new Map([[made.currency, BigInt(made.revenueMicros) + BigInt(accepted) * SALE_MICROS]]))
+  const expected = String(Number(before.stats.total_purchases) + accepted)
   const problems = [
-    ...(salesCount === accepted ? [] : [`the partners' sales_count add up to ${salesCount}`]),
-    ...(stats.total_purchases === String(accepted) ? [] : [`GET /v1/program total_purchases is ${stats.total_purchases}`]),
-    ...(rows.stats.total_purchases === String(accepted) ? [] : [`the store holds ${rows.stats.total_purchases} live sales`]),
+    ...(before.salesCount === history && before.stats.total_purchases === String(history) ? [] : [`the store held ${before.stats.total_purchases} sales before the load, not ${history}`]),
+    ...(salesCount - before.salesCount === accepted ? [] : [`the partners' sales_count grew by ${salesCount - before.salesCount}`]),
+    ...(stats.total_purchases === expected ? [] : [`GET /v1/program total_purchases is ${stats.total_purchases}, not ${expected}`]),
+    ...(rows.stats.total_purchases === expected ? [] : [`the store holds ${rows.stats.total_purchases} live sales, not ${expected}`]),
     ...(JSON.stringify(stats.total_revenue) === JSON.stringify(revenue) ? [] : [`total_revenue is ${JSON.stringify(stats.total_revenue)}, not ${JSON.stringify(revenue)}`]),
     ...statsMismatches(stats, rows.stats),
     ...(rows.partnersOff ? [`${rows.partnersOff} partners' counters differ from their rows`] : []),
     ...(rows.customersOff ? [`${rows.customersOff} customers' live sales differ from their rows`] : []),
   ]
   if (problems.length) throw new Error(`${accepted} sales were accepted, but:\n  ${problems.join('\n  ')}`)
-  return { accepted, partnersSalesCount: salesCount, totalPurchases: Number(stats.total_purchases), rows: Number(rows.stats.total_purchases),
+  return { history, accepted, partnersSalesCount: salesCount, totalPurchases: Number(stats.total_purchases), rows: Number(rows.stats.total_purchases),
     totalRevenue: stats.total_revenue, totalReward: stats.total_reward }
 }
 
 /** Generates the partners and customers, then measures and checks one store. */
 async function measureStore({ databaseUrl, dataDir, label }) {
-  process.stderr.write(`generating ${partners} partners and ${customers} customers (${label})…\n`)
-  const made = await generateMoney({ databaseUrl, dataDir, partners, customers, transactions: 0, days: 30 })
+  process.stderr.write(`generating ${partners} partners, ${customers} customers and ${history} earlier sales (${label})…\n`)
+  const made = await generateMoney({ databaseUrl, dataDir, partners, customers, transactions: history, days: 30 })
   const { pk, url, store } = await startPartnerkit({ dataDir, postgres: databaseUrl, name: `partnerkit (${label})` })
   const auth = { authorization: `Bearer ${made.apiKey}` }
   const target = { name: `POST /v1/transactions (${store})`, url: `${url}/v1/transactions`, headers: auth, body: sale }
+  const before = await readCounts(url, auth)
   await probeWrite(target)
   process.stderr.write(`measuring ${target.name} (${WARMUP_SECONDS} s warm-up + ${load.duration} s)…\n`)
   const run = await measureWrites(target, pk, load)
   // The probe was a sale too.
-  const verification = await verify({ url, auth, made, databaseUrl, dataDir, accepted: run.accepted + 1 })
+  const verification = await verify({ url, auth, made, databaseUrl, dataDir, accepted: run.accepted + 1, before })
   const rssKb = readRssKb(pk.child.pid)
   await stop(pk)
   return { target, run: { ...run, store, rssKb }, verification }
@@ -118,7 +131,7 @@ await runBench(async (dataDir) => {
     timestamp: new Date().toISOString(),
     machine: machineInfo(),
     settings: { durationSeconds: load.duration, warmupSeconds: WARMUP_SECONDS, connections: load.connections,
-      order: runs.map((r) => r.id), store: stores.map((s) => s.id).join(' + '), partners, customers, saleAmount: SALE_AMOUNT,
+      order: runs.map((r) => r.id), store: stores.map((s) => s.id).join(' + '), partners, customers, history, saleAmount: SALE_AMOUNT,
       client: 'bench/post-load.js (node:http, keep-alive, closed loop)' },
     baselineReqPerSec: reference,
     baselineSpreadPercent: spreadPercent,
@@ -129,7 +142,7 @@ await runBench(async (dataDir) => {
   printReport(report, targets)
   for (const r of runs.filter((run) => verification[run.id])) {
     const v = verification[r.id]
-    console.log(`${r.store}: ${v.accepted} sales accepted (2xx), recorded once each: partners' sales_count ${v.partnersSalesCount}, `
+    console.log(`${r.store}: ${v.accepted} sales accepted (2xx) after ${v.history} earlier ones, recorded once each: partners' sales_count ${v.partnersSalesCount}, `
       + `program total_purchases ${v.totalPurchases}, rows ${v.rows}; revenue ${Object.values(v.totalRevenue).join(' ')}, `
       + `commission ${Object.values(v.totalReward).join(' ')}; counters = rows; RSS ${r.rssKb === null ? 'n/a' : `${(r.rssKb / 1024).toFixed(1)} MB`}`)
   }
