@@ -163,3 +163,25 @@ describe('a dispatcher', () => {
     expect(log.json.data.map((d: { attempts: number }) => d.attempts)).toEqual(Array(count).fill(1))
   })
 })
+
+describe('fan-out', () => {
+  it('delivers an event that commits behind one already fanned out, on the next run', async () => {
+    const { p } = await programWithHook(['partner.created'])
+    const before = receiver.received.length
+    await makePartner(server, p.key, { id: 'late_one' })
+    await makePartner(server, p.key, { id: 'early_one' })
+    const db = server.store.db
+    const [late, early] = await db.selectFrom('outbox').selectAll().where('program_id', '=', p.id).where('type', '=', 'partner.created')
+      .orderBy('id', 'desc').limit(2).execute().then((rows) => rows.reverse())
+    // The first event is not visible yet, as if its transaction were still committing: the run passes its id.
+    await db.deleteFrom('outbox').where('id', '=', late!.id).execute()
+    const clock = fakeClock()
+    const run = dispatcherOn(clock)
+    expect(await run.runOnce()).toMatchObject({ fannedOut: 1, attempted: 1 })
+    await db.insertInto('outbox').values(late!).execute()
+    expect(await run.runOnce()).toMatchObject({ fannedOut: 1, attempted: 1 })
+    const ids = receiver.received.slice(before).map((r) => JSON.parse(r.body).data.id)
+    expect(ids).toEqual([`early_one`, `late_one`])
+    expect(Number(late!.id)).toBeLessThan(Number(early!.id))
+  })
+})

@@ -15,16 +15,22 @@ import { eventsOf, type DeliveryRow, type SubscriptionRow } from './representati
 const INSERT_CHUNK = 100
 
 /**
- * Turns up to `batch` new outbox events into deliveries, one per active subscription that takes
- * the event and existed when it happened. Returns how many events were handled.
+ * Turns up to `batch` new outbox events after id `after` into deliveries, one per active
+ * subscription that takes the event and existed when it happened. Returns how many events were
+ * handled and the last one's id, or undefined when there was none.
+ *
+ * Fanned-out events leave dead entries at the start of the index of new ones until the table is
+ * vacuumed, so each scan from the start walks all of them: the batches of one run each start
+ * after the one before. An event committed late, behind an id already passed, is found by the
+ * next run, which starts from the beginning.
  */
-export async function fanOut(db: Kysely<Database>, now: number, batch: number): Promise<number> {
+export async function fanOut(db: Kysely<Database>, now: number, batch: number, after = 0): Promise<{ count: number; last: number } | undefined> {
   return inTransaction(db, async (tx) => {
     let pick = tx.selectFrom('outbox').select(['id', 'program_id', 'type', 'data', 'created_at'])
-      .where('fanned_out', '=', 0).orderBy('id').limit(batch)
+      .where('fanned_out', '=', 0).where('id', '>', after).orderBy('id').limit(batch)
     if (dialectOf(tx) === 'postgres') pick = pick.forUpdate().skipLocked()
     const events = await pick.execute()
-    if (events.length === 0) return 0
+    if (events.length === 0) return undefined
     const programIds = [...new Set(events.map((e) => Number(e.program_id)))]
     const subscriptions = await tx.selectFrom('webhook_subscriptions').selectAll()
       .where('program_id', 'in', programIds).where('is_active', '=', 1).execute()
@@ -41,7 +47,7 @@ export async function fanOut(db: Kysely<Database>, now: number, batch: number): 
         .onConflict((oc) => oc.columns(['subscription_id', 'outbox_id']).doNothing()).execute()
     }
     await tx.updateTable('outbox').set({ fanned_out: 1 }).where('id', 'in', events.map((e) => Number(e.id))).execute()
-    return events.length
+    return { count: events.length, last: Number(events[events.length - 1]!.id) }
   })
 }
 
