@@ -14,6 +14,7 @@ import { stripe } from './migrations/0008-stripe.js'
 import { clicks } from './migrations/0009-clicks.js'
 import { clicksByPartner } from './migrations/0010-clicks-by-partner.js'
 import { linkChanges } from './migrations/0011-link-changes.js'
+import { roomForCounters } from './migrations/0012-room-for-counters.js'
 
 export type StoreMigration = (store: Store) => Migration
 
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, StoreMigration> = {
   '0009-clicks': clicks,
   '0010-clicks-by-partner': clicksByPartner,
   '0011-link-changes': linkChanges,
+  '0012-room-for-counters': roomForCounters,
 }
 
 export async function migrateToLatest(store: Store): Promise<string[]> {
