@@ -5,8 +5,9 @@
 // daily rollups), as the API would have left them had each customer and sale come through it at
 // its time. Deterministic: the same settings give the same rows (only the times follow the clock).
 //
-// Not written: outbox events (nothing the benches read) and click rows (there is no clicks table
-// yet): `clicks` fills only the click counters, partners.clicks and the program's daily rollup.
+// Not written: outbox events and click rows, which nothing these benches measure reads (the stats
+// read the click counters): `clicks` fills only the counters, partners.clicks and the program's
+// daily rollup.
 //
 //   node bench/generate-transactions.js --data-dir DIR [--postgres URL] [--transactions 1000000] [--clicks 0]
 //     [--partners 1000] [--customers N] [--days 730]   (builds nothing: run `npm run build` first)
