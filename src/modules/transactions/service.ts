@@ -31,21 +31,22 @@ export async function createTransactions(db: Kysely<Database>, program: Program,
   if (!bulk && !input.options?.create_customer && customerKey !== undefined) {
     return saleBatchesOf(db, recordAlone).record({ program, customerKey, sale: sales[0] as Sale, now })
   }
-  const views = await recordSalesAlone(db, program, input, sales, now)
+  const views = await recordSalesAlone(db, program, (tx) => customerOf(tx, program, input, now), sales, now)
   return bulk ? views : views[0]
 }
 
-/** Records the sales in a transaction of their own, making or finding the customer first. */
-function recordSalesAlone(db: Kysely<Database>, program: Program, input: NewTransactionInput, sales: Sale[], now: number): Promise<TransactionView[]> {
+/** Records the sales in a transaction of their own, making or finding their customer first. */
+function recordSalesAlone(db: Kysely<Database>, program: Program, customerIn: (tx: Db) => Promise<CustomerRow>, sales: Sale[], now: number): Promise<TransactionView[]> {
   // Racing another request for the sale's key (or, creating the customer, for its key or email): the loser gets the 422.
   return withUniqueKey(() => inTransaction(db, async (tx) => {
-    const customer = await customerOf(tx, program, input, now)
+    const customer = await customerIn(tx)
     return addSales(tx, program, sales.map((sale) => ({ customer, sale })), now)
   }))
 }
 
 async function recordAlone(db: Kysely<Database>, { program, customerKey, sale, now }: KeyedSale): Promise<TransactionView> {
-  return (await recordSalesAlone(db, program, { customer: { key: customerKey } } as NewTransactionInput, [sale], now))[0] as TransactionView
+  const [view] = await recordSalesAlone(db, program, (tx) => namedCustomer(tx, program, { key: customerKey }), [sale], now)
+  return view as TransactionView
 }
 
 export async function refundTransaction(db: Kysely<Database>, program: Program, key: string, amount: unknown, now = Date.now()) {
@@ -97,6 +98,11 @@ async function customerOf(tx: Db, program: Program, input: NewTransactionInput, 
     return addCustomer(tx, program, { ...named, partner: named.partner ?? input.partner, referralUrl: input.options.referral_url }, now)
   }
   if (!named || (named.key === undefined && named.email === undefined)) throw invalidField('customer', 'The customer must be named by key or email.')
+  return namedCustomer(tx, program, named)
+}
+
+/** The existing customer a sale names, by key or else by email. */
+async function namedCustomer(tx: Db, program: Program, named: { key?: string; email?: string }): Promise<CustomerRow> {
   const found = named.key !== undefined ? await findCustomerByKey(tx, program.id, named.key) : await findCustomerByEmail(tx, program.id, named.email as string)
   if (!found) throw invalidField('customer', 'The customer was not found.')
   return found

@@ -50,7 +50,11 @@ export function webhookDispatcher(db: Kysely<Database>, options: DispatcherOptio
     /** One pass: fan out every new event, then send what is due (in rounds of `concurrency`). */
     async runOnce(): Promise<RunReport> {
       const report = { fannedOut: 0, attempted: 0 }
-      for (let last = 0, n; (n = await fanOut(db, now(), FAN_OUT_BATCH, last)) !== undefined; last = n.last) report.fannedOut += n.count
+      // Each batch starts after the one before; the next run starts from the beginning again.
+      for (let last = 0, batch; (batch = await fanOut(db, now(), FAN_OUT_BATCH, last));) {
+        report.fannedOut += batch.count
+        last = batch.last
+      }
       for (;;) {
         const at = now()
         const claimed = await claimDue(db, at, at + timeoutMs + CLAIM_MARGIN_MS, randomToken(24), concurrency)
