@@ -7,6 +7,8 @@
 // Gathering for one turn of the event loop rather than a fixed time adapts by itself: a lone item
 // is written at once, and under load a batch is whatever arrived during the previous write. A fixed
 // window (2 ms, for clicks) left the process idle while every client waited for the timer.
+import { outsideUnits } from './unit.js'
+
 interface Waiting<I, O> {
   item: I
   resolve: (result: O) => void
@@ -45,10 +47,11 @@ export class GroupCommit<I, O> {
   private startSoon(): void {
     // A running write starts the next batch when it ends.
     if (this.writing || this.scheduled) return
-    this.scheduled = setImmediate(() => {
+    // The batch is everyone's: it must not run inside the unit of the request that started it.
+    this.scheduled = outsideUnits(() => setImmediate(() => {
       this.scheduled = undefined
       this.writeNext()
-    })
+    }))
   }
 
   private writeNext(): void {

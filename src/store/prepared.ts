@@ -5,6 +5,7 @@
 import { CompiledQuery } from 'kysely'
 import type { Db } from './schema.js'
 import type { Dialect, Store } from './store.js'
+import { openUnitOf } from './unit.js'
 
 const stores = new WeakMap<object, Store>()
 const transactions = new WeakMap<object, Dialect>()
@@ -40,7 +41,8 @@ export async function readRows<Row>(db: Db, name: string, sql: string | PerDiale
   const dialect = dialectOf(db)
   if (!dialect) throw new Error(`${name}: not a Partnerkit store or transaction`)
   const text = typeof sql === 'string' ? sql : sql[dialect]
-  if (store) return store.all<Row>(name, text, params)
+  // Inside a request's unit, reads must see the unit's own writes: they go to its transaction.
+  if (store && !openUnitOf(db)) return store.all<Row>(name, text, params)
   return executeRaw<Row>(db, text, params)
 }
 

@@ -38,7 +38,7 @@ export interface IdempotencyTable {
   idem_key: string
   /** SHA-256 of method, path and canonical input: a second use with other input is refused. */
   fingerprint: string
-  /** While in flight, the time after which a crashed holder's claim may be taken over. */
+  /** No longer used: claims commit with their effect and answer, so no claim outlives its holder. */
   locked_until: number | null
   status_code: number | null
   response_body: string | null

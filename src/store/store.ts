@@ -10,6 +10,7 @@ import { installSecretKey } from './secrets.js'
 import { DEFAULT_CHECKPOINTS, startCheckpoints } from './checkpoints.js'
 import { numberedPlaceholders, registerStore } from './prepared.js'
 import { pipelinedPool } from './postgres-connections.js'
+import { unitAware } from './unit.js'
 
 export type Dialect = 'sqlite' | 'postgres'
 
@@ -73,7 +74,7 @@ function openSqlite(dataDir: string, options: StoreOptions): Store {
     process.emitWarning(`the WAL checkpoint worker stopped (${reason}); the server checkpoints by itself again`, 'PartnerkitWarning')
   }) : undefined
   if (checkpoints) database.pragma(`wal_autocheckpoint = ${DEFAULT_CHECKPOINTS.fallbackPages}`)
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: reusingStatements(database) }) })
+  const db = unitAware(new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: reusingStatements(database) }) }))
   // Hot reads use a connection of their own: they see only committed data (WAL snapshots), never a
   // write transaction half done on the writer's connection, and they need not wait for it.
   const reader = new SQLite(file, { readonly: true })
@@ -157,7 +158,7 @@ function openPostgres(url: string, options: StoreOptions): Store {
   })
   // An idle client that loses its server must not take the process down.
   pool.on('error', () => {})
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pipelinedPool(pool) }) })
+  const db = unitAware(new Kysely<Database>({ dialect: new PostgresDialect({ pool: pipelinedPool(pool) }) }))
   const texts = new Map<string, string>()
   const query = async (name: string, text: string, params: unknown[]) => {
     let numbered = texts.get(name)

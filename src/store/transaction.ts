@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely'
 import type { Database, Db } from './schema.js'
 import { dialectOf, registerTransaction } from './prepared.js'
 import { SharedTransactions } from './shared-transactions.js'
+import { openUnitOf } from './unit.js'
 
 /** Per open transaction: tasks to run once its work is done, just before it commits. */
 const beforeCommit = new WeakMap<object, Map<string, () => Promise<void>>>()
@@ -30,8 +31,8 @@ export function gatheredWrites<Row>(name: string, write: (db: Db, rows: Row[]) =
   const pending = new WeakMap<object, Row[]>()
   const flush = async (db: Db) => {
     const rows = pending.get(db)
+    pending.delete(db)
     if (!rows || rows.length === 0) return
-    pending.set(db, [])
     await write(db, rows)
   }
   return {
@@ -55,6 +56,9 @@ const ATTEMPTS = 4
  * runs again (its work re-reads everything it uses), so the client sees success, not a 5xx.
  */
 export async function inTransaction<T>(db: Kysely<Database>, work: (tx: Transaction<Database>) => Promise<T>, options: { batched?: boolean } = {}): Promise<T> {
+  // Inside a request's unit (store/unit.ts) the work joins the unit's transaction and commits with it.
+  const open = openUnitOf(db)
+  if (open) return withinOpenUnit(open, work)
   const unit = (tx: Transaction<Database>) => withCommitTasks(db, tx, work)
   // SQLite: units that arrive together commit together (shared-transactions.ts), unless the work
   // is a batch gathered already (clicks), which would only wait another turn of the event loop.
@@ -114,9 +118,26 @@ function sharedTransactionsOf(db: Kysely<Database>): SharedTransactions {
 
 async function withCommitTasks<T>(db: Kysely<Database>, tx: Transaction<Database>, work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
   registerTransaction(tx, db)
-  const tasks = new Map<string, () => Promise<void>>()
-  beforeCommit.set(tx, tasks)
+  beforeCommit.set(tx, new Map())
   const result = await work(tx)
-  for (const task of tasks.values()) await task()
+  await runCommitTasks(tx)
   return result
+}
+
+/**
+ * Work joining an open unit's transaction ends as if it had committed: what it gathered is
+ * written now, so whatever the caller reads next sees it, as after a transaction of its own.
+ */
+async function withinOpenUnit<T>(tx: Transaction<Database>, work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+  const result = await work(tx)
+  await runCommitTasks(tx)
+  return result
+}
+
+async function runCommitTasks(tx: Transaction<Database>): Promise<void> {
+  const tasks = beforeCommit.get(tx)
+  if (!tasks) return
+  // A task may gather more (counters that emit events): those run in the same pass.
+  for (const task of tasks.values()) await task()
+  tasks.clear()
 }

@@ -7,6 +7,8 @@ import { startServer, type TestServer } from '../../../test/support/server.js'
 import { addRoute } from '../route.js'
 import { emit } from '../../events/outbox.js'
 import { ok } from '../envelope.js'
+import { makePartner } from '../../../test/support/partners.js'
+import { makeCustomer, moneyPicture } from '../../../test/support/sales.js'
 
 let server: TestServer
 let key: string
@@ -124,5 +126,49 @@ describe('Idempotency-Key', () => {
     const answers = await Promise.all(Array.from({ length: 12 }, () => server.post('/v1/test-orders', { key, headers, body: { amount: 7 } })))
     expect(await runs()).toBe(before + 1)
     for (const a of answers) expect([201, 409]).toContain(a.status)
+  })
+
+  it('answers a keyed sale with what the store holds, stored beside it in the same transaction', async () => {
+    await makePartner(server, key, { key: 'idem_ref' })
+    await makeCustomer(server, key, { key: 'idem_cus', partner: { key: 'idem_ref' } })
+    const headers = { 'idempotency-key': 'sale-1' }
+    const sale = await server.post('/v1/transactions', { key, headers, body: { key: 'idem_sale', amount: '100.00', customer: { key: 'idem_cus' } } })
+    expect(sale.status, sale.text).toBe(201)
+    // The answer was read inside the request's own transaction: it shows the sale's reward.
+    const stored = await server.get('/v1/transactions/idem_sale', { key })
+    expect(sale.json.data).toEqual(stored.json.data)
+    expect(sale.json.data.rewards).toHaveLength(1)
+    const claim = await server.store.db.selectFrom('idempotency_keys').selectAll().where('idem_key', '=', 'sale-1').executeTakeFirstOrThrow()
+    expect(claim.status_code).toBe(201)
+    expect(claim.response_body).toBe(sale.text)
+  })
+
+  it('rolls a keyed request that fails back whole, and replays its 4xx', async () => {
+    const partner = await makePartner(server, key, { key: 'idem_ref2' })
+    await makeCustomer(server, key, { key: 'idem_cus2', partner: { key: 'idem_ref2' } })
+    await server.post('/v1/transactions', { key, body: { key: 'idem_sale2', amount: '50.00', customer: { key: 'idem_cus2' } } })
+    const before = await moneyPicture(server, { id: programId, key }, [String(partner.id)])
+    const headers = { 'idempotency-key': 'refund-too-much' }
+    const refused = await server.post('/v1/transactions/idem_sale2/refund', { key, headers, body: { amount: '60.00' } })
+    expect(refused.status).toBeGreaterThanOrEqual(400)
+    expect(refused.status).toBeLessThan(500)
+    expect(await moneyPicture(server, { id: programId, key }, [String(partner.id)])).toEqual(before)
+    const again = await server.post('/v1/transactions/idem_sale2/refund', { key, headers, body: { amount: '60.00' } })
+    expect(again.text).toBe(refused.text)
+    expect(again.headers['idempotent-replayed']).toBe('true')
+  })
+
+  it('runs a key again whose claim has no answer (left by an earlier version), once', async () => {
+    await server.store.db.insertInto('idempotency_keys').values({
+      program_id: programId, api_key_id: (await server.store.db.selectFrom('api_keys').select('id').where('program_id', '=', programId).executeTakeFirstOrThrow()).id,
+      idem_key: 'legacy', fingerprint: 'x', locked_until: Date.now() + 60_000, created_at: Date.now(),
+    }).execute()
+    const before = await runs()
+    const headers = { 'idempotency-key': 'legacy' }
+    const first = await server.post('/v1/test-orders', { key, headers, body: { amount: 8 } })
+    expect(first.status).toBe(201)
+    const again = await server.post('/v1/test-orders', { key, headers, body: { amount: 8 } })
+    expect(again.headers['idempotent-replayed']).toBe('true')
+    expect(await runs()).toBe(before + 1)
   })
 })

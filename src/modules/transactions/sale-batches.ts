@@ -14,6 +14,7 @@ import type { Kysely } from 'kysely'
 import type { Database, Db } from '../../store/schema.js'
 import { GroupCommit } from '../../store/group-commit.js'
 import { inTransaction } from '../../store/transaction.js'
+import { openUnitOf } from '../../store/unit.js'
 import { findCustomersByKeys } from '../customers/store.js'
 import type { Program } from '../programs/store.js'
 import type { TransactionView } from './representation.js'
@@ -43,6 +44,8 @@ export class SaleBatches {
   }
 
   async record(sale: KeyedSale): Promise<TransactionView> {
+    // A request that is a unit of its own (Idempotency-Key) commits its sale with its answer.
+    if (openUnitOf(this.db)) return this.alone(this.db, sale)
     const outcome = await this.batches.add(sale)
     return outcome === 'alone' ? this.alone(this.db, sale) : outcome.recorded
   }
