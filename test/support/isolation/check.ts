@@ -52,9 +52,11 @@ export async function isolationViolations(server: TestServer, ops: Operation[], 
   }
   // The same request with A's own id must get further than a missing id: else the probe proved
   // nothing. Deletes are left out (one would remove what the next needs); their only id is the
-  // object deleted, so their 404 can come from nothing else.
-  for (const [i, probe] of compared.entries()) {
-    if (probe.op.method === 'DELETE') continue
+  // object deleted, so their 404 can come from nothing else. Reads go first, then creates, then
+  // the changes (a rejected partner would stop the payout request that needs it before its look-up).
+  const stage = (op: Operation) => (op.method === 'GET' ? 0 : op.creates ? 1 : 2)
+  const controlled = [...compared.entries()].filter(([, p]) => p.op.method !== 'DELETE').sort(([, x], [, y]) => stage(x.op) - stage(y.op))
+  for (const [i, probe] of controlled) {
     const own = await send(server, a, await requestFor(probe, a, await ownName(a, probe.field), `${fresh(i)}c`))
     if (own.text === missing[i]?.text) violations.push(`${label(probe)}: A's own id is answered as a missing one (${own.status} ${own.text.slice(0, 200)}): the probe never reaches the look-up`)
   }
