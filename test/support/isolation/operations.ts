@@ -118,7 +118,10 @@ interface Document {
   }>>
 }
 
-/** Every operation that needs a key (public ones answer every program alike: tracking, Stripe). */
+/**
+ * Every operation that needs a key. Public ones have no caller to isolate: they name their program
+ * themselves (tracking by its public id, Stripe by its signed endpoint) and have suites of their own.
+ */
 export function operationsOf(doc: Document): Operation[] {
   return Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).filter(([, op]) => op.security).map(([method, op]) => {
     const query = (op.parameters ?? []).filter((p) => p.in === 'query')
