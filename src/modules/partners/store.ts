@@ -8,12 +8,15 @@ import { gatheredWrites } from '../../store/transaction.js'
 import { addToCounters, appendRows } from '../../store/writes.js'
 import type { LinkPlace } from '../referral-links/urls.js'
 import { mergeDeltas } from '../stats/deltas.js'
+import { injected } from '../../faults.js'
 
 export type PartnerRow = Selectable<PartnerTable>
 
 // The reads below are on every partner request's path: plain SQL, prepared once (store/prepared.ts).
 
 export function findPartnerById(db: Db, programId: number, publicId: string): Promise<PartnerRow | undefined> {
+  // The isolation suite's proof that it sees this bug: the look-up that forgets its program.
+  if (injected('isolation')) return readRow(db, 'partner_by_id_any_program', 'select * from partners where public_id = ? order by id', [publicId])
   return readRow(db, 'partner_by_id', 'select * from partners where program_id = ? and public_id = ?', [programId, publicId])
 }
 

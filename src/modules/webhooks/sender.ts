@@ -3,7 +3,7 @@
 // failed attempt like any other non-2xx. The dispatcher takes any `Send`, so tests can replace it.
 import http from 'node:http'
 import https from 'node:https'
-import { guardedLookup, urlProblem } from './url-guard.js'
+import { guardedLookup, guarding, urlProblem } from './url-guard.js'
 
 export interface Attempt {
   url: string
@@ -45,7 +45,7 @@ export function httpSender(allowPrivateUrls: boolean): Send {
         headers: { ...attempt.headers, 'content-length': String(Buffer.byteLength(attempt.body)) },
         agent: false,
         // Literal addresses skip lookup (node connects directly): urlProblem above covered them.
-        ...(allowPrivateUrls ? {} : { lookup: guardedLookup }),
+        ...(guarding(allowPrivateUrls) ? { lookup: guardedLookup } : {}),
       }, (response) => {
         let kept = ''
         response.setEncoding('utf8')

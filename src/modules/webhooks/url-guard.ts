@@ -4,6 +4,7 @@
 // actually resolved when a delivery connects (a DNS answer can change after the check).
 import dns from 'node:dns'
 import net from 'node:net'
+import { injected } from '../../faults.js'
 
 const BLOCKED = new net.BlockList()
 for (const [address, prefix] of [
@@ -39,6 +40,14 @@ export function hostOf(url: URL): string {
   return url.hostname.replace(/^\[(.*)\]$/, '$1')
 }
 
+/**
+ * Whether webhook URLs are checked at all: not when the operator allows private addresses
+ * (PARTNERKIT_ALLOW_PRIVATE_WEBHOOK_URLS), nor with the bug the SSRF suite guards against injected.
+ */
+export function guarding(allowPrivate: boolean): boolean {
+  return !allowPrivate && !injected('ssrf')
+}
+
 /** Why a URL may not receive webhooks, or undefined when it may (as far as can be told without DNS). */
 export function urlProblem(raw: string, allowPrivate: boolean): string | undefined {
   let url: URL
@@ -49,7 +58,7 @@ export function urlProblem(raw: string, allowPrivate: boolean): string | undefin
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'The url must start with http:// or https://.'
   if (url.username || url.password) return 'The url must not carry a user name or password.'
-  if (allowPrivate) return undefined
+  if (!guarding(allowPrivate)) return undefined
   const host = hostOf(url)
   if (net.isIP(host) ? isBlockedAddress(host) : BLOCKED_NAMES.test(host.replace(/\.$/, ''))) {
     return 'The url must not point to a loopback, private, link-local or metadata address.'
@@ -63,7 +72,7 @@ export function urlProblem(raw: string, allowPrivate: boolean): string | undefin
  */
 export async function resolvedUrlProblem(raw: string, allowPrivate: boolean, timeoutMs = 2000): Promise<string | undefined> {
   const problem = urlProblem(raw, allowPrivate)
-  if (problem || allowPrivate) return problem
+  if (problem || !guarding(allowPrivate)) return problem
   const host = hostOf(new URL(raw))
   if (net.isIP(host)) return undefined
   const addresses = await Promise.race([

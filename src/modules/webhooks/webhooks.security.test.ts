@@ -1,6 +1,7 @@
 // The SSRF guard (quality bar: SSRF) with a canary listener on loopback that must see zero
-// connections, whether the address comes in on create, on update, or only at connect time; and
-// the usual isolation: another program's webhooks do not exist for the caller.
+// connections, whether the address comes in on create, on update, or only at connect time, and
+// that does see them once the guard is switched off; and the usual isolation: another program's
+// webhooks do not exist for the caller.
 import http from 'node:http'
 import os from 'node:os'
 import type { AddressInfo } from 'node:net'
@@ -10,6 +11,7 @@ import { makePartner } from '../../../test/support/partners.js'
 import { webhookDispatcher } from './dispatcher.js'
 import { httpSender } from './sender.js'
 import { guardedLookup, isBlockedAddress } from './url-guard.js'
+import { injectFault } from '../../faults.js'
 
 let server: TestServer
 let canary: http.Server
@@ -37,45 +39,53 @@ const blockedUrls = () => [
   'http://metadata.google.internal/computeMetadata/v1/',
 ]
 
+const REFUSAL = 'The url must not point to a loopback, private, link-local or metadata address.'
+
+/**
+ * Every way a webhook could reach an internal address, tried against the canary: on create, on
+ * update, stored anyway, and a name that resolves to one only at connect time. Answers what got
+ * through instead of asserting, so the suite can prove that it sees the bug (the guard switched off).
+ */
+async function ssrfViolations(): Promise<string[]> {
+  const violations: string[] = []
+  const before = connections
+  const p = await server.program()
+  const fine = await server.post('/v1/webhooks', { key: p.key, body: { name: 'fine', url: 'https://93.184.215.14/hook', events: ['partner.created'] } })
+  for (const url of blockedUrls()) {
+    const created = await server.post('/v1/webhooks', { key: p.key, body: { name: 'x', url, events: ['partner.created'] } })
+    if (created.status !== 422 || created.json?.errors?.url?.[0] !== REFUSAL) violations.push(`created with ${url}: ${created.status}`)
+    const updated = await server.put(`/v1/webhooks/${fine.json.data.key}`, { key: p.key, body: { url } })
+    if (updated.status !== 422) violations.push(`updated to ${url}: ${updated.status}`)
+  }
+  const kept = (await server.get('/v1/webhooks', { key: p.key })).json.data.map((w: { url: string }) => w.url)
+  if (kept.join() !== 'https://93.184.215.14/hook') violations.push(`the webhooks became ${kept.join(', ')}`)
+
+  // As if the setting had been on when it was saved, or the rule had changed since.
+  const q = await server.program()
+  const hook = (await server.post('/v1/webhooks', { key: q.key, body: { name: 'x', url: 'https://93.184.215.14/hook', events: ['partner.created'] } })).json.data
+  await server.store.db.updateTable('webhook_subscriptions').set({ url: `http://127.0.0.1:${port}/` }).where('key', '=', hook.key).execute()
+  await makePartner(server, q.key)
+  await webhookDispatcher(server.store.db, { timeoutMs: 2000 }).runOnce()
+  const [delivery] = (await server.get(`/v1/webhooks/${hook.key}/deliveries`, { key: q.key })).json.data
+  if (delivery?.status !== 'pending' || !/loopback, private/.test(delivery.last_error)) violations.push(`a stored loopback URL: ${JSON.stringify(delivery)}`)
+
+  // Only the connect-time check in the way: the machine's own name passes the URL check, and
+  // resolves (from /etc/hosts) to a loopback or private address.
+  const outcome = await httpSender(false)({ url: `http://${os.hostname()}:${port}/`, headers: {}, body: '{}', timeoutMs: 2000 })
+  if (!/resolves to a blocked address/.test(outcome.error ?? '')) violations.push(`${os.hostname()} at connect time: ${JSON.stringify(outcome)}`)
+
+  if (connections > before) violations.push(`${connections - before} connection(s) reached the canary on loopback`)
+  return violations
+}
+
 describe('a webhook URL at an internal address', () => {
-  it('is refused on create and on update (422), and nothing connects to it', async () => {
-    const p = await server.program()
-    const ok = await server.post('/v1/webhooks', { key: p.key, body: { name: 'fine', url: 'https://93.184.215.14/hook', events: ['partner.created'] } })
-    expect(ok.status, ok.text).toBe(201)
-    for (const url of blockedUrls()) {
-      const created = await server.post('/v1/webhooks', { key: p.key, body: { name: 'x', url, events: ['partner.created'] } })
-      expect(created.status, url).toBe(422)
-      expect(created.json.errors.url).toEqual(['The url must not point to a loopback, private, link-local or metadata address.'])
-      const updated = await server.put(`/v1/webhooks/${ok.json.data.key}`, { key: p.key, body: { url } })
-      expect(updated.status, url).toBe(422)
-    }
-    expect((await server.get('/v1/webhooks', { key: p.key })).json.data.map((w: { url: string }) => w.url)).toEqual(['https://93.184.215.14/hook'])
-    expect(connections).toBe(0)
+  it('is refused (422 naming the url) on create and update, fails when stored anyway or resolved at connect time, and nothing connects to it', async () => {
+    expect(await ssrfViolations()).toEqual([])
   })
 
-  it('that got into the store anyway is never connected to: each attempt fails, logged', async () => {
-    const p = await server.program()
-    const hook = (await server.post('/v1/webhooks', { key: p.key, body: { name: 'x', url: 'https://93.184.215.14/hook', events: ['partner.created'] } })).json.data
-    // As if the setting had been on when it was saved, or the rule had changed since.
-    await server.store.db.updateTable('webhook_subscriptions').set({ url: `http://127.0.0.1:${port}/` }).where('key', '=', hook.key).execute()
-    await makePartner(server, p.key)
-    await webhookDispatcher(server.store.db).runOnce()
-    const [delivery] = (await server.get(`/v1/webhooks/${hook.key}/deliveries`, { key: p.key })).json.data
-    expect(delivery).toMatchObject({ status: 'pending', attempts: 1, last_status_code: null })
-    expect(delivery.last_error).toMatch(/loopback, private/)
-    expect(connections).toBe(0)
-  })
-
-  it('is refused at connect time when a name resolves to one (the check sees the resolved address)', async () => {
+  it('is refused by the connect-time check itself, whatever the URL check said', async () => {
     const refusal = await new Promise<NodeJS.ErrnoException | null>((resolve) => guardedLookup('localhost', {}, (err) => resolve(err)))
     expect(refusal?.code).toBe('EBLOCKED')
-    // Through the sender, with only the connect-time check in the way: the machine's own name passes
-    // the URL check, and resolves (from /etc/hosts) to a loopback or private address.
-    const send = httpSender(false)
-    const outcome = await send({ url: `http://${os.hostname()}:${port}/`, headers: {}, body: '{}', timeoutMs: 2000 })
-    expect(outcome.status).toBeUndefined()
-    expect(outcome.error).toMatch(/resolves to a blocked address/)
-    expect(connections).toBe(0)
   })
 
   it('is allowed only with PARTNERKIT_ALLOW_PRIVATE_WEBHOOK_URLS, and redirects are never followed', async () => {
@@ -106,6 +116,21 @@ describe('a webhook URL at an internal address', () => {
   })
 })
 
+describe('the suite without the guard', () => {
+  // With the guard switched off (the bug this suite guards against), the same attempts are
+  // accepted and reach the canary: the zero above means something.
+  it('goes red: internal URLs are accepted and connected to', async () => {
+    injectFault('ssrf', true)
+    try {
+      const violations = await ssrfViolations()
+      expect(violations).toContain(`created with http://127.0.0.1:${port}/: 201`)
+      expect(violations.some((v) => /connection\(s\) reached the canary/.test(v)), violations.join('\n')).toBe(true)
+    } finally {
+      injectFault('ssrf', false)
+    }
+  })
+})
+
 describe('another program\'s webhook', () => {
   it('answers exactly like a missing one on every operation, and stays as it was', async () => {
     const mine = await server.program()
@@ -133,16 +158,5 @@ describe('another program\'s webhook', () => {
       expect(res.status).toBe(401)
       expect(res.json).toMatchObject({ status: 0, message: 'Unauthenticated.' })
     }
-  })
-})
-
-describe('the canary', () => {
-  // Last in the file: it connects on purpose. With the guard switched off (the bug this suite
-  // guards against), the same attempts reach the canary, so its zero above means something.
-  it('counts: without the guard, a delivery to loopback reaches it', async () => {
-    const before = connections
-    const outcome = await httpSender(true)({ url: `http://127.0.0.1:${port}/`, headers: {}, body: '{}', timeoutMs: 2000 })
-    expect(outcome.status).toBe(200)
-    expect(connections).toBe(before + 1)
   })
 })
