@@ -18,7 +18,7 @@ afterAll(() => server.close())
 describe('links and meta', () => {
   it('match the overview seed and default to 15 items', async () => {
     const res = await server.get('/v1/events', { key })
-    const seed = seedJson('003_a74e66fe67687e82.txt', 'Paginated responses include') as Record<string, unknown>
+    const seed = seedJson('paginated-list') as Record<string, unknown>
     const { data: _d, ...shape } = res.json
     const { data: _s, ...seedShape } = seed
     // links.prev is null on the first page in both; meta has no totals

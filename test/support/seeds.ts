@@ -1,24 +1,17 @@
-// The Partnero seed pages in ../shared/seeds are binding shapes. These helpers pull the JSON
-// example out of a seed page and compare a real answer with it key by key and type by type.
+// The shapes the Partnero API pages show (the project's starting seeds) bind: these JSON examples,
+// kept in test/fixtures/seed-shapes so the suite needs nothing outside the repository, are compared
+// with real answers key by key and type by type. Lists the pages elide are kept empty.
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const SEEDS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/seeds')
+const SHAPES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/seed-shapes')
 
-/** The first complete JSON object in a seed page that starts with `marker` (e.g. '{\n  "status"'). */
-export function seedJson(file: string, after = ''): unknown {
-  const text = fs.readFileSync(path.join(SEEDS, file), 'utf8')
-  const from = after ? text.indexOf(after) : 0
-  if (from < 0) throw new Error(`${file}: "${after}" not found`)
-  const start = text.indexOf('{', from)
-  let depth = 0
-  for (let i = start; i < text.length; i++) {
-    if (text[i] === '{') depth++
-    // Seed pages elide lists as [...] and objects as { ... }: read those as empty.
-    else if (text[i] === '}' && --depth === 0) return JSON.parse(text.slice(start, i + 1).replace(/\[\s*\.\.\.\s*\]/g, '[]').replace(/\{\s*\.\.\.\s*\}/g, '{}'))
-  }
-  throw new Error(`${file}: no complete JSON object`)
+export type SeedShape = 'partner' | 'program' | 'referral-links' | 'paginated-list'
+
+/** The JSON example a seed page gives for `shape`. */
+export function seedJson(shape: SeedShape): unknown {
+  return JSON.parse(fs.readFileSync(path.join(SHAPES, `${shape}.json`), 'utf8'))
 }
 
 const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v)

@@ -32,7 +32,7 @@ describe('seeds 000 and 002 from real API calls', () => {
     ]).execute()
 
     const got = await server.get('/v1/partners/partner_123', { key: p.key })
-    const seed = seedJson('000_13c66d16c0c46f95.txt', '{\n  "data"') as { data: Record<string, unknown> }
+    const seed = seedJson('partner') as { data: Record<string, unknown> }
     expect(shapeDifferences(got.json, seed)).toEqual([])
     const { email: _e, created_at: _c, updated_at: _u, referral_links: _l, ...values } = got.json.data
     const { email: _se, created_at: _sc, updated_at: _su, referral_links: _sl, ...seedValues } = seed.data
@@ -41,7 +41,7 @@ describe('seeds 000 and 002 from real API calls', () => {
     expect(got.json.data.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/)
 
     const links = await server.get('/v1/partners/partner_123/referral_links', { key: p.key })
-    const seedLinks = seedJson('002_a4849a82ab4b3073.txt', '{\n  "data"') as { data: unknown[] }
+    const seedLinks = seedJson('referral-links') as { data: unknown[] }
     expect(shapeDifferences({ data: links.json.data, status: links.json.status }, seedLinks)).toEqual([])
     expect(links.json.data).toEqual([
       { id: 'ref_123', key: 'ref_123', url: 'https://yourcompany.com?aff=ref_123', default: true, is_additional: false, direct_tracking: false, direct_tracking_redirect: false, direct_tracking_redirect_url: null },
