@@ -66,9 +66,16 @@ describe('the bag itself', () => {
     })
   })
 
-  it('drops null members at every depth and keeps array items', () => {
-    expect(inputBag({}, { id: null, key: 'k', partner: { id: null, email: 'e' }, tags: ['a', null] })).toEqual({
-      key: 'k', partner: { email: 'e' }, tags: ['a', null],
+  it('drops null and "" members at every depth and keeps array items', () => {
+    expect(inputBag({}, { id: null, key: 'k', partner: { id: null, email: 'e', key: '' }, name: '', tags: ['a', null, ''] })).toEqual({
+      key: 'k', partner: { email: 'e' }, tags: ['a', null, ''],
+    })
+    expect(inputBag({ search: '', limit: '5' }, {})).toEqual({ limit: '5' })
+  })
+
+  it('takes the last value of a repeated query key, and every value of a key[]', () => {
+    expect(expandQuery({ limit: ['100', '50'], 'partner.key': ['a', 'b'], 'tags[]': ['x', 'y'] })).toEqual({
+      limit: '50', partner: { key: 'b' }, tags: ['x', 'y'],
     })
   })
 

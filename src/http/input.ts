@@ -1,7 +1,9 @@
 // The input bag: query string and JSON body merged for every method, as Laravel's
 // $request->input() does and as Partnero clients expect (the PHP SDK sends JSON bodies on GET and
-// DELETE). A body of `[]` is no input; `null` means "not given"; `partner.key=x` and
-// `partner[key]=x` in the query become {partner: {key: x}}; the body wins on conflict.
+// DELETE). A body of `[]` is no input; `null` and `""` mean "not given" (Laravel's middleware turns
+// empty strings into null, and n8n sends "" for every optional field left empty); `partner.key=x`
+// and `partner[key]=x` in the query become {partner: {key: x}}; a query key given twice takes its
+// last value, as PHP reads it (n8n appends its query again to `links.next`); the body wins on conflict.
 import { ApiError, invalid, type FieldErrors } from './errors.js'
 
 export type Bag = Record<string, unknown>
@@ -10,7 +12,7 @@ const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
 export function inputBag(query: unknown, body: unknown): Bag {
   const fromQuery = expandQuery((query ?? {}) as Record<string, unknown>)
-  const bag = withoutNulls(deepMerge(fromQuery, bodyObject(body))) as Bag
+  const bag = withoutBlanks(deepMerge(fromQuery, bodyObject(body))) as Bag
   refuseUnstorableText(bag)
   return bag
 }
@@ -40,10 +42,11 @@ function bodyObject(body: unknown): Bag {
   throw new ApiError(400, 'invalid_body', 'The request body must be a JSON object.')
 }
 
-/** `a.b=1`, `a[b]=1`, `tags[]=x`, `tags[0]=x` → nested objects and arrays. */
+/** `a.b=1`, `a[b]=1`, `tags[]=x`, `tags[0]=x` → nested objects and arrays; `a=1&a=2` → a=2. */
 export function expandQuery(query: Record<string, unknown>): Bag {
   const out: Bag = {}
-  for (const [rawKey, value] of Object.entries(query)) {
+  for (const [rawKey, given] of Object.entries(query)) {
+    const value = Array.isArray(given) && !rawKey.endsWith('[]') ? given[given.length - 1] : given
     const path = rawKey.replace(/\]/g, '').split(/\[|\./).filter((part, i) => part !== '' || i > 0)
     if (path.some((part) => UNSAFE_KEYS.has(part))) continue
     assignPath(out, path, value)
@@ -82,13 +85,13 @@ function deepMerge(base: Bag, over: Bag): Bag {
   return out
 }
 
-/** Drops null members of objects, at every depth (array items stay as sent). */
-export function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((item) => (isPlainObject(item) ? withoutNulls(item) : item))
+/** Drops null and "" members of objects, at every depth (array items stay as sent). */
+function withoutBlanks(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => (isPlainObject(item) ? withoutBlanks(item) : item))
   if (!isPlainObject(value)) return value
   const out: Bag = {}
   for (const [key, member] of Object.entries(value)) {
-    if (member !== null) out[key] = withoutNulls(member)
+    if (member !== null && member !== '') out[key] = withoutBlanks(member)
   }
   return out
 }

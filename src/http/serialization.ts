@@ -7,7 +7,10 @@ type Serialize = (data: unknown) => string
 
 const serializers = new Map<string, Serialize>()
 
-export const lazySerializerCompiler: FastifySerializerCompiler<unknown> = ({ schema }) => {
-  const serializer = compiledOnFirstUse(serializers, schema, () => build(schema as Parameters<typeof build>[0]) as Serialize)
+export const lazySerializerCompiler: FastifySerializerCompiler<unknown> = ({ schema }) => serializerOf(schema)
+
+/** The serializer of a response schema, for a route that answers one request in another shape. */
+export function serializerOf(schema: unknown): Serialize {
+  const serializer = compiledOnFirstUse(serializers, schema as object, () => build(schema as Parameters<typeof build>[0]) as Serialize)
   return (data) => serializer()(data)
 }

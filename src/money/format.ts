@@ -14,10 +14,14 @@ export function formatMoney(micros: bigint, currency: string): string {
   return formatter.format(microsToDecimal(roundToMinorUnit(micros, code)) as unknown as number)
 }
 
-/** {USD: 1124900000n} → {usd: "$1,124.90"}: the per-currency maps in program stats. */
-export function formatMoneyMap(amounts: Map<string, bigint>): Record<string, string> {
+/**
+ * {USD: 1124900000n} → {usd: "$1,124.90"}: the per-currency maps in program stats. `always` names a
+ * currency shown even at zero (a client reads `total_revenue.usd` of a program with no sales yet).
+ */
+export function formatMoneyMap(amounts: Map<string, bigint>, always?: string): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const [currency, micros] of [...amounts].sort(([a], [b]) => a.localeCompare(b))) {
+  const all = always === undefined || amounts.has(always) ? amounts : new Map([...amounts, [always, 0n]])
+  for (const [currency, micros] of [...all].sort(([a], [b]) => a.localeCompare(b))) {
     out[currency.toLowerCase()] = formatMoney(micros, currency)
   }
   return out

@@ -26,6 +26,8 @@ export function shapeDifferences(actual: unknown, expected: unknown, at = '$'): 
     return expected.length > 0 && actual.length > 0 ? shapeDifferences(actual[0], expected[0], `${at}[0]`) : []
   }
   if (kind(expected) !== 'object') return []
+  // An empty object in a seed is a map whose keys it does not show (per-currency amounts, elisions).
+  if (Object.keys(expected as object).length === 0) return []
   const a = actual as Record<string, unknown>
   const e = expected as Record<string, unknown>
   const out: string[] = []

@@ -34,9 +34,14 @@ export function requireAffiliateCustomers(program: Program): void {
 
 /** `{key}` in a path: the customer key first, then the email (architecture §6.1). */
 export async function resolveCustomer(db: Db, program: Program, ref: string): Promise<CustomerRow> {
-  const row = await findCustomerByKey(db, program.id, ref) ?? (ref.includes('@') ? await findCustomerByEmail(db, program.id, ref) : undefined)
+  const row = await findCustomerByReference(db, program, ref)
   if (!row) throw notFound('Customer not found')
   return row
+}
+
+/** A customer reference as paths and `customer.id` carry it: the key, then the email. */
+export async function findCustomerByReference(db: Db, program: Program, ref: string): Promise<CustomerRow | undefined> {
+  return await findCustomerByKey(db, program.id, ref) ?? (ref.includes('@') ? await findCustomerByEmail(db, program.id, ref) : undefined)
 }
 
 export async function reloadCustomer(db: Db, program: Program, id: number): Promise<CustomerRow> {

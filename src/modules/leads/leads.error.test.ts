@@ -88,7 +88,7 @@ describe('look-ups of leads that do not exist', () => {
 })
 
 describe('converting', () => {
-  for (const amount of ['abc', -5, '-0.01', '1.1234567', '1e309', '', { value: 1 }]) {
+  for (const amount of ['abc', -5, '-0.01', '1.1234567', '1e309', { value: 1 }]) {
     it(`refuses commission_transaction_amount ${JSON.stringify(amount)} with 422, leaving the lead submitted`, async () => {
       const lead = await submit()
       const before = await snapshot()

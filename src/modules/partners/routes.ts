@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify'
 import type { Static } from 'typebox'
 import type { RouteDeps } from '../../app.js'
 import { addRoute, type Caller } from '../../http/route.js'
+import { check, compileInput } from '../../http/validation.js'
+import { serializerOf } from '../../http/serialization.js'
 import { Done, Envelope, done, ok } from '../../http/envelope.js'
 import { PagedEnvelope, pageOf, paged } from '../../http/pagination.js'
 import { Type } from 'typebox'
@@ -36,6 +38,16 @@ function namedBy(body: Record<string, unknown>): string[] {
   return body.update ? IDENTITY.filter((f) => body[f] !== undefined) : first ? [first] : []
 }
 
+// PHP's partners()->find(null, $email) sends GET /v1/partners/ with the partner named in its body:
+// a trailing-slash collection GET that names a partner answers that partner, as GET /v1/partner does.
+const lookupInput = compileInput(PartnerLookupInput)
+const partnerAnswer = serializerOf(Envelope(Partner))
+const pick = (bag: Record<string, unknown>) => Object.fromEntries(IDENTITY.filter((f) => bag[f] !== undefined).map((f) => [f, bag[f]]))
+
+function namesOnePartner(url: string, bag: Record<string, unknown>): boolean {
+  return (url.split('?')[0] as string).endsWith('/') && IDENTITY.some((f) => bag[f] !== undefined)
+}
+
 export function partnerRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
   const db = store.db
   const affiliate = (caller: Caller) => {
@@ -55,8 +67,14 @@ export function partnerRoutes(app: FastifyInstance, { store, base }: RouteDeps) 
     addRoute(app, base, {
       method: 'GET', url, summary, tags, input,
       response: { 200: PagedEnvelope(PartnerListItem) },
-      handler: async ({ caller, input, bag, base, request }) => {
+      handler: async ({ caller, input, bag, base, request, reply }) => {
         const program = affiliate(caller)
+        if (!filtered && namesOnePartner(request.url, bag)) {
+          const partner = await viewPartner(db, program, await requirePartnerByIdentity(db, program, check(lookupInput, pick(bag))), base)
+          // Only once found: an error answer keeps its own serializer.
+          reply.serializer(partnerAnswer)
+          return ok(partner)
+        }
         const page = pageOf(input)
         const { id, key, email, name } = filtered ? input as Static<typeof SearchPartnersInput> : {}
         const rows = await listPartners(db, program, { sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1, filters: { id, key, email, name } }, base)

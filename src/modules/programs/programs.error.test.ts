@@ -16,7 +16,6 @@ describe('PUT /v1/program refuses bad input with 422 and changes nothing', () =>
     ['a website that is not a URL', { website: 'not a url' }, 'website', 'The website format is invalid.'],
     ['a javascript: website', { website: 'javascript:alert(1)' }, 'website', 'The website format is invalid.'],
     ['a name over 255 characters', { name: 'x'.repeat(256) }, 'name', 'The name may not be greater than 255 characters.'],
-    ['an empty name', { name: '' }, 'name', 'The name field is required.'],
     ['a name that is not text', { name: { first: 'a' } }, 'name', 'The name must be a string.'],
     ['an unknown currency', { program_settings: { currency: 'XYZ' } }, 'program_settings.currency', 'The program settings.currency format is invalid.'],
     ['a currency of the wrong length', { program_settings: { currency: 'US' } }, 'program_settings.currency', 'The program settings.currency format is invalid.'],

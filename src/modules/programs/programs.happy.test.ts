@@ -70,7 +70,7 @@ describe('GET /v1/program (affiliate)', () => {
     const p = await server.program()
     const { stats } = (await server.get('/v1/program', { key: p.key })).json.data
     expect(stats.total_partners).toBe('0')
-    expect(stats.total_revenue).toEqual({})
+    expect(stats.total_revenue).toEqual({ usd: '$0.00' })
     expect(stats.net_profit).toBe(0)
     expect(stats.net_profit_formatted).toBe('$0.00')
     expect(stats.click_to_signup_conversion).toBe('0')

@@ -99,9 +99,9 @@ export function affiliateStats(program: Program, f: ProgramFigures) {
     total_signups_growth: signups.growth,
     total_paid_accounts: countText(paidAccounts.total),
     total_paid_accounts_growth: paidAccounts.growth,
-    total_reward: formatMoneyMap(reward),
+    total_reward: formatMoneyMap(reward, currency),
     total_reward_growth: f.amountsGrowth(METRIC.reward, currency),
-    total_revenue: formatMoneyMap(revenue),
+    total_revenue: formatMoneyMap(revenue, currency),
     total_revenue_growth: f.amountsGrowth(METRIC.revenue, currency),
     affiliate_referred_visitors_clicks: countText(clicks.total),
     affiliate_referred_visitors_clicks_growth: clicks.growth,
@@ -114,11 +114,11 @@ export function affiliateStats(program: Program, f: ProgramFigures) {
     net_profit: microsToNumber(netProfit),
     net_profit_growth: f.amountsGrowth(METRIC.revenue, currency),
     net_profit_formatted: formatMoney(netProfit, currency),
-    average_order_value: averageOrderValue(revenue, purchases.total),
+    average_order_value: averageOrderValue(revenue, purchases.total, currency),
     rewards_breakdown: {
-      unclaimed: formatMoneyMap(f.amounts(METRIC.rewardsUnclaimed)),
-      in_review: formatMoneyMap(f.amounts(METRIC.rewardsInReview)),
-      paid: formatMoneyMap(f.amounts(METRIC.rewardsPaid)),
+      unclaimed: formatMoneyMap(f.amounts(METRIC.rewardsUnclaimed), currency),
+      in_review: formatMoneyMap(f.amounts(METRIC.rewardsInReview), currency),
+      paid: formatMoneyMap(f.amounts(METRIC.rewardsPaid), currency),
     },
     partner_activity: {
       partners_with_signups: countText(f.count(METRIC.partnersWithSignups).total),
@@ -135,10 +135,10 @@ function formattedList(amounts: Map<string, bigint>): string[] {
   return Object.values(formatMoneyMap(amounts))
 }
 
-function averageOrderValue(revenue: Map<string, bigint>, purchases: bigint) {
+function averageOrderValue(revenue: Map<string, bigint>, purchases: bigint, programCurrency: string) {
   const out = new Map<string, bigint>()
   if (purchases > 0n) for (const [currency, total] of revenue) out.set(currency, truncateToMinorUnit(total / purchases, currency))
-  return formatMoneyMap(out)
+  return formatMoneyMap(out, programCurrency)
 }
 
 function payoutBreakdown(f: ProgramFigures) {

@@ -5,9 +5,12 @@ import { CustomerOptions, NestedCustomer } from '../customers/schemas.js'
 import { PartnerRef } from '../partners/schemas.js'
 import { Money, SaleFields, SaleInput } from './sale-input.js'
 
+// n8n names a sale's customer by "Customer ID": `customer.id`, read as a reference (key, then email).
+const SaleCustomer = Type.Object({ ...NestedCustomer.properties, id: Type.Optional(Type.String({ maxLength: 255 })) })
+
 export const NewTransactionInput = Type.Object({
   ...SaleFields,
-  customer: Type.Optional(NestedCustomer),
+  customer: Type.Optional(SaleCustomer),
   partner: Type.Optional(PartnerRef),
   options: Type.Optional(CustomerOptions),
   transactions: Type.Optional(Type.Array(SaleInput, { minItems: 1, maxItems: 100 })),

@@ -6,7 +6,7 @@ import { emit } from '../../events/outbox.js'
 import { amountField } from '../../money/input.js'
 import type { Database, Db } from '../../store/schema.js'
 import { inTransaction } from '../../store/transaction.js'
-import { addCustomer, withUniqueKey } from '../customers/service.js'
+import { addCustomer, findCustomerByReference, withUniqueKey } from '../customers/service.js'
 import { findCustomerByEmail, findCustomerByKey, type CustomerRow } from '../customers/store.js'
 import type { Program } from '../programs/store.js'
 import { transactionView, type TransactionView } from './representation.js'
@@ -90,20 +90,30 @@ export async function archiveInside(tx: Db, program: Program, row: TransactionRo
   return changed
 }
 
-/** The customer a sale belongs to: made now (options.create_customer), or found by key or email. */
+/** The customer a sale belongs to: made now (options.create_customer), or found by key, id or email. */
 async function customerOf(tx: Db, program: Program, input: NewTransactionInput, now: number): Promise<CustomerRow> {
   const named = input.customer
   if (input.options?.create_customer) {
     if (!named) throw invalidField('customer', 'The customer field is required.')
-    return addCustomer(tx, program, { ...named, partner: named.partner ?? input.partner, referralUrl: input.options.referral_url }, now)
+    const { id, ...fields } = named
+    return addCustomer(tx, program, { ...fields, key: fields.key ?? id, partner: named.partner ?? input.partner, referralUrl: input.options.referral_url }, now)
   }
-  if (!named || (named.key === undefined && named.email === undefined)) throw invalidField('customer', 'The customer must be named by key or email.')
+  if (!named || (named.key === undefined && named.id === undefined && named.email === undefined)) {
+    throw invalidField('customer', 'The customer must be named by key, id or email.')
+  }
   return namedCustomer(tx, program, named)
 }
 
-/** The existing customer a sale names, by key or else by email. */
-async function namedCustomer(tx: Db, program: Program, named: { key?: string; email?: string }): Promise<CustomerRow> {
-  const found = named.key !== undefined ? await findCustomerByKey(tx, program.id, named.key) : await findCustomerByEmail(tx, program.id, named.email as string)
+/**
+ * The existing customer a sale names: by key, else by id (an affiliate customer's id is its key or
+ * email, as a path names it), else by email.
+ */
+async function namedCustomer(tx: Db, program: Program, named: { key?: string; id?: string; email?: string }): Promise<CustomerRow> {
+  const found = named.key !== undefined
+    ? await findCustomerByKey(tx, program.id, named.key)
+    : named.id !== undefined
+      ? await findCustomerByReference(tx, program, named.id)
+      : await findCustomerByEmail(tx, program.id, named.email as string)
   if (!found) throw invalidField('customer', 'The customer was not found.')
   return found
 }

@@ -32,7 +32,7 @@ describe('a sale with bad money is 422 naming the field', () => {
     ['a negative amount', { amount: -5 }, 'amount', 'The amount must be at least 0.'],
     ['a negative numeric string', { amount: '-0.01' }, 'amount', 'The amount must be at least 0.'],
     ['a word for an amount', { amount: 'ten' }, 'amount', 'The amount must be a number.'],
-    ['an empty amount', { amount: '' }, 'amount', 'The amount must be a number.'],
+    ['an empty amount (as a missing one)', { amount: '' }, 'amount', 'The amount field is required.'],
     ['a thousands separator', { amount: '1,000' }, 'amount', 'The amount must be a number.'],
     ['seven decimals as a string', { amount: '1.1234567' }, 'amount', 'The amount must have at most 6 decimal places.'],
     ['seven decimals as a number', { amount: 1.1234567 }, 'amount', 'The amount must have at most 6 decimal places.'],
@@ -60,7 +60,7 @@ describe('a sale with a bad created_at is 422', () => {
   const inTwoDays = Math.floor(Date.now() / 1000) + 2 * 86_400
   const bad: unknown[] = [
     'yesterday', 'March 7', 'x 2020', '01/02/2024', '1.5', '-5', '2025-02-30', '2024-13-01', '2024-01-01T25:00:00Z',
-    '2024-01-01T10:00:00+0200', 'Tue, 01 Jan 2024 00:00:00 GMT', '', 1.5, -5, inTwoDays, String(inTwoDays), Date.now(), { at: 1 },
+    '2024-01-01T10:00:00+0200', 'Tue, 01 Jan 2024 00:00:00 GMT', 1.5, -5, inTwoDays, String(inTwoDays), Date.now(), { at: 1 },
   ]
   for (const createdAt of bad) {
     it(`refuses ${JSON.stringify(createdAt)}`, async () => {
@@ -75,8 +75,8 @@ describe('a sale for a customer that cannot be found is 422 naming the customer'
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ amount: 10, customer: { key: 'ghost' } }, 'The customer was not found.'],
       [{ amount: 10, customer: { email: 'ghost@example.com' } }, 'The customer was not found.'],
-      [{ amount: 10, customer: {} }, 'The customer must be named by key or email.'],
-      [{ amount: 10, customer: undefined }, 'The customer must be named by key or email.'],
+      [{ amount: 10, customer: {} }, 'The customer must be named by key, id or email.'],
+      [{ amount: 10, customer: undefined }, 'The customer must be named by key, id or email.'],
       [{ amount: 10, customer: undefined, options: { create_customer: true } }, 'The customer field is required.'],
     ]
     for (const [body, message] of cases) {
