@@ -91,7 +91,11 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
     docs.addHook('onRoute', (route) => {
       route.config = { ...route.config, public: true }
     })
-    await docs.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
+    // The UI's own policy, less upgrade-insecure-requests: over plain http on any host but localhost
+    // (a LAN name, HOST=0.0.0.0) it sends the page's scripts to https, and the page stays blank.
+    await docs.register(swaggerUi, {
+      routePrefix: '/docs', staticCSP: true, transformStaticCSP: (policy) => policy.replace(/\s*upgrade-insecure-requests;?/, ''),
+    })
   })
 
   const deps: RouteDeps = { config, store, limits, base: (request) => baseUrl(request, config.publicUrl) }

@@ -2,15 +2,13 @@
 // localhost includes it, a visitor arrives through ?aff=KEY, gets the cookie, signs up through an
 // ordinary form, and the API shows the customer credited to the partner.
 import http from 'node:http'
-import { existsSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { startServer, type TestServer } from '../../../test/support/server.js'
 import { makePartner } from '../../../test/support/partners.js'
 import { BROWSER } from '../../../test/support/visits.js'
-
-const CHROMIUM = '/usr/bin/chromium'
+import { NO_BROWSER, launchBrowser } from '../../../test/support/browser.js'
 
 let server: TestServer
 let shop: http.Server
@@ -44,7 +42,7 @@ async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean): 
 }
 
 // Debian's chromium package provides the browser; .ci/run installs it. Without it there is nothing to drive.
-describe.skipIf(!existsSync(CHROMIUM))('the snippet in Chromium', () => {
+describe.skipIf(NO_BROWSER)('the snippet in Chromium', () => {
   let program: { publicId: string; key: string }
   beforeAll(async () => {
     server = await startServer()
@@ -59,10 +57,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the snippet in Chromium', () => {
     await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve))
     shopUrl = `http://localhost:${(shop.address() as AddressInfo).port}`
     program = await server.program({ website: shopUrl })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    })
+    browser = await launchBrowser()
   }, 60_000)
   afterAll(async () => {
     await browser?.close()
