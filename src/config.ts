@@ -30,6 +30,10 @@ type Env = Record<string, string | undefined>
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
+// Values that are secrets or may carry a password: a bad one is named, never shown (the message
+// reaches terminals, logs and CI output).
+const SECRET_SETTINGS = new Set(['PARTNERKIT_SECRET_KEY', 'DATABASE_URL', 'REDIS_URL'])
+
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = []
   const read = <T>(name: string, fallback: T, parse: (raw: string) => T | Problem): T => {
@@ -37,7 +41,7 @@ export function loadConfig(env: Env = process.env): Config {
     if (raw === undefined || raw.trim() === '') return fallback
     const value = parse(raw.trim())
     if (value instanceof Problem) {
-      problems.push(`${name}=${JSON.stringify(raw)}: ${value.message}`)
+      problems.push(`${SECRET_SETTINGS.has(name) ? `${name} (value not shown)` : `${name}=${JSON.stringify(raw)}`}: ${value.message}`)
       return fallback
     }
     return value

@@ -1,5 +1,6 @@
 // The `partnerkit` command. Scripts depend on this contract: `programs create` prints exactly one
 // JSON object, `keys create` prints only the key, errors go to stderr with a non-zero exit.
+import { createRequire } from 'node:module'
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '../config.js'
 import { serve } from '../main.js'
@@ -10,8 +11,11 @@ import { keysCommand } from './keys.js'
 import { programsCommand } from './programs.js'
 import { UsageError } from './usage.js'
 
+const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version
+
 const HELP = `Usage: partnerkit <command>
 
+  --version                               print the version
   serve                                   serve the API (what npm start runs)
   migrate                                 bring the store's schema up to date
   programs create --name NAME --type affiliate|referral|newsletter [--website URL] [--currency USD]
@@ -31,6 +35,10 @@ export async function main(argv: string[]): Promise<number> {
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       process.stdout.write(HELP)
       return command === undefined ? 2 : 0
+    }
+    if (command === '--version' || command === '-v' || command === 'version') {
+      process.stdout.write(`partnerkit ${VERSION}\n`)
+      return 0
     }
     const config = loadConfig()
     if (command === 'serve') {
