@@ -44,8 +44,8 @@ describe('seeds 000 and 002 from real API calls', () => {
     const seedLinks = seedJson('referral-links') as { data: unknown[] }
     expect(shapeDifferences({ data: links.json.data, status: links.json.status }, seedLinks)).toEqual([])
     expect(links.json.data).toEqual([
-      { id: 'ref_123', key: 'ref_123', url: 'https://yourcompany.com?aff=ref_123', default: true, is_additional: false, direct_tracking: false, direct_tracking_redirect: false, direct_tracking_redirect_url: null },
-      { id: 'ref_456', key: 'ref_456', url: 'https://yourcompany.com?aff=ref_456', default: false, is_additional: false, direct_tracking: false, direct_tracking_redirect: false, direct_tracking_redirect_url: null },
+      { id: 'ref_123', key: 'ref_123', url: 'https://yourcompany.com?aff=ref_123', default: true, is_additional: false, direct_tracking: false, direct_tracking_redirect: false, direct_tracking_redirect_url: null, tracking_url: `${server.url}/r/ref_123?program=${p.publicId}` },
+      { id: 'ref_456', key: 'ref_456', url: 'https://yourcompany.com?aff=ref_456', default: false, is_additional: false, direct_tracking: false, direct_tracking_redirect: false, direct_tracking_redirect_url: null, tracking_url: `${server.url}/r/ref_456?program=${p.publicId}` },
     ])
   })
 })

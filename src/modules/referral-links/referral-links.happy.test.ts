@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '../../../test/support/server.js'
 import { eventsOf, makePartner } from '../../../test/support/partners.js'
+import { click, partnerClicks } from '../../../test/support/visits.js'
 
 let server: TestServer
 beforeAll(async () => {
@@ -20,6 +21,7 @@ describe('create and read', () => {
       expect(res.json.data).toEqual({
         id: key, key, url: `https://shop.example.com?aff=${key}`, default: false, is_additional: false,
         direct_tracking: false, direct_tracking_redirect: false, direct_tracking_redirect_url: null,
+        tracking_url: `${server.url}/r/${key}?program=${p.publicId}`,
       })
     }
     const got = await server.get('/v1/partner_referral_links/by-key', { key: p.key })
@@ -27,6 +29,18 @@ describe('create and read', () => {
     const events = await eventsOf(server, p.id)
     expect(events.at(-1)?.type).toBe('partner.updated')
     expect(events.at(-1)?.data.referral_links).toHaveLength(4)
+  })
+
+  it('gives each link a tracking_url that Partnerkit serves: it counts the click and leads to the link\'s url', async () => {
+    const other = await server.program()
+    await makePartner(server, other.key, { key: 'shared-key' })
+    const p = await server.program()
+    const partner = await makePartner(server, p.key, { key: 'shared-key' })
+    const [view] = (await server.get(`/v1/partners/${partner.id}/referral_links`, { key: p.key })).json.data
+    const res = await click(server, view.tracking_url.replace(server.url, ''))
+    expect(res.status).toBe(302)
+    expect(new URL(String(res.headers.location)).href).toBe(new URL(view.url).href)
+    expect(await partnerClicks(server, p.key, partner.id)).toBe(1)
   })
 
   it('accepts the PHP SDK\'s camelCase fields as well as snake_case', async () => {

@@ -47,6 +47,7 @@ export const ReferralLink = Type.Object({
   direct_tracking: Type.Boolean(),
   direct_tracking_redirect: Type.Boolean(),
   direct_tracking_redirect_url: Type.Union([Type.String(), Type.Null()]),
+  tracking_url: Type.String({ description: 'Extension: the link served by Partnerkit itself (/r/KEY), which counts the click and redirects' }),
 })
 
 export const LinkDomain = Type.Object({

@@ -43,6 +43,15 @@ export function linkFields(input: Record<string, unknown>): LinkFields {
   }
 }
 
+/**
+ * Extension: the link as Partnerkit serves it (`/r/KEY`), counting the click and redirecting, for a
+ * partner to share where the merchant's site cannot run the snippet. It names its program, since
+ * keys are unique only within one.
+ */
+function trackingUrl(program: Program, key: string, base: string): string {
+  return `${base}/r/${encodeURIComponent(key)}?program=${program.publicId}`
+}
+
 export function linkView(program: Program, link: LinkRow, base: string) {
   return {
     id: link.key,
@@ -53,6 +62,7 @@ export function linkView(program: Program, link: LinkRow, base: string) {
     direct_tracking: link.direct_tracking === 1,
     direct_tracking_redirect: link.direct_tracking_redirect === 1,
     direct_tracking_redirect_url: link.direct_tracking_redirect_url,
+    tracking_url: trackingUrl(program, link.key, base),
   }
 }
 
