@@ -1,15 +1,18 @@
-// Amounts in a currency's own decimals, as payment providers take them.
+// Amounts as statements and payment files print them: exact, in at least the currency's decimals.
 import { describe, expect, it } from 'vitest'
-import { minorUnitText } from './micros.js'
+import { moneyText } from './micros.js'
 
-describe('minorUnitText', () => {
-  it('writes exactly the currency\'s minor-unit digits, rounded half to even', () => {
-    expect(minorUnitText(45_150_000n, 'USD')).toBe('45.15')
-    expect(minorUnitText(30_003_000n, 'USD')).toBe('30.00')
-    expect(minorUnitText(1_000_000_000n, 'JPY')).toBe('1000')
-    expect(minorUnitText(1_234_500n, 'KWD')).toBe('1.234')
-    expect(minorUnitText(1_235_500n, 'KWD')).toBe('1.236')
-    expect(minorUnitText(-12_355_000n, 'EUR')).toBe('-12.36')
-    expect(minorUnitText(0n, 'USD')).toBe('0.00')
+describe('moneyText', () => {
+  it('writes the currency\'s minor-unit digits, and more only when the amount has them', () => {
+    expect(moneyText(45_150_000n, 'USD')).toBe('45.15')
+    expect(moneyText(30_000_000n, 'USD')).toBe('30.00')
+    expect(moneyText(29_997_000n, 'USD')).toBe('29.997')
+    expect(moneyText(1_000_000_000n, 'JPY')).toBe('1000')
+    expect(moneyText(1_000_500_000n, 'JPY')).toBe('1000.5')
+    expect(moneyText(1_234_500n, 'KWD')).toBe('1.2345')
+    expect(moneyText(1_234_000n, 'KWD')).toBe('1.234')
+    expect(moneyText(-12_355_000n, 'EUR')).toBe('-12.355')
+    expect(moneyText(0n, 'USD')).toBe('0.00')
+    expect(moneyText(1n, 'USD')).toBe('0.000001')
   })
 })

@@ -47,9 +47,14 @@ export function truncateToMinorUnit(micros: bigint, currency: string): bigint {
   return (micros / step) * step
 }
 
-/** In the currency's own decimals, rounded to its minor unit: "45.15" USD, "1000" JPY, "1.234" KWD (payment files). */
-export function minorUnitText(micros: bigint, currency: string): string {
+/**
+ * Exact, in at least the currency's own decimals: "45.15" and "29.997" USD, "1000" JPY. Never
+ * rounds: statements and payment files print what the ledger holds.
+ */
+export function moneyText(micros: bigint, currency: string): string {
   const digits = minorUnits(currency)
-  const { sign, whole, fraction } = decimalParts(roundToMinorUnit(micros, currency))
-  return `${sign}${whole}${digits > 0 ? `.${fraction.slice(0, digits)}` : ''}`
+  const { sign, whole, fraction } = decimalParts(micros)
+  const significant = fraction.replace(/0+$/, '')
+  const shown = significant.length > digits ? significant : fraction.slice(0, digits)
+  return `${sign}${whole}${shown ? `.${shown}` : ''}`
 }

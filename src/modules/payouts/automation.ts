@@ -16,6 +16,7 @@ import { savedMethod } from './payout-method.js'
 import { applyAction, createRequest, shortfall } from './service.js'
 import { payoutRules, type PayoutSchedule } from './settings.js'
 import { claimRun, findOpenPayout, payableBalances, payableLines, type PayableLine } from './store.js'
+import { inWholeMinorUnits } from './whole-units.js'
 
 const DAY_MS = 86_400_000
 
@@ -45,7 +46,7 @@ async function payEveryone(tx: Db, program: Program, now: number): Promise<numbe
     const partner = await findPartnerByRowId(tx, program.id, partnerId)
     const method = partner && savedMethod(partner.payout)
     if (!partner || !method || partner.status !== 'active' || await findOpenPayout(tx, program.id, partnerId, currency)) continue
-    const lines = capped(await payableLines(tx, program.id, partnerId, currency), automation.max)
+    const lines = inWholeMinorUnits(capped(await payableLines(tx, program.id, partnerId, currency), automation.max), currency)
     const amount = lines.reduce((sum, l) => sum + l.amount, 0n)
     if (amount < automation.min || shortfall(program, partner, amount, currency)) continue
     const payout = await createRequest(tx, program, partner, currency, lines, method, now)

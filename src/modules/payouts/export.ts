@@ -1,9 +1,10 @@
 // Files for people and payment providers: a payout's statement as CSV, and mass-payout files of
 // many requests — PayPal Payouts (also Venmo, through PayPal), a Wise batch, or a plain CSV.
-// Amounts are rounded to the currency's minor unit (half to even), the one rounding rule: a
-// provider cannot send a fraction of a cent. Text a partner typed is guarded against spreadsheet
+// Amounts print one way, exactly, in at least the currency's decimals (moneyText): a payout is a
+// whole number of minor units (whole-units.ts), so a file sends exactly what the ledger records as
+// paid, and a statement line shows a reward's fraction of a cent as it is. Text a partner typed is guarded against spreadsheet
 // formulas (a leading = + - @ gets a quote).
-import { microsToDecimal, minorUnitText } from '../../money/micros.js'
+import { moneyText } from '../../money/micros.js'
 import { parseAmount } from '../../money/parse.js'
 import type { Static } from 'typebox'
 import type { PayoutView } from './representation.js'
@@ -32,15 +33,15 @@ function exact(amount: number): bigint {
   return 'micros' in parsed ? parsed.micros : 0n
 }
 
-/** The money a provider sends, in the currency's own decimals: "45.15", "1000" for JPY. */
+/** Money as files print it: "45.15", "1000" for JPY. */
 function paid(amount: number, currency: string): string {
-  return minorUnitText(exact(amount), currency)
+  return moneyText(exact(amount), currency)
 }
 
 export function statementCsv(lines: Array<Static<typeof StatementLine>>): string {
   return csv([
     ['reward_id', 'type', 'transaction', 'customer', 'description', 'earned_at', 'amount', 'currency'],
-    ...lines.map((l) => [l.reward_id, l.type, l.transaction, l.customer, l.description, l.earned_at, { amount: microsToDecimal(exact(l.amount)) }, l.amount_units]),
+    ...lines.map((l) => [l.reward_id, l.type, l.transaction, l.customer, l.description, l.earned_at, { amount: paid(l.amount, l.amount_units) }, l.amount_units]),
   ])
 }
 

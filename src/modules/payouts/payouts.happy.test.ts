@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '../../../test/support/server.js'
 import { eventsOf } from '../../../test/support/partners.js'
-import { act, commissionsOf, earn, earningPartner, requestPayout } from '../../../test/support/payouts.js'
+import { PAYPAL, act, commissionsOf, earn, earningPartner, requestPayout } from '../../../test/support/payouts.js'
 import { runAutomaticPayouts, slotOf } from './automation.js'
 
 let server: TestServer
@@ -195,6 +195,51 @@ describe('listing and searching payout requests', () => {
     expect(await ids(`status=approved&partner_key=${ann.key}`)).toEqual([])
     expect(await ids(`partner_key=${ann.key}&partner_id=${bob.id}`)).toEqual([])
     expect(await ids('partner_key=nobody')).toEqual([])
+  })
+})
+
+describe('a payout is a whole number of minor units', () => {
+  it('pays 29.99 of a 29.997 commission, records exactly that as paid, and keeps 0.007 for the next payout', async () => {
+    const p = await server.program()
+    const partner = await earningPartner(server, p.key, [99.99])
+    const first = await requestPayout(server, p.key, { partner: { key: partner.key } })
+    expect(first.amount).toBe(29.99)
+    await act(server, p.key, first.id, 'approve')
+    const paypal = await server.get('/v1/payout_requests:export?status=approved&format=paypal', { key: p.key })
+    expect(paypal.text).toBe(`payee@example.com,29.99,USD,payout-${first.id},Payout ${first.id},PAYPAL\r\n`)
+    await act(server, p.key, first.id, 'mark_as_paid')
+    expect(await commissionsOf(server, p.key, partner.id)).toEqual({ paid: 29.99, pending: [], not_paid: [{ currency: 'USD', amount: 0.007 }] })
+    const statement = (await server.get(`/v1/payout_requests/${first.id}/statement`, { key: p.key })).json.data
+    expect(statement.lines.map((l: { amount: number }) => l.amount)).toEqual([29.99])
+
+    // 0.007 left and 29.997 more: 30.004 payable, 30.00 paid, 0.004 left.
+    await earn(server, p.key, partner.key, 99.99)
+    const second = await requestPayout(server, p.key, { partner: { key: partner.key } })
+    expect(second.amount).toBe(30)
+    const lines = (await server.get(`/v1/payout_requests/${second.id}/statement?format=csv`, { key: p.key })).text.trim().split('\r\n').slice(1)
+    expect(lines.map((l) => l.split(',').at(-2))).toEqual(['0.007', '29.993'])
+    await act(server, p.key, second.id, 'approve')
+    await act(server, p.key, second.id, 'mark_as_paid')
+    expect(await commissionsOf(server, p.key, partner.id)).toEqual({ paid: 59.99, pending: [], not_paid: [{ currency: 'USD', amount: 0.004 }] })
+  })
+
+  it('pays yen in whole yen', async () => {
+    const p = await server.program({ currency: 'JPY' })
+    const partner = await earningPartner(server, p.key, [])
+    await earn(server, p.key, partner.key, 1001, 'JPY')
+    const payout = await requestPayout(server, p.key, { partner: { key: partner.key }, amount_units: 'JPY' })
+    expect(payout).toMatchObject({ amount: 300, amount_units: 'JPY' })
+    await act(server, p.key, payout.id, 'approve')
+    const csv = await server.get('/v1/payout_requests:export?status=approved&format=paypal', { key: p.key })
+    expect(csv.text).toContain(',300,JPY,')
+  })
+
+  it('refuses a balance of less than one minor unit as nothing payable', async () => {
+    const p = await server.program()
+    const partner = await earningPartner(server, p.key, [0.01])
+    const res = await server.post('/v1/payout_requests', { key: p.key, body: { ...PAYPAL, partner: { key: partner.key } } })
+    expect(res.status).toBe(422)
+    expect(res.json.errors.amount_units[0]).toMatch(/Nothing is payable/)
   })
 })
 

@@ -29,6 +29,7 @@ import type { PayoutSettingsInput } from './method-schema.js'
 import type { NewPayoutInput, ResubmitInput } from './schemas.js'
 import { BREAKDOWN, TRANSITIONS, type PayoutAction } from './status.js'
 import { payoutRules } from './settings.js'
+import { inWholeMinorUnits } from './whole-units.js'
 import {
   findOpenPayout, findPayout, insertLines, insertPayout, linesOf, moveStatus, paidBefore, payableLines, rejectReward, rewardIdsOf,
   type PayableLine, type PayoutRow,
@@ -74,7 +75,7 @@ export async function requestPayout(db: Kysely<Database>, program: Program, inpu
     if (!partner) throw badRequest('Invalid partner key', 'invalid_partner')
     if (partner.status !== 'active') throw badRequest(`Only an active partner can be paid; this partner is ${partner.status}.`, 'partner_not_active')
     await refuseSecondOpen(tx, program, partner, currency)
-    const lines = chosenLines(await payableLines(tx, program.id, partner.id, currency), input.reward_ids)
+    const lines = inWholeMinorUnits(chosenLines(await payableLines(tx, program.id, partner.id, currency), input.reward_ids), currency)
     const amount = lines.reduce((sum, l) => sum + l.amount, 0n)
     const refusal = shortfall(program, partner, amount, currency)
     if (refusal) throw refusal
