@@ -12,9 +12,14 @@ import { addPartnerClicks, clickIds, liveLinkIds, upsertClicks, type NewClick } 
 /** The same visitor on the same link within this window counts once. */
 export const COUNTING_WINDOW_MS = 3600_000
 
+/** Why a click was not counted, as /t/click tells the page that reported it. */
+export type UncountedReason =
+  | 'unknown_key' | 'inactive_partner' | 'bot' | 'not_a_visit' | 'duplicate_within_hour' | 'not_recorded'
+
 export interface ClickOutcome {
   clickId: number | undefined
   counted: boolean
+  reason?: UncountedReason
 }
 
 const pairOf = (c: { linkId: number; visitor: string }) => `${c.linkId}|${c.visitor}`
@@ -50,6 +55,9 @@ export async function recordClicks(db: Kysely<Database>, clicks: NewClick[], win
     const pair = pairOf(c)
     const first = !answered.has(pair)
     answered.add(pair)
-    return { clickId: ids.get(pair), counted: first && counted.has(pair) }
+    const id = ids.get(pair)
+    if (first && counted.has(pair)) return { clickId: id, counted: true }
+    // Stored but not counted: the visitor's repeat; not stored at all: its link was deleted meanwhile.
+    return { clickId: id, counted: false, reason: id === undefined ? 'unknown_key' : 'duplicate_within_hour' }
   })
 }

@@ -15,6 +15,20 @@ export interface ProgramPlace {
   hosts: Set<string>
 }
 
+/**
+ * Whether a page on `host` is the program's own, and may call /t/: one of its hosts or a subdomain
+ * of one (www.shop.test and blog.shop.test for shop.test). A host's own `www.` does not narrow it:
+ * a website given as www.shop.test owns shop.test's pages too.
+ */
+export function ownsPageHost(place: ProgramPlace, host: string): boolean {
+  const page = host.toLowerCase()
+  for (const own of place.hosts) {
+    const base = own.toLowerCase().replace(/^www\./, '')
+    if (page === base || page.endsWith(`.${base}`)) return true
+  }
+  return false
+}
+
 interface Snapshot {
   byId: Map<number, ProgramPlace>
   byPublicId: Map<string, ProgramPlace>

@@ -5,14 +5,15 @@ import { Type } from 'typebox'
 import type { RouteDeps } from '../../app.js'
 import { Done, Envelope, ok } from '../../http/envelope.js'
 import { onUnknownPath } from '../../http/errors-handler.js'
-import { forbidden, notFound } from '../../http/errors.js'
+import { ApiError, forbidden, notFound } from '../../http/errors.js'
 import { addRoute } from '../../http/route.js'
 import { jsonBodyParser } from '../../http/json-body.js'
-import type { ProgramPlace } from './programs.js'
+import { ownsPageHost, type ProgramPlace } from './programs.js'
 import { cookieName, trackingCookie, type CookiePlace } from './redirect.js'
 import { DEFAULT_TRACKER_OPTIONS, Tracker, type Redirect, type Visit } from './service.js'
 import { signupFromPage } from './signup.js'
 import { universalScript } from './universal.js'
+import { sendVisitorPage } from './visitor-page.js'
 
 const tags = ['Tracking']
 const KEY = Type.String({ minLength: 1, maxLength: 255 })
@@ -49,9 +50,18 @@ export function trackingRoutes(app: FastifyInstance, { store, base, config, limi
     params: Type.Object({ key: KEY }),
     input: Type.Object({ program: Type.Optional(Type.String({ maxLength: 64, description: 'The program\'s public id, when a key is used by several programs' })) }),
     response: { 302: Type.Null({ description: 'Location: the destination; Set-Cookie: the referral cookie when the hosts share a domain' }) },
-    handler: async ({ params, input, request, reply, base }) =>
-      sendRedirect(request, reply, await tracker.redirect(params.key as string, visitOf(request, input.program), base)),
+    handler: async ({ params, input, request, reply, base }) => followLink(request, reply, params.key as string, input.program, base),
   })
+
+  /** A visitor following a link: redirected, or told in a page why not. */
+  const followLink = async (request: FastifyRequest, reply: FastifyReply, key: string, hint: string | undefined, base: string) => {
+    try {
+      return await sendRedirect(request, reply, await tracker.redirect(key, visitOf(request, hint), base))
+    } catch (err) {
+      if (err instanceof ApiError && err.statusCode < 500) return sendVisitorPage(reply, err)
+      throw err
+    }
+  }
 
   // The path form (`/aff/{key}` on the tracking host): any program's referral parameter, else a 404.
   onUnknownPath(app, async (request, reply) => {
@@ -60,7 +70,7 @@ export function trackingRoutes(app: FastifyInstance, { store, base, config, limi
     const params = (await tracker.programs.all()).map((p) => p.program.settings.program.referral_param)
     if (!params.includes(match[1] as string)) return false
     const hint = new URL(request.url, 'http://x').searchParams.get('program') ?? undefined
-    await sendRedirect(request, reply, await tracker.redirect(match[2] as string, visitOf(request, hint), base(request)))
+    await followLink(request, reply, match[2] as string, hint, base(request))
     return true
   })
 
@@ -80,7 +90,8 @@ export function trackingRoutes(app: FastifyInstance, { store, base, config, limi
 
     scope.options('/t/*', { schema: { hide: true }, config: { public: true } }, async (request, reply) => {
       const origin = request.headers.origin
-      if (origin && originHost(origin) && (await tracker.programs.all()).some((p) => p.hosts.has(originHost(origin) as string))) {
+      const host = origin ? originHost(origin) : undefined
+      if (origin && host && (await tracker.programs.all()).some((p) => ownsPageHost(p, host))) {
         reply.header('access-control-allow-origin', origin).header('vary', 'Origin')
           .header('access-control-allow-methods', 'GET, POST').header('access-control-allow-headers', 'content-type')
           .header('access-control-max-age', '86400')
@@ -105,12 +116,15 @@ export function trackingRoutes(app: FastifyInstance, { store, base, config, limi
       method: 'POST', url: '/t/click', public: true, tags,
       summary: 'Report a visit that arrived with a referral key (the snippet calls this)',
       input: Type.Object({ program: Type.String({ minLength: 1, maxLength: 64 }), key: KEY }),
-      response: { 200: Envelope(Type.Object({ click_id: Type.Union([Type.String(), Type.Null()]), counted: Type.Boolean() })) },
+      response: { 200: Envelope(ClickAnswer) },
       handler: async ({ input, request, reply }) => {
         await perIp(request, reply)
         const place = await programFor(input.program, request, reply)
         const click = await tracker.reportedClick(place, input.key, visitOf(request))
-        return ok({ click_id: click?.clickId !== undefined ? `clk_${click.clickId}` : null, counted: click?.counted ?? false })
+        return ok({
+          click_id: click.clickId !== undefined ? `clk_${click.clickId}` : null, counted: click.counted, reason: click.reason ?? null,
+          key_active: click.reason !== 'unknown_key' && click.reason !== 'inactive_partner',
+        })
       },
     })
 
@@ -143,6 +157,15 @@ export function trackingRoutes(app: FastifyInstance, { store, base, config, limi
     },
   })
 }
+
+const ClickAnswer = Type.Object({
+  click_id: Type.Union([Type.String(), Type.Null()]),
+  counted: Type.Boolean(),
+  reason: Type.Union([Type.String(), Type.Null()], {
+    description: 'Why the click was not counted: unknown_key, inactive_partner, bot, not_a_visit, duplicate_within_hour or not_recorded; null when counted',
+  }),
+  key_active: Type.Boolean({ description: 'The key names an active partner\'s link of this program: the snippet keeps it in the cookie only then' }),
+})
 
 const ProgramForScript = Type.Object({
   type: Type.String(),
@@ -179,6 +202,11 @@ function allowOrigin(place: ProgramPlace, request: FastifyRequest, reply: Fastif
   const origin = request.headers.origin
   if (origin === undefined) return // not a browser's cross-origin call (server-side, curl)
   const host = originHost(origin)
-  if (!host || !place.hosts.has(host)) throw forbidden('This page\'s origin is not one of the program\'s domains.')
   reply.header('access-control-allow-origin', origin).header('vary', 'Origin')
+  if (!host || !ownsPageHost(place, host)) {
+    // The refusal itself may be read by the page (the origin header above), so the snippet can say
+    // why in the browser console instead of doing nothing, silently. It changes nothing.
+    const own = [...place.hosts].join(', ') || 'none: the program has no website'
+    throw forbidden(`This page's host (${host ?? origin}) is not one of the program's domains or their subdomains (${own}). Set the program website or add the domain.`)
+  }
 }

@@ -6,12 +6,12 @@ import { badRequest, notFound } from '../../http/errors.js'
 import { GroupCommit } from '../../store/group-commit.js'
 import type { Store } from '../../store/store.js'
 import { factOnce } from '../../store/facts.js'
-import { recordClicks, type ClickOutcome } from './clicks.js'
+import { recordClicks, type ClickOutcome, type UncountedReason } from './clicks.js'
 import { ProgramDirectory, type ProgramPlace } from './programs.js'
 import { destinationOf, sharedLabels, websiteOf } from './redirect.js'
 import { LinkCache } from './link-cache.js'
 import type { LinkTarget, NewClick } from './store.js'
-import { isCountable, visitorOf } from './visitor.js'
+import { notAVisit, visitorOf } from './visitor.js'
 
 export interface Visit {
   method: string
@@ -63,9 +63,9 @@ export class Tracker {
   }
 
   /** POST /t/click: the snippet saw `?aff=key` on a page of the program. */
-  async reportedClick(place: ProgramPlace, key: string, visit: Visit): Promise<ClickOutcome | undefined> {
+  async reportedClick(place: ProgramPlace, key: string, visit: Visit): Promise<ClickOutcome> {
     const target = (await this.links.targets(key)).find((t) => t.programId === place.program.id)
-    return target ? this.count(target, visit) : undefined
+    return target ? this.count(target, visit) : uncounted('unknown_key')
   }
 
   /** The visitor's hash, as stored with their clicks. */
@@ -77,15 +77,17 @@ export class Tracker {
     await this.batches.drain()
   }
 
-  private async count(target: LinkTarget, visit: Visit): Promise<ClickOutcome | undefined> {
-    if (target.partnerStatus !== 'active' || !isCountable(visit.method, visit.userAgent)) return undefined
+  private async count(target: LinkTarget, visit: Visit): Promise<ClickOutcome> {
+    if (target.partnerStatus !== 'active') return uncounted('inactive_partner')
+    const why = notAVisit(visit.method, visit.userAgent)
+    if (why) return uncounted(why)
     const click = { programId: target.programId, partnerId: target.partnerId, linkId: target.linkId, visitor: await this.visitor(visit), at: Date.now() }
     try {
       return await this.batches.add(click)
     } catch (err) {
       // The visitor still gets where they were going; the failure is logged, not shown to them.
       this.log(err)
-      return undefined
+      return uncounted('not_recorded')
     }
   }
 
@@ -95,7 +97,11 @@ export class Tracker {
     const hinted = visit.programHint ? await this.programs.byPublicId(visit.programHint) : undefined
     if (visit.programHint && !hinted) throw notFound('Program not found')
     const candidates = hinted ? [hinted] : await this.candidates(targets, visit.host)
-    if (candidates.length > 1) throw badRequest('This key is used by several programs: add ?program=PUBLIC_ID to the link.', 'ambiguous_key')
+    if (candidates.length > 1) {
+      // A key no program uses is unknown, however many programs the server has.
+      if (targets.length === 0) throw notFound('Referral link not found')
+      throw badRequest('This key is used by several programs: add ?program=PUBLIC_ID to the link.', 'ambiguous_key')
+    }
     for (const place of candidates) {
       const target = targets.find((t) => t.programId === place.program.id)
       if (target) return { place, target }
@@ -121,6 +127,10 @@ export class Tracker {
     })
     return this.salt
   }
+}
+
+function uncounted(reason: UncountedReason): ClickOutcome {
+  return { clickId: undefined, counted: false, reason }
 }
 
 /** The programs whose hosts share the most trailing labels (at least two) with the host asked for. */

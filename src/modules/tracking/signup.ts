@@ -21,18 +21,25 @@ export async function signupFromPage(store: Store, tracker: Tracker, place: Prog
   const { program } = place
   // Only affiliate programs have partner-attributed customers so far.
   if (program.type !== 'affiliate') return
-  const partnerKey = input.partner_key ?? input.click_id
+  // The key in the URL or cookie first; when it names no partner (a stale or mistyped ?aff=), the
+  // click id, which names the visit that brought them, still credits it.
+  const credits = [...new Set([input.partner_key, input.click_id])].filter((k): k is string => k !== undefined)
   // The no-code form integration knows only the email: it doubles as the customer's key.
   const key = input.customer.key ?? input.customer.email
-  if (partnerKey === undefined || key === undefined || !KEY_FORMAT.test(key)) return
+  if (key === undefined || !KEY_FORMAT.test(key)) return
   if (input.customer.email !== undefined && !EMAIL.test(input.customer.email)) return
-  try {
-    await createCustomer(store.db, program, {
-      key, email: input.customer.email, name: input.customer.name, surname: input.customer.surname, tags: input.customer.tags,
-      partner: { key: partnerKey }, visitor: await tracker.visitor(visit),
-    })
-  } catch (err) {
-    if (err instanceof ApiError && err.statusCode < 500) return
-    throw err
+  const visitor = await tracker.visitor(visit)
+  for (const partnerKey of credits) {
+    try {
+      await createCustomer(store.db, program, {
+        key, email: input.customer.email, name: input.customer.name, surname: input.customer.surname, tags: input.customer.tags,
+        partner: { key: partnerKey }, visitor,
+      })
+      return
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'invalid_partner') continue
+      if (err instanceof ApiError && err.statusCode < 500) return
+      throw err
+    }
   }
 }

@@ -8,38 +8,12 @@ import type { Browser } from 'playwright-core'
 import { startServer, type TestServer } from '../../../test/support/server.js'
 import { makePartner } from '../../../test/support/partners.js'
 import { BROWSER } from '../../../test/support/visits.js'
-import { NO_BROWSER, launchBrowser } from '../../../test/support/browser.js'
+import { NO_BROWSER, launchBrowser, merchantPage, waitFor } from '../../../test/support/browser.js'
 
 let server: TestServer
 let shop: http.Server
 let shopUrl: string
 let browser: Browser
-
-/** The merchant's site: every page has the loader snippet; /signup has a plain form. */
-function merchantPage(api: string, publicId: string, body: string): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><title>Shop</title>
-<script>
-(function (w, d, src, name) {
-  w.__partnerObject = name;
-  var stub = function () { stub.q.push({ a: arguments }); };
-  stub.q = [];
-  w[name] = w[name] || stub;
-  var s = d.createElement('script'); s.async = true; s.src = src + '?v' + Math.floor(Date.now() / 1e6);
-  d.head.appendChild(s);
-})(window, document, '${api}/js/universal.js', 'po');
-po('settings', 'assets_host', '${api}');
-po('program', '${publicId}', 'load');
-</script></head><body>${body}</body></html>`
-}
-
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let i = 0; i < 100; i++) {
-    const value = await read()
-    if (done(value)) return value
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  return read()
-}
 
 // Debian's chromium package provides the browser; .ci/run installs it. Without it there is nothing to drive.
 describe.skipIf(NO_BROWSER)('the snippet in Chromium', () => {

@@ -34,7 +34,7 @@ describe('/t/ calls with bad input', () => {
   it('reports an unknown key as not counted', async () => {
     const res = await server.post('/t/click', { body: { program: p.publicId, key: 'nobody' }, headers: { 'user-agent': BROWSER } })
     expect(res.status).toBe(200)
-    expect(res.json.data).toEqual({ click_id: null, counted: false })
+    expect(res.json.data).toEqual({ click_id: null, counted: false, reason: 'unknown_key', key_active: false })
   })
 })
 
@@ -53,12 +53,14 @@ describe('/r/{key} that cannot count', () => {
     await makePartner(server, bare.key, { key: 'ola_ref' })
     const res = await click(server, `/r/ola_ref?program=${bare.publicId}`)
     expect(res.status).toBe(404)
-    expect(res.json).toMatchObject({ code: 'not_found', status: 0 })
+    expect(res.headers['content-type']).toMatch(/^text\/html/)
+    expect(res.text).toContain('no website to send visitors to')
   })
 
   it('answers 404 for an unknown program named by ?program=', async () => {
     const res = await click(server, '/r/mo_ref?program=nope')
     expect(res.status).toBe(404)
-    expect(res.json.message).toBe('Program not found')
+    expect(res.headers['content-type']).toMatch(/^text\/html/)
+    expect(res.text).toContain('Program not found')
   })
 })

@@ -87,6 +87,18 @@ describe('GET /r/{key}', () => {
     expect(byHost.headers.location).toBe(`https://${p.host}/`)
   })
 
+  it('tells a visitor in a page, never in JSON, that a key no program uses is unknown, however many programs there are', async () => {
+    await shop()
+    await shop()
+    for (const path of ['/r/no-program-uses-this', '/aff/no-program-uses-this']) {
+      const res = await click(server, path, { host: 'tracking.elsewhere.example' })
+      expect(res.status, path).toBe(404)
+      expect(res.headers['content-type']).toMatch(/^text\/html/)
+      expect(res.text).toContain('This referral link is not known')
+      expect(res.text).not.toContain('several')
+    }
+  })
+
   it('follows the link: its landing page, its additional domain, its own redirect URL', async () => {
     const p = await shop()
     await makePartner(server, p.key, { key: 'eve_ref' })
@@ -126,9 +138,11 @@ describe('GET /r/{key}', () => {
     const viaHint = await click(server, `/r/shared_key?program=${b.publicId}`)
     expect(viaHint.headers.location, viaHint.text).toBe(`https://${b.host}/?aff=shared_key`)
     expect((await click(server, '/r/shared_key', { host: `go.${a.host}`, 'user-agent': visitor(9) })).headers.location).toBe(`https://${a.host}/?aff=shared_key`)
+    // Named by neither, a visitor gets a page in words, not JSON.
     const ambiguous = await click(server, '/r/shared_key', { 'user-agent': visitor(10) })
     expect(ambiguous.status).toBe(400)
-    expect(ambiguous.json.code).toBe('ambiguous_key')
+    expect(ambiguous.headers['content-type']).toMatch(/^text\/html/)
+    expect(ambiguous.text).toContain('used by several shops')
     expect(await partnerClicks(server, b.key, pb.id)).toBe(1)
     expect(await partnerClicks(server, a.key, pa.id)).toBe(1)
   })
@@ -150,7 +164,7 @@ describe('the snippet\'s calls', () => {
       body: JSON.stringify({ program: p.publicId, key: 'gus_ref' }), headers: { origin, 'content-type': 'text/plain', 'user-agent': BROWSER },
     })
     expect(reported.status, reported.text).toBe(200)
-    expect(reported.json.data).toEqual({ click_id: expect.stringMatching(/^clk_\d+$/), counted: true })
+    expect(reported.json.data).toEqual({ click_id: expect.stringMatching(/^clk_\d+$/), counted: true, reason: null, key_active: true })
     expect(reported.headers['access-control-allow-origin']).toBe(origin)
     expect(await partnerClicks(server, p.key, partner.id)).toBe(1)
 
@@ -166,6 +180,33 @@ describe('the snippet\'s calls', () => {
     const why = await server.get('/v1/customers/cust_gus_1/attribution', { key: p.key })
     expect(why.json.data).toMatchObject({ attributed: true, partner: partner.id, link: { key: 'gus_ref' }, click: { id: reported.json.data.click_id }, self_referral: false, earns_commission: true })
     expect(why.json.data.reason).toContain('gus_ref')
+  })
+
+  it('says why a click was not counted, and whether its key names an active partner', async () => {
+    const p = await shop()
+    const partner = await makePartner(server, p.key, { key: 'why_ref' })
+    await makePartner(server, p.key, { key: 'why_gone' }).then((gone) => server.post(`/v1/partners/${gone.id}/archive`, { key: p.key }))
+    const report = async (key: string, agent: string) =>
+      (await server.post('/t/click', { body: { program: p.publicId, key }, headers: { 'user-agent': agent } })).json.data
+    expect(await report('why_ref', visitor(40))).toMatchObject({ counted: true, reason: null, key_active: true })
+    expect(await report('why_ref', visitor(40))).toMatchObject({ counted: false, reason: 'duplicate_within_hour', key_active: true })
+    expect(await report('why_ref', 'HeadlessChrome/126.0 Safari/537.36')).toMatchObject({ counted: false, reason: 'bot', key_active: true })
+    expect(await report('why_gone', visitor(41))).toMatchObject({ counted: false, reason: 'inactive_partner', key_active: false })
+    expect(await report('why_not', visitor(42))).toMatchObject({ counted: false, reason: 'unknown_key', key_active: false })
+    expect(await partnerClicks(server, p.key, partner.id)).toBe(1)
+  })
+
+  it('credits a sign-up by its click id when the key it carries names no partner (a stale or mistyped ?aff=)', async () => {
+    const p = await shop()
+    const partner = await makePartner(server, p.key, { key: 'kept_ref' })
+    const clicked = await server.post('/t/click', { body: { program: p.publicId, key: 'kept_ref' }, headers: { 'user-agent': visitor(50) } })
+    const clickId = clicked.json.data.click_id
+    const signup = await server.post('/t/signup', {
+      body: { program: p.publicId, partner_key: 'typo', click_id: clickId, customer: { email: 'kept@buyer.example' } }, headers: { 'user-agent': visitor(50) },
+    })
+    expect(signup.status).toBe(202)
+    const why = (await server.get('/v1/customers/kept@buyer.example/attribution', { key: p.key })).json.data
+    expect(why).toMatchObject({ partner: partner.id, click: { id: clickId } })
   })
 
   it('answers a sign-up the same way whether or not anything was created', async () => {

@@ -59,7 +59,9 @@ describe('calls from other sites', () => {
     const res = await server.post('/t/click', { body: { program: p.publicId, key: 'kim_ref' }, headers: foreign })
     expect(res.status).toBe(403)
     expect(res.json).toMatchObject({ code: 'forbidden', status: 0 })
-    expect(res.headers['access-control-allow-origin']).toBeUndefined()
+    // The page may read the refusal (so the snippet can say why in the console), nothing more.
+    expect(res.json.message).toContain('evil.com')
+    expect(res.headers['access-control-allow-origin']).toBe('https://evil.com')
     const signup = await server.post('/t/signup', { body: { program: p.publicId, partner_key: 'kim_ref', customer: { email: 'x@y.example' } }, headers: foreign })
     expect(signup.status).toBe(403)
     expect(await partnerClicks(server, p.key, partner.id)).toBe(before)

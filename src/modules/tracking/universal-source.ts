@@ -20,6 +20,7 @@ export const UNIVERSAL_SOURCE = String.raw`
   var program = null;
   var waiting = [];
   var hooked = false;
+  var confirming = null;
 
   function readCookie(cookieName) {
     var found = d.cookie.match(new RegExp('(?:^|; )' + cookieName + '=([^;]*)'));
@@ -39,11 +40,23 @@ export const UNIVERSAL_SOURCE = String.raw`
     d.cookie = cookieName + rest;
   }
 
+  // Why the server refused the snippet, in the console: a silent snippet is a mystery to debug.
+  function warn(answer) {
+    if (w.console && answer && answer.message) w.console.warn('Partnerkit: ' + answer.message);
+  }
+
+  // Calls then(data) with the answer's data, or then(null) when there is none (refused, offline).
   function post(path, body, then) {
     var sent = fetch(api + path, {
       method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify(body), keepalive: true, credentials: 'omit'
     });
-    sent.then(function (res) { return res.json(); }).then(then || function () {}, function () {});
+    sent.then(function (res) {
+      return res.json().then(function (answer) {
+        if (res.ok) return answer.data || {};
+        warn(answer);
+        return null;
+      });
+    }).then(then || function () {}, function () { if (then) then(null); });
   }
 
   function keyInUrl(param) {
@@ -58,26 +71,38 @@ export const UNIVERSAL_SOURCE = String.raw`
 
   function load(publicId) {
     fetch(api + '/t/programs/' + encodeURIComponent(publicId), { credentials: 'omit' })
-      .then(function (res) { return res.json(); })
-      .then(function (answer) {
-        var settings = answer.data;
-        program = { id: publicId, settings: settings };
-        var key = keyInUrl(settings.param);
-        if (key) {
-          writeCookie(settings.cookie, key, settings.cookie_lifetime);
-          post('/t/click', { program: publicId, key: key }, function (click) {
-            if (click && click.data && click.data.click_id) writeCookie('partnero_click', click.data.click_id, settings.cookie_lifetime);
-          });
-        }
-        var queued = waiting;
-        waiting = [];
-        for (var i = 0; i < queued.length; i++) run(queued[i]);
-      }, function () {});
+      .then(function (res) {
+        return res.json().then(function (answer) {
+          if (!res.ok) return warn(answer);
+          program = { id: publicId, settings: answer.data };
+          confirming = report(answer.data);
+          var queued = waiting;
+          waiting = [];
+          for (var i = 0; i < queued.length; i++) run(queued[i]);
+        });
+      })['catch'](function () {});
   }
 
+  // The key in the URL replaces the cookie only once the server confirms it names an active
+  // partner's link: a stale or mistyped ?aff= must not wipe a valid referral. Offline, a key is
+  // kept only where there is none yet.
+  function report(settings) {
+    var key = keyInUrl(settings.param);
+    if (!key) return null;
+    return new Promise(function (done) {
+      post('/t/click', { program: program.id, key: key }, function (click) {
+        if (click ? click.key_active : !readCookie(settings.cookie)) writeCookie(settings.cookie, key, settings.cookie_lifetime);
+        if (click && click.key_active && click.click_id) writeCookie('partnero_click', click.click_id, settings.cookie_lifetime);
+        done();
+      });
+    });
+  }
+
+  // After the visit's key is confirmed (or refused), so the cookie says who gets the credit.
   function signup(data) {
+    if (confirming) return void confirming.then(function () { confirming = null; signup(data); });
     var settings = program.settings;
-    var key = keyInUrl(settings.param) || readCookie(settings.cookie);
+    var key = readCookie(settings.cookie);
     var click = readCookie('partnero_click');
     if (!key && !click) return;
     post('/t/signup', {

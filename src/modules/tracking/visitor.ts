@@ -11,9 +11,9 @@ export function visitorOf(salt: string, ip: string, userAgent: string): string {
 // Link-preview fetchers that isbot's list may miss: they open a link to draw a card, not to visit.
 const PREVIEWERS = /preview|unfurl|embedly|iframely|bitlybot|outbrain|vkshare|redditbot|pinterest|quora link/i
 
-/** A click counts when a browser-looking client asked for the page (HEAD is never a visit). */
-export function isCountable(method: string, userAgent: string | undefined): boolean {
-  if (method !== 'GET' && method !== 'POST') return false
+/** Why a request is not a visit to count: HEAD and the like, or no person behind it; undefined when it is one. */
+export function notAVisit(method: string, userAgent: string | undefined): 'not_a_visit' | 'bot' | undefined {
+  if (method !== 'GET' && method !== 'POST') return 'not_a_visit'
   const agent = userAgent?.trim() ?? ''
-  return agent.length > 0 && !isbot(agent) && !PREVIEWERS.test(agent)
+  return agent.length > 0 && !isbot(agent) && !PREVIEWERS.test(agent) ? undefined : 'bot'
 }

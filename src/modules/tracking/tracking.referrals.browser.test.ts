@@ -1,0 +1,103 @@
+// Referrals as a visitor's browser makes them, on a merchant's site served as shop.test (not
+// localhost): a stale or mistyped ?aff= never wipes a valid referral, subdomains of the program
+// website are its own, and a page the server refuses hears why in the console.
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, BrowserContext } from 'playwright-core'
+import { startServer, type TestServer } from '../../../test/support/server.js'
+import { makePartner } from '../../../test/support/partners.js'
+import { BROWSER, partnerClicks } from '../../../test/support/visits.js'
+import { NO_BROWSER, launchBrowser, merchantPage, waitFor } from '../../../test/support/browser.js'
+
+let server: TestServer
+let shop: http.Server
+let port: number
+let browser: Browser
+let api: string
+let program: { publicId: string; key: string }
+const SIGNUP_FORM = `<form action="/thanks" method="get"><input name="full_name"><input type="email" name="email"><button>Sign up</button></form>
+<script>po('integration', 'universal', null);</script>`
+
+describe.skipIf(NO_BROWSER)('referrals in Chromium on shop.test', () => {
+  beforeAll(async () => {
+    server = await startServer()
+    api = server.url.replace('127.0.0.1', 'partners.test')
+    shop = http.createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      res.end(merchantPage(api, program.publicId, req.url?.startsWith('/signup') ? SIGNUP_FORM : '<h1>Welcome</h1>'))
+    })
+    await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve))
+    port = (shop.address() as AddressInfo).port
+    program = await server.program({ website: `http://shop.test:${port}` })
+    browser = await launchBrowser()
+  }, 60_000)
+  afterAll(async () => {
+    await browser?.close()
+    await new Promise((resolve) => shop?.close(resolve))
+    await server?.close()
+  })
+
+  const visitor = () => browser.newContext({ userAgent: BROWSER })
+  const cookie = async (context: BrowserContext, host: string, name: string) =>
+    (await context.cookies(`http://${host}:${port}`)).find((c) => c.name === name)?.value
+  const signUp = async (context: BrowserContext, url: string, email: string) => {
+    const page = await context.newPage()
+    await page.goto(url)
+    // The snippet has replaced the loader's queueing stub (which has a q).
+    await page.waitForFunction('typeof window.po === "function" && !window.po.q')
+    await page.fill('input[name=full_name]', 'Ann Buyer')
+    await page.fill('input[name=email]', email)
+    await Promise.all([page.waitForURL(/\/thanks/), page.click('button')])
+    return waitFor(() => server.get(`/v1/customers/${email}`, { key: program.key }), (r) => r.status === 200)
+  }
+
+  it('keeps bob when a later ?aff= is mistyped, and credits the sign-up to bob', async () => {
+    const bob = await makePartner(server, program.key, { key: 'bob' })
+    const context = await visitor()
+    const page = await context.newPage()
+    await page.goto(`http://shop.test:${port}/?aff=bob`)
+    const click = await waitFor(() => cookie(context, 'shop.test', 'partnero_click'), (v) => v !== undefined)
+    expect(await cookie(context, 'shop.test', 'partnero_partner')).toBe('bob')
+
+    // The snippet asks the server about "typo" and keeps bob: wait for that answer.
+    const asked = page.waitForResponse((r) => r.url().endsWith('/t/click'))
+    await page.goto(`http://shop.test:${port}/?aff=typo`)
+    expect((await (await asked).json()).data).toMatchObject({ counted: false, reason: 'unknown_key', key_active: false })
+    await page.waitForTimeout(200)
+    expect(await cookie(context, 'shop.test', 'partnero_partner')).toBe('bob')
+    expect(await cookie(context, 'shop.test', 'partnero_click')).toBe(click)
+
+    // Even signing up on a page whose own URL carries the typo.
+    const customer = await signUp(context, `http://shop.test:${port}/signup?aff=typo`, 'ann.typo@example.com')
+    expect(customer.json.data).toMatchObject({ partner: bob.id })
+    const why = (await server.get('/v1/customers/ann.typo@example.com/attribution', { key: program.key })).json.data
+    expect(why.click?.id).toBe(click)
+    await context.close()
+  }, 60_000)
+
+  it('treats www.shop.test as the program\'s own: cookie, click and sign-up', async () => {
+    const cleo = await makePartner(server, program.key, { key: 'cleo' })
+    const context = await visitor()
+    const page = await context.newPage()
+    await page.goto(`http://www.shop.test:${port}/?aff=cleo`)
+    expect(await waitFor(() => partnerClicks(server, program.key, cleo.id), (n) => n === 1)).toBe(1)
+    expect(await waitFor(() => cookie(context, 'www.shop.test', 'partnero_partner'), (v) => v !== undefined)).toBe('cleo')
+    const customer = await signUp(context, `http://www.shop.test:${port}/signup`, 'www.buyer@example.com')
+    expect(customer.json.data).toMatchObject({ partner: cleo.id })
+    await context.close()
+  }, 60_000)
+
+  it('says in the console why it does nothing on a site that is not the program\'s', async () => {
+    await makePartner(server, program.key, { key: 'dan' })
+    const context = await visitor()
+    const page = await context.newPage()
+    const warnings: string[] = []
+    page.on('console', (message) => { if (message.type() === 'warning') warnings.push(message.text()) })
+    await page.goto(`http://other.test:${port}/?aff=dan`)
+    const warned = await waitFor(async () => warnings, (w) => w.length > 0)
+    expect(warned.join('\n')).toMatch(/Partnerkit: This page's host \(other\.test\) is not one of the program's domains/)
+    expect(await cookie(context, 'other.test', 'partnero_partner')).toBeUndefined()
+    await context.close()
+  }, 60_000)
+})
