@@ -2,6 +2,8 @@
 // .test resolve to this machine, so a page can be served as `shop.test` or `www.shop.test` the way
 // a merchant's site is, not only as localhost (which browsers treat as secure and special).
 import { existsSync } from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { chromium, type Browser } from 'playwright-core'
 
 export const CHROMIUM = '/usr/bin/chromium'
@@ -34,6 +36,27 @@ export function merchantPage(api: string, publicId: string, body: string): strin
 po('settings', 'assets_host', '${api}');
 po('program', '${publicId}', 'load');
 </script></head><body>${body}</body></html>`
+}
+
+export const SIGNUP_FORM = `<form action="/thanks" method="get"><input name="full_name"><input type="email" name="email"><button>Sign up</button></form>
+<script>po('integration', 'universal', null);</script>`
+
+export interface Shop {
+  port: number
+  close(): Promise<void>
+}
+
+/**
+ * The merchant's site on loopback: every page has the snippet for the program `publicId()` names
+ * (read per request: the program is made once the shop's address is known); /signup has a form.
+ */
+export async function serveShop(api: string, publicId: () => string): Promise<Shop> {
+  const shop = http.createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+    res.end(merchantPage(api, publicId(), req.url?.startsWith('/signup') ? SIGNUP_FORM : '<h1>Welcome</h1>'))
+  })
+  await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve))
+  return { port: (shop.address() as AddressInfo).port, close: () => new Promise((resolve) => shop.close(() => resolve())) }
 }
 
 /** Polls `read` until `done` holds (10 s at most), then answers the last reading. */

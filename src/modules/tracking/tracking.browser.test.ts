@@ -1,17 +1,15 @@
 // The snippet in a real browser (Debian's Chromium, driven by playwright-core): a merchant page on
 // localhost includes it, a visitor arrives through ?aff=KEY, gets the cookie, signs up through an
 // ordinary form, and the API shows the customer credited to the partner.
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { startServer, type TestServer } from '../../../test/support/server.js'
 import { makePartner } from '../../../test/support/partners.js'
 import { BROWSER } from '../../../test/support/visits.js'
-import { NO_BROWSER, launchBrowser, merchantPage, waitFor } from '../../../test/support/browser.js'
+import { NO_BROWSER, launchBrowser, serveShop, waitFor, type Shop } from '../../../test/support/browser.js'
 
 let server: TestServer
-let shop: http.Server
+let shop: Shop
 let shopUrl: string
 let browser: Browser
 
@@ -20,22 +18,14 @@ describe.skipIf(NO_BROWSER)('the snippet in Chromium', () => {
   let program: { publicId: string; key: string }
   beforeAll(async () => {
     server = await startServer()
-    shop = http.createServer((req, res) => {
-      const form = req.url?.startsWith('/signup')
-        ? `<form action="/thanks" method="get"><input name="full_name" value=""><input type="email" name="email"><button>Sign up</button></form>
-           <script>po('integration', 'universal', null);</script>`
-        : '<h1>Welcome</h1>'
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-      res.end(merchantPage(server.url, program.publicId, form))
-    })
-    await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve))
-    shopUrl = `http://localhost:${(shop.address() as AddressInfo).port}`
+    shop = await serveShop(server.url, () => program.publicId)
+    shopUrl = `http://localhost:${shop.port}`
     program = await server.program({ website: shopUrl })
     browser = await launchBrowser()
   }, 60_000)
   afterAll(async () => {
     await browser?.close()
-    await new Promise((resolve) => shop?.close(resolve))
+    await shop?.close()
     await server?.close()
   })
 

@@ -1,40 +1,31 @@
 // Referrals as a visitor's browser makes them, on a merchant's site served as shop.test (not
 // localhost): a stale or mistyped ?aff= never wipes a valid referral, subdomains of the program
 // website are its own, and a page the server refuses hears why in the console.
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext } from 'playwright-core'
 import { startServer, type TestServer } from '../../../test/support/server.js'
 import { makePartner } from '../../../test/support/partners.js'
 import { BROWSER, partnerClicks } from '../../../test/support/visits.js'
-import { NO_BROWSER, launchBrowser, merchantPage, waitFor } from '../../../test/support/browser.js'
+import { NO_BROWSER, launchBrowser, serveShop, waitFor, type Shop } from '../../../test/support/browser.js'
 
 let server: TestServer
-let shop: http.Server
+let shop: Shop
 let port: number
 let browser: Browser
 let api: string
 let program: { publicId: string; key: string }
-const SIGNUP_FORM = `<form action="/thanks" method="get"><input name="full_name"><input type="email" name="email"><button>Sign up</button></form>
-<script>po('integration', 'universal', null);</script>`
-
 describe.skipIf(NO_BROWSER)('referrals in Chromium on shop.test', () => {
   beforeAll(async () => {
     server = await startServer()
     api = server.url.replace('127.0.0.1', 'partners.test')
-    shop = http.createServer((req, res) => {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-      res.end(merchantPage(api, program.publicId, req.url?.startsWith('/signup') ? SIGNUP_FORM : '<h1>Welcome</h1>'))
-    })
-    await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve))
-    port = (shop.address() as AddressInfo).port
+    shop = await serveShop(api, () => program.publicId)
+    port = shop.port
     program = await server.program({ website: `http://shop.test:${port}` })
     browser = await launchBrowser()
   }, 60_000)
   afterAll(async () => {
     await browser?.close()
-    await new Promise((resolve) => shop?.close(resolve))
+    await shop?.close()
     await server?.close()
   })
 
