@@ -90,15 +90,16 @@ describe('a partner deleted through the API', () => {
 
     expect(await transaction(p, 'sale_cus_refund')).toMatchObject({ amount: 90, rewards: [expect.objectContaining({ amount: 27 })] })
     expect((await server.get('/v1/transactions/sale_cus_delete', { key: p.key })).status).toBe(404)
-    expect((await transaction(p, 'sale_cus_archive')).archived_at).toEqual(expect.any(String))
+    // An archived sale shows on the wire as deleted.
+    expect((await transaction(p, 'sale_cus_archive')).deleted_at).toEqual(expect.any(String))
     expect((await server.get('/v1/transactions/sale_cus_removed', { key: p.key })).status).toBe(404)
     expect(await transaction(p, 'stripe_pi_gone')).toMatchObject({ amount: 75, rewards: [expect.objectContaining({ amount: 22.5 })] })
 
     // What is left: 27.00 + 22.50 payable, on 90.00 + 75.00 of live revenue.
     expect(await ledgerSums(p)).toEqual({ payable: '49500000' })
     const stats = (await server.get('/v1/program', { key: p.key })).json.data.stats
-    expect(stats).toMatchObject({ total_revenue: { USD: 165 }, total_purchases: '2', total_paid_accounts: '2', total_signups: '4', total_partners: '1' })
-    expect(stats.rewards_breakdown.unclaimed).toEqual({ USD: 49.5 })
+    expect(stats).toMatchObject({ total_revenue: { usd: '$165.00' }, total_purchases: '2', total_paid_accounts: '2', total_signups: '4', total_partners: '1' })
+    expect(stats.rewards_breakdown.unclaimed).toEqual({ usd: '$49.50' })
     await expectCountersEqualRecount(p)
 
     // Restoring the archived sale gives back its 100.00 and its 30.00.

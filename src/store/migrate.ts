@@ -15,6 +15,7 @@ import { clicks } from './migrations/0009-clicks.js'
 import { clicksByPartner } from './migrations/0010-clicks-by-partner.js'
 import { linkChanges } from './migrations/0011-link-changes.js'
 import { roomForCounters } from './migrations/0012-room-for-counters.js'
+import { partnerTombstones } from './migrations/0013-partner-tombstones.js'
 
 export type StoreMigration = (store: Store) => Migration
 
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, StoreMigration> = {
   '0010-clicks-by-partner': clicksByPartner,
   '0011-link-changes': linkChanges,
   '0012-room-for-counters': roomForCounters,
+  '0013-partner-tombstones': partnerTombstones,
 }
 
 export async function migrateToLatest(store: Store): Promise<string[]> {
