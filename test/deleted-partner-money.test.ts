@@ -9,7 +9,7 @@ import { startServer, type TestServer } from './support/server.js'
 import { makePartner } from './support/partners.js'
 import { makeCustomer, makeSale } from './support/sales.js'
 import { statsPair } from './support/recompute.js'
-import { charge, checkout, sendStripe, setUpStripe, stripeEvent } from './support/stripe.js'
+import { charge, checkout, dispute, sendStripe, setUpStripe, stripeEvent } from './support/stripe.js'
 
 let server: TestServer
 beforeAll(async () => {
@@ -78,9 +78,11 @@ async function ledgerSums(p: Program) {
   return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, String(v)]))
 }
 
+/** Every maintained counter equals the recount; the deleted partner's own counters, as maintained. */
 async function expectCountersEqualRecount(p: Program) {
   const { recomputed, maintained } = await statsPair(server.store.db, p.id)
   expect(maintained).toEqual(recomputed)
+  return Object.entries(maintained.partners).find(([name]) => name.startsWith(`${GONE.id} (deleted`))?.[1]
 }
 
 describe('a partner deleted through the API', () => {
@@ -100,12 +102,23 @@ describe('a partner deleted through the API', () => {
     const stats = (await server.get('/v1/program', { key: p.key })).json.data.stats
     expect(stats).toMatchObject({ total_revenue: { usd: '$165.00' }, total_purchases: '2', total_paid_accounts: '2', total_signups: '4', total_partners: '1' })
     expect(stats.rewards_breakdown.unclaimed).toEqual({ usd: '$49.50' })
-    await expectCountersEqualRecount(p)
+    // The deleted partner's counters followed: two live sales (90.00 and 75.00) of four customers.
+    expect(await expectCountersEqualRecount(p)).toEqual({
+      'commissions.not_paid|USD': '49500000', paid_accounts: '2', referrals_count: '4', 'revenue|USD': '165000000', sales_count: '2', signups: '4',
+    })
 
     // Restoring the archived sale gives back its 100.00 and its 30.00.
     expect((await server.post('/v1/transactions/sale_cus_archive/revoke-archive', { key: p.key })).status).toBe(200)
     expect(await ledgerSums(p)).toEqual({ payable: '79500000' })
     await expectCountersEqualRecount(p)
+
+    // A Stripe dispute takes the rest of the Stripe sale's commission back while open, and gives it back when won.
+    for (const [type, status, payable] of [['charge.dispute.created', 'needs_response', '57000000'], ['charge.dispute.closed', 'won', '79500000']] as const) {
+      const res = await sendStripe(server, p.publicId, stripeEvent(type, dispute('pi_gone', status)))
+      expect(res.status, res.text).toBe(200)
+      expect(await ledgerSums(p)).toEqual({ payable })
+      await expectCountersEqualRecount(p)
+    }
   })
 
   it('answers 404 for the partner, its links and its key as if it never existed', async () => {
