@@ -26,10 +26,11 @@ export async function recount(raw, programId, currency) {
   const [payable, review, paid] = [await bucket('payable'), await bucket('review'), await bucket('paid')]
   const pending = new Map(payable)
   for (const [c, v] of review) pending.set(c, (pending.get(c) ?? 0n) + v)
-  const partnersWith = (status) => one('select count(*) from partners where program_id = ? and status = ?', [status])
+  // A deleted partner's row stays (its sales are still counted, and reversible); the partner counts skip it.
+  const partnersWith = (status) => one('select count(*) from partners where program_id = ? and deleted_at is null and status = ?', [status])
 
   const stats = {
-    total_partners: String(await one('select count(*) from partners where program_id = ?')),
+    total_partners: String(await one('select count(*) from partners where program_id = ? and deleted_at is null')),
     total_purchases: String(await one(`select count(*) from transactions where program_id = ? and ${LIVE}`)),
     total_signups: String(await one('select count(*) from customers where program_id = ? and deleted_at is null and partner_id is not null')),
     total_paid_accounts: String(await one(`select count(distinct customer_id) from transactions where program_id = ? and ${LIVE}`)),
@@ -43,7 +44,7 @@ export async function recount(raw, programId, currency) {
     partner_activity: {
       partners_with_signups: String(await one('select count(distinct partner_id) from customers where program_id = ? and deleted_at is null')),
       active_partners: String(await one(`select count(distinct partner_id) from transactions where program_id = ? and ${LIVE}`)),
-      approved: String(await one('select count(*) from partners where program_id = ? and approved = 1')),
+      approved: String(await one('select count(*) from partners where program_id = ? and deleted_at is null and approved = 1')),
       waiting_for_approval: String(await partnersWith('pending')),
       rejected: String(await partnersWith('rejected')),
     },

@@ -1,6 +1,7 @@
 // After a random workload through the API — clicks (repeat visitors among them), sign-ups, sales in several currencies, partial
 // refunds, deletes, archives, suspended customers, bonuses, reviews released, partners up a
-// referring chain — every maintained number equals the same number worked out from the raw rows.
+// referring chain, a partner in the middle of that chain deleted halfway and its key taken by a new
+// one — every maintained number equals the same number worked out from the raw rows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from './support/server.js'
 import { makePartner } from './support/partners.js'
@@ -49,6 +50,12 @@ describe('maintained stats against the raw rows', () => {
     const answers: Record<string, number> = {}
 
     for (let step = 0; step < 300; step++) {
+      if (step === 150) {
+        // The deleted partner's sales, rewards and customers stay, and are reversed from here on.
+        const deleted = await server.delete('/v1/partners/ref_1', { key: p.key })
+        expect(deleted.status, deleted.text).toBe(200)
+        await makePartner(server, p.key, { key: 'ref_1' })
+      }
       const roll = rng.int(100)
       let res
       if (roll < 15 || customers.length === 0) {
@@ -99,5 +106,9 @@ describe('maintained stats against the raw rows', () => {
     expect(maintained.rewards).toEqual(recomputed.rewards)
     expect(Object.keys(recomputed.rewards).length).toBeGreaterThan(50)
     expect(Number(recomputed.program.clicks)).toBeGreaterThan(0)
+    // The deleted partner is counted apart from the new one that took its key, and had sales to reverse.
+    const deleted = Object.keys(recomputed.partners).filter((name) => name.includes('(deleted'))
+    expect(deleted).toHaveLength(1)
+    expect(Object.keys(recomputed.partners[deleted[0] as string] ?? {})).toContain('sales_count')
   }, 300_000)
 })

@@ -1,7 +1,7 @@
 // One ordered list of migrations for both stores. A static list (not a folder scan) so it works
 // the same from the TypeScript sources and from dist/. Kysely's migration lock lets several
 // PostgreSQL processes start at once.
-import { Migrator, sql, type Migration } from 'kysely'
+import { Migrator, sql, type Migration, type MigrationResultSet } from 'kysely'
 import type { Store } from './store.js'
 import { foundation } from './migrations/0001-foundation.js'
 import { partners } from './migrations/0002-partners.js'
@@ -15,6 +15,7 @@ import { clicks } from './migrations/0009-clicks.js'
 import { clicksByPartner } from './migrations/0010-clicks-by-partner.js'
 import { linkChanges } from './migrations/0011-link-changes.js'
 import { roomForCounters } from './migrations/0012-room-for-counters.js'
+import { partnerTombstones } from './migrations/0013-partner-tombstones.js'
 
 export type StoreMigration = (store: Store) => Migration
 
@@ -31,10 +32,20 @@ const MIGRATIONS: Record<string, StoreMigration> = {
   '0010-clicks-by-partner': clicksByPartner,
   '0011-link-changes': linkChanges,
   '0012-room-for-counters': roomForCounters,
+  '0013-partner-tombstones': partnerTombstones,
 }
 
 export async function migrateToLatest(store: Store): Promise<string[]> {
-  const migrator = new Migrator({
+  return applied(await (await migrator(store)).migrateToLatest())
+}
+
+/** Undoes every migration after `name` (a test of a migration's down()); the names undone. */
+export async function migrateBackTo(store: Store, name: keyof typeof MIGRATIONS): Promise<string[]> {
+  return applied(await (await migrator(store)).migrateTo(name))
+}
+
+async function migrator(store: Store): Promise<Migrator> {
+  return new Migrator({
     db: store.db,
     // Kysely looks for its bookkeeping tables in every schema unless told which one; another
     // Kysely-managed schema in the same database would then fool it. Name ours.
@@ -44,7 +55,9 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
         Object.fromEntries(Object.entries(MIGRATIONS).map(([name, make]) => [name, make(store)])),
     },
   })
-  const { error, results } = await migrator.migrateToLatest()
+}
+
+function applied({ error, results }: MigrationResultSet): string[] {
   if (error) throw error instanceof Error ? error : new Error(String(error))
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
 }

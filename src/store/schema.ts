@@ -108,6 +108,11 @@ export interface PartnerTable {
   payout: Generated<unknown>
   created_at: number
   updated_at: number
+  /**
+   * Set by DELETE (migration 0013): the row stays, so the sales, rewards and ledger rows that name
+   * the partner can still be reversed and its counters still follow them; every look-up skips it.
+   */
+  deleted_at: Generated<number | null>
 }
 
 export interface ProgramDomainTable {
@@ -132,6 +137,8 @@ export interface ReferralLinkTable {
   direct_tracking_redirect: number
   direct_tracking_redirect_url: string | null
   created_at: number
+  /** Set when its partner is deleted: the key is free again, and its clicks stay. */
+  deleted_at: Generated<number | null>
 }
 
 /** Per-partner money counters (revenue, commissions by state), one row per metric and currency. */

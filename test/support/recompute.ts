@@ -59,7 +59,10 @@ export async function statsPair(db: Db, programId: number): Promise<StatsPair> {
   for (const p of partners) {
     const id = String(p.id)
     const mine = liveSales.filter((t) => String(t.partner_id) === id)
-    const r: Figures = (rePartners[p.public_id] = {})
+    // A deleted partner's row stays, and its counters still follow its rows; a new partner may have
+    // its id, so it is named apart.
+    const name = p.deleted_at === null ? p.public_id : `${p.public_id} (deleted, row ${id})`
+    const r: Figures = (rePartners[name] = {})
     for (const c of clicks.filter((x) => String(x.partner_id) === id)) add(r, 'clicks', BigInt(c.count))
     add(r, 'signups', BigInt(liveCustomers.filter((c) => String(c.partner_id) === id).length))
     add(r, 'referrals_count', BigInt(liveCustomers.filter((c) => String(c.partner_id) === id).length))
@@ -68,7 +71,7 @@ export async function statsPair(db: Db, programId: number): Promise<StatsPair> {
     for (const t of mine) add(r, `revenue|${t.currency}`, BigInt(t.amount) - BigInt(t.refunded))
     for (const e of ledger.filter((l) => String(l.partner_id) === id)) add(r, `${BUCKET_METRIC[e.bucket]}|${e.currency}`, BigInt(e.amount))
 
-    const m: Figures = (mPartners[p.public_id] = {})
+    const m: Figures = (mPartners[name] = {})
     for (const name of ['clicks', 'signups', 'referrals_count', 'sales_count', 'paid_accounts'] as const) add(m, name, BigInt(p[name]))
     for (const a of amounts.filter((x) => String(x.partner_id) === id)) add(m, `${a.metric}|${a.currency}`, BigInt(a.value))
   }

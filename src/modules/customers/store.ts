@@ -8,7 +8,14 @@ import { addToCounters, inChunks } from '../../store/writes.js'
 
 export type CustomerRow = Selectable<CustomerTable> & { partner_public_id: string | null }
 
-const WITH_PARTNER = `select c.*, p.public_id as partner_public_id from customers c left join partners p on p.id = c.partner_id`
+// A customer keeps the partner it was referred by after that partner is deleted (its counters
+// follow the customer still), but shows none: the partner is as missing here as everywhere.
+const WITH_PARTNER = `select c.*, p.public_id as partner_public_id from customers c left join partners p on p.id = c.partner_id and p.deleted_at is null`
+
+/** The partner a customer's new sales credit: none once its partner is deleted (then the join found no live one). */
+export function livePartnerId(customer: CustomerRow): number | null {
+  return customer.partner_public_id === null ? null : customer.partner_id
+}
 
 const BY_KEY = `${WITH_PARTNER} where c.program_id = ? and c."key" = ?`
 
@@ -89,7 +96,7 @@ export interface CustomerListQuery {
 }
 
 export function listCustomerRows(db: Db, programId: number, q: CustomerListQuery): Promise<CustomerRow[]> {
-  let query = db.selectFrom('customers as c').leftJoin('partners as p', 'p.id', 'c.partner_id')
+  let query = db.selectFrom('customers as c').leftJoin('partners as p', (join) => join.onRef('p.id', '=', 'c.partner_id').on('p.deleted_at', 'is', null))
     .selectAll('c').select('p.public_id as partner_public_id')
     .where('c.program_id', '=', programId).where('c.deleted_at', 'is', null)
   if (q.partnerId !== undefined) query = query.where('c.partner_id', '=', q.partnerId)

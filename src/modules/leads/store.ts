@@ -17,7 +17,7 @@ export type LeadRow = Selectable<LeadTable> & {
 
 function leadsWithNames(db: Db, programId: number) {
   return db.selectFrom('leads as l')
-    .leftJoin('partners as p', 'p.id', 'l.partner_id')
+    .leftJoin('partners as p', (join) => join.onRef('p.id', '=', 'l.partner_id').on('p.deleted_at', 'is', null))
     .leftJoin('customers as c', 'c.id', 'l.customer_id')
     .selectAll('l')
     .select([

@@ -19,8 +19,8 @@ import { generatedPassword, hashPassword, isStrongEnough } from './password.js'
 import { partnerListItem, partnerView, type PartnerView } from './representation.js'
 import type { NewPartnerInput, PartnerChanges, PartnerRef } from './schemas.js'
 import {
-  deletePartnerRow, findPartnerByEmail, findPartnerById, findPartnerByKey, insertPartner, listPartnerRows, partnerPartsByRef, partnerPartsByRowId,
-  updatePartnerRow, type PartnerListQuery, type PartnerRow,
+  findPartnerByEmail, findPartnerById, findPartnerByKey, insertPartner, listPartnerRows, markPartnerDeleted, partnerPartsByRef,
+  partnerPartsByRowId, updatePartnerRow, type PartnerListQuery, type PartnerRow,
 } from './store.js'
 
 const KEY_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789'
@@ -161,7 +161,7 @@ export async function deletePartner(db: Kysely<Database>, program: Program, targ
   await inTransaction(db, async (tx) => {
     const row = await target(tx)
     const view = await viewPartner(tx, program, row, base)
-    await deletePartnerRow(tx, row)
+    if (!await markPartnerDeleted(tx, row, now)) throw notFound('Partner not found')
     await bumpRollups(tx, program.id, epochDay(now), [{ metric: METRIC.partners, value: -1 }, ...stateDeltas(row, undefined)])
     await emit(tx, program.id, 'partner.deleted', view, now)
   })

@@ -16,22 +16,23 @@ export type PartnerRow = Selectable<PartnerTable>
 
 export function findPartnerById(db: Db, programId: number, publicId: string): Promise<PartnerRow | undefined> {
   // The isolation suite's proof that it sees this bug: the look-up that forgets its program.
-  if (injected('isolation')) return readRow(db, 'partner_by_id_any_program', 'select * from partners where public_id = ? order by id', [publicId])
-  return readRow(db, 'partner_by_id', 'select * from partners where program_id = ? and public_id = ?', [programId, publicId])
+  if (injected('isolation')) return readRow(db, 'partner_by_id_any_program', 'select * from partners where public_id = ? and deleted_at is null order by id', [publicId])
+  return readRow(db, 'partner_by_id', 'select * from partners where program_id = ? and public_id = ? and deleted_at is null', [programId, publicId])
 }
 
 export function findPartnerByKey(db: Db, programId: number, key: string): Promise<PartnerRow | undefined> {
   return readRow(db, 'partner_by_key', `
     select p.* from referral_links l join partners p on p.id = l.partner_id
-    where l.program_id = ? and l."key" = ?`, [programId, key])
+    where l.program_id = ? and l."key" = ? and l.deleted_at is null and p.deleted_at is null`, [programId, key])
 }
 
 export function findPartnerByEmail(db: Db, programId: number, email: string): Promise<PartnerRow | undefined> {
-  return readRow(db, 'partner_by_email', 'select * from partners where program_id = ? and email_lower = ?', [programId, email.toLowerCase()])
+  return readRow(db, 'partner_by_email', 'select * from partners where program_id = ? and email_lower = ? and deleted_at is null', [programId, email.toLowerCase()])
 }
 
+/** A live partner by row id: a deleted one is missing here too (it earns nothing new, is paid nothing new). */
 export function findPartnerByRowId(db: Db, programId: number, rowId: number): Promise<PartnerRow | undefined> {
-  return readRow(db, 'partner_by_row_id', 'select * from partners where program_id = ? and id = ?', [programId, rowId])
+  return readRow(db, 'partner_by_row_id', 'select * from partners where program_id = ? and id = ? and deleted_at is null', [programId, rowId])
 }
 
 export async function insertPartner(db: Db, values: Insertable<PartnerTable>): Promise<PartnerRow> {
@@ -44,8 +45,20 @@ export async function updatePartnerRow(db: Db, row: PartnerRow, changes: Updatea
     .returningAll().executeTakeFirstOrThrow()
 }
 
-export async function deletePartnerRow(db: Db, row: PartnerRow): Promise<void> {
-  await db.deleteFrom('partners').where('program_id', '=', row.program_id).where('id', '=', row.id).execute()
+/**
+ * DELETE: the partner and its links are marked, not removed (migration 0013), so what names them
+ * (sales, rewards, ledger rows, clicks) keeps a row to count on. False when another request
+ * deleted it first (the row lock makes the second wait, then find it marked).
+ */
+export async function markPartnerDeleted(db: Db, row: PartnerRow, now: number): Promise<boolean> {
+  const marked = await db.updateTable('partners').set({ deleted_at: now, updated_at: now })
+    .where('program_id', '=', row.program_id).where('id', '=', row.id).where('deleted_at', 'is', null)
+    .executeTakeFirst()
+  if (marked.numUpdatedRows === 0n) return false
+  await db.updateTable('referral_links').set({ deleted_at: now })
+    .where('program_id', '=', row.program_id).where('partner_id', '=', row.id).where('deleted_at', 'is', null)
+    .execute()
+  return true
 }
 
 export interface AmountRow {
@@ -69,7 +82,7 @@ export interface PartnerParts {
 // per array, which cost more than the rest of the read together.
 function partnerPartsSql(where: string): PerDialect {
   const links = `from referral_links l left join program_domains d on d.id = l.domain_id
-    where l.program_id = p.program_id and l.partner_id = p.id`
+    where l.program_id = p.program_id and l.partner_id = p.id and l.deleted_at is null`
   const amounts = 'from partner_amounts a where a.program_id = p.program_id and a.partner_id = p.id'
   return {
     sqlite: `select p.*,
@@ -87,11 +100,12 @@ function partnerPartsSql(where: string): PerDialect {
   }
 }
 
-const PARTS_BY_ROW_ID = partnerPartsSql('p.program_id = ? and p.id = ?')
+// Deleted partners and links are skipped, as every look-up skips them.
+const PARTS_BY_ROW_ID = partnerPartsSql('p.program_id = ? and p.id = ? and p.deleted_at is null')
 // `{id}` in a path: the partner id first, then any referral key (architecture §6.1).
-const PARTS_BY_REF = partnerPartsSql(`p.program_id = ? and p.id = coalesce(
-  (select id from partners where program_id = ? and public_id = ?),
-  (select partner_id from referral_links where program_id = ? and "key" = ?))`)
+const PARTS_BY_REF = partnerPartsSql(`p.program_id = ? and p.deleted_at is null and p.id = coalesce(
+  (select id from partners where program_id = ? and public_id = ? and deleted_at is null),
+  (select partner_id from referral_links where program_id = ? and "key" = ? and deleted_at is null))`)
 
 type PartsRow = PartnerRow & { links_json: unknown; amounts_json: unknown }
 
@@ -139,6 +153,7 @@ export function listPartnerRows(db: Db, programId: number, q: PartnerListQuery) 
     .selectAll('partners')
     .select(['referral_links.key as default_key', 'referral_links.landing_url as default_landing_url', 'referral_links.domain_id as default_domain_id'])
     .where('partners.program_id', '=', programId)
+    .where('partners.deleted_at', 'is', null)
   const f = q.filters ?? {}
   if (f.id !== undefined) query = query.where(sql`lower(partners.public_id)`, 'like', likePattern(f.id))
   if (f.email !== undefined) query = query.where('partners.email_lower', 'like', likePattern(f.email))
@@ -155,6 +170,7 @@ export function listPartnerRows(db: Db, programId: number, q: PartnerListQuery) 
     query = query.where((eb) => eb.exists(eb.selectFrom('referral_links as any_link')
       .select('any_link.id')
       .whereRef('any_link.partner_id', '=', 'partners.id')
+      .where('any_link.deleted_at', 'is', null)
       .where(sql`lower(any_link.key)`, 'like', pattern)))
   }
   return query.orderBy('partners.id', q.sort).offset(q.offset).limit(q.fetch).execute()

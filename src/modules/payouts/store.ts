@@ -15,7 +15,7 @@ export type PayoutRow = Selectable<PayoutRequestTable> & {
 
 function payoutsWithPartners(db: Db, programId: number) {
   return db.selectFrom('payout_requests as pr')
-    .leftJoin('partners as p', 'p.id', 'pr.partner_id')
+    .leftJoin('partners as p', (join) => join.onRef('p.id', '=', 'pr.partner_id').on('p.deleted_at', 'is', null))
     .selectAll('pr')
     .select(['p.public_id as partner_public_id', 'p.email as partner_email', 'p.name as partner_name', 'p.surname as partner_surname'])
     .where('pr.program_id', '=', programId)

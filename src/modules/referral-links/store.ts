@@ -1,4 +1,5 @@
-// Referral link and link-domain queries, scoped by program.
+// Referral link and link-domain queries, scoped by program. A deleted partner's links are kept,
+// marked deleted (migration 0013), and every query here skips them: the key is free again.
 import type { Insertable, Selectable, Updateable } from 'kysely'
 import type { Db, ReferralLinkTable } from '../../store/schema.js'
 import { readRow, readRows } from '../../store/prepared.js'
@@ -11,11 +12,12 @@ function linksWithDomain(db: Db, programId: number) {
     .selectAll('referral_links')
     .select('program_domains.domain')
     .where('referral_links.program_id', '=', programId)
+    .where('referral_links.deleted_at', 'is', null)
 }
 
 const LINKS_OF_PARTNER = `
   select l.*, d.domain from referral_links l left join program_domains d on d.id = l.domain_id
-  where l.program_id = ? and l.partner_id = ?
+  where l.program_id = ? and l.partner_id = ? and l.deleted_at is null
   order by l.is_default desc, l.id asc`
 
 /** A partner's links, the default first, then in the order they were made (prepared: on every partner read). */
@@ -27,7 +29,7 @@ export function linksOfPartner(db: Db, programId: number, partnerId: number, pag
 export function findLink(db: Db, programId: number, key: string): Promise<LinkRow | undefined> {
   return readRow(db, 'link_by_key', `
     select l.*, d.domain from referral_links l left join program_domains d on d.id = l.domain_id
-    where l.program_id = ? and l."key" = ?`, [programId, key])
+    where l.program_id = ? and l."key" = ? and l.deleted_at is null`, [programId, key])
 }
 
 export function searchLinkRows(db: Db, programId: number, q: { key?: string; partnerId?: number; offset: number; fetch: number }) {
@@ -62,7 +64,7 @@ export async function makeDefault(db: Db, programId: number, partnerId: number, 
 }
 
 export async function keyTaken(db: Db, programId: number, key: string): Promise<boolean> {
-  return (await readRow(db, 'link_key_taken', 'select id from referral_links where program_id = ? and "key" = ?', [programId, key])) !== undefined
+  return (await readRow(db, 'link_key_taken', 'select id from referral_links where program_id = ? and "key" = ? and deleted_at is null', [programId, key])) !== undefined
 }
 
 export function domainsOf(db: Db, programId: number, page?: { offset: number; fetch: number }) {

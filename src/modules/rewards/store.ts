@@ -14,7 +14,7 @@ export async function rewardNames(db: Db, reward: RewardRow): Promise<RewardName
   const found = await readRow<RewardNames>(db, 'reward_names', `
     select p.public_id as partner_public_id, coalesce(t."key", t.deleted_key) as transaction_key,
       coalesce(c."key", c.deleted_key) as customer_key
-    from rewards r left join partners p on p.id = r.partner_id left join transactions t on t.id = r.transaction_id
+    from rewards r left join partners p on p.id = r.partner_id and p.deleted_at is null left join transactions t on t.id = r.transaction_id
       left join customers c on c.id = r.customer_id
     where r.id = ?`, [reward.id])
   return found ?? { partner_public_id: null, transaction_key: null, customer_key: null }

@@ -5,7 +5,7 @@ import type { Db } from '../../store/schema.js'
 import type { Program } from '../programs/store.js'
 import { executeRaw, readRow } from '../../store/prepared.js'
 import { isoMicros } from '../../wire-time.js'
-import type { CustomerRow } from '../customers/store.js'
+import { livePartnerId, type CustomerRow } from '../customers/store.js'
 import { findClick, type ClickRow } from './store.js'
 
 const CLICK_ID = /^clk_(\d{1,15})$/
@@ -73,9 +73,9 @@ export interface AttributionView {
 export async function explainAttribution(db: Db, program: Program, customer: CustomerRow): Promise<AttributionView> {
   const click = customer.click_id === null ? undefined : await findClick(db, program.id, Number(customer.click_id))
   const link = customer.link_id === null ? undefined
-    : await readRow<{ key: string }>(db, 'link_key_by_id', 'select "key" from referral_links where program_id = ? and id = ?', [program.id, customer.link_id])
+    : await readRow<{ key: string }>(db, 'link_key_by_id', 'select "key" from referral_links where program_id = ? and id = ? and deleted_at is null', [program.id, customer.link_id])
   const selfReferral = Number(customer.self_referral) === 1
-  const attributed = customer.partner_id !== null
+  const attributed = livePartnerId(customer) !== null
   const earns = attributed && (!selfReferral || program.settings.program.reward_self_referrals)
   return {
     customer: customer.key ?? customer.deleted_key ?? '',

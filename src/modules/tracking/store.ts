@@ -30,11 +30,12 @@ interface TargetRow {
   direct_tracking_redirect_url: string | null
 }
 
-// Keys are unique per program, not across programs: a key may name links of several programs.
+// Keys are unique per program, not across programs: a key may name links of several programs. A
+// deleted partner's links are kept, marked deleted (migration 0013): its key leads nowhere.
 const TARGETS = `select l.id as link_id, l.program_id, l.partner_id, p.status as partner_status, l."key", l.landing_url,
     d.domain, l.direct_tracking_redirect, l.direct_tracking_redirect_url
   from referral_links l join partners p on p.id = l.partner_id left join program_domains d on d.id = l.domain_id
-  where l."key" = ? order by l.program_id`
+  where l."key" = ? and l.deleted_at is null order by l.program_id`
 
 export async function linkTargets(store: Store, key: string): Promise<LinkTarget[]> {
   const rows = await store.all<TargetRow>('link_targets', TARGETS, [key])
@@ -85,7 +86,7 @@ export async function upsertClicks(tx: Db, clicks: NewClick[], windowMs: number)
 
 export async function liveLinkIds(tx: Db, ids: number[]): Promise<Set<number>> {
   const rows = await inChunks(ids, (chunk) =>
-    executeRaw<{ id: number | bigint }>(tx, `select id from referral_links where id in (${chunk.map(() => '?').join(', ')})`, chunk))
+    executeRaw<{ id: number | bigint }>(tx, `select id from referral_links where deleted_at is null and id in (${chunk.map(() => '?').join(', ')})`, chunk))
   return new Set(rows.map((r) => Number(r.id)))
 }
 
@@ -118,6 +119,6 @@ export interface ClickRow {
 export async function findClick(db: Db, programId: number, id: number): Promise<ClickRow | undefined> {
   const row = await readRow<{ id: number | bigint; link_id: number | bigint; partner_id: number | bigint; key: string; counted_at: number | bigint; first_at: number | bigint }>(db, 'click_by_id',
     `select c.id, c.link_id, c.partner_id, l."key", c.counted_at, c.first_at from clicks c join referral_links l on l.id = c.link_id
-     where c.program_id = ? and c.id = ?`, [programId, id])
+     where c.program_id = ? and c.id = ? and l.deleted_at is null`, [programId, id])
   return row && { id: Number(row.id), linkId: Number(row.link_id), partnerId: Number(row.partner_id), key: row.key, countedAt: Number(row.counted_at), firstAt: Number(row.first_at) }
 }

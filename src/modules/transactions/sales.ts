@@ -13,7 +13,7 @@ import { applyRate, commissionOn, fixedReward, levelRate, rateFor, type AppliedR
 import { MAX_LEVELS } from '../commissions/rules.js'
 import { ownCommission } from '../commissions/service.js'
 import type { CustomerRow } from '../customers/store.js'
-import { bumpLiveSales } from '../customers/store.js'
+import { bumpLiveSales, livePartnerId } from '../customers/store.js'
 import { announceReward, postReward } from '../rewards/service.js'
 import { PARTNER_AMOUNT } from '../partners/representation.js'
 import { bumpPartnerAmounts, bumpPartnersCounts, findPartnerByRowId, partnerAmount, type PartnerRow } from '../partners/store.js'
@@ -75,7 +75,7 @@ export async function recordSales(tx: Db, program: Program, given: CustomerSale[
   if (given.length === 0) return []
   const values = given.map(({ customer, sale }) => ({
     program_id: program.id, key: sale.key ?? newSaleKey(), deleted_key: null, customer_id: customer.id,
-    partner_id: customer.partner_id, action: sale.action, amount: sale.amount, currency: sale.currency,
+    partner_id: livePartnerId(customer), action: sale.action, amount: sale.amount, currency: sale.currency,
     product: writeJson(sale.product), rewardable: sale.rewardable ? 1 : 0, rewarded: sale.rewarded ? 1 : 0,
     archived_at: null, extra: writeJson(sale.extra), created_at: sale.createdAt, recorded_at: now, deleted_at: null,
   }))

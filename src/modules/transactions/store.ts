@@ -90,12 +90,12 @@ export type RewardWithPartner = RewardRow & { partner_public_id: string | null }
 export function saleNames(db: Db, programId: number, t: TransactionRow) {
   return readRow<SaleNames>(db, 'sale_names', `
     select coalesce(c."key", c.deleted_key) as customer_key, p.public_id as partner_public_id
-    from customers c left join partners p on p.id = ? where c.program_id = ? and c.id = ?`, [t.partner_id, programId, t.customer_id])
+    from customers c left join partners p on p.id = ? and p.deleted_at is null where c.program_id = ? and c.id = ?`, [t.partner_id, programId, t.customer_id])
 }
 
 export function rewardsWithPartners(db: Db, programId: number, transactionId: number) {
   return readRows<RewardWithPartner>(db, 'rewards_with_partners', `
-    select r.*, p.public_id as partner_public_id from rewards r left join partners p on p.id = r.partner_id
+    select r.*, p.public_id as partner_public_id from rewards r left join partners p on p.id = r.partner_id and p.deleted_at is null
     where r.program_id = ? and r.transaction_id = ? order by r.level, r.id`, [programId, transactionId])
 }
 
