@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '../../../../test/support/server.js'
 import { makePartner } from '../../../../test/support/partners.js'
-import { sendStripe, setUpStripe, stripeEvent } from '../../../../test/support/stripe.js'
+import { invoicePaid, sendStripe, setUpStripe, stripeEvent, subscriptionCheckout } from '../../../../test/support/stripe.js'
 
 let server: TestServer
 beforeAll(async () => {
@@ -14,16 +14,6 @@ beforeAll(async () => {
 afterAll(() => server.close())
 
 const RACES = 50
-
-const subscriptionCheckout = (n: number) => ({
-  id: `cs_race_${n}`, object: 'checkout.session', mode: 'subscription', customer: `cus_race_${n}`, subscription: `sub_race_${n}`,
-  payment_status: 'paid', metadata: { partnero_customer_key: `race_cus_${n}` },
-})
-// The invoice names only the Stripe customer: our customer comes from the checkout.
-const firstInvoice = (n: number) => ({
-  id: `in_race_${n}`, object: 'invoice', customer: `cus_race_${n}`, subscription: `sub_race_${n}`, payment_intent: `pi_race_${n}`,
-  amount_paid: 1000 + n, currency: 'usd', status_transitions: { paid_at: Math.floor(Date.now() / 1000) },
-})
 
 describe('a subscription checkout and its first invoice at the same moment', () => {
   it('make the sale once, every time', async () => {
@@ -36,7 +26,10 @@ describe('a subscription checkout and its first invoice at the same moment', () 
     }
     const answers = await Promise.all(Array.from({ length: RACES }, async (_, n) => {
       // Invoice first in half of the pairs, so neither order is favoured.
-      const pair = [stripeEvent('checkout.session.completed', subscriptionCheckout(n)), stripeEvent('invoice.paid', firstInvoice(n))]
+      const pair = [
+        stripeEvent('checkout.session.completed', subscriptionCheckout(`cus_race_${n}`, `race_cus_${n}`)),
+        stripeEvent('invoice.paid', invoicePaid(`pi_race_${n}`, `cus_race_${n}`, 1000 + n, 'usd')),
+      ]
       return Promise.all((n % 2 === 0 ? pair : pair.reverse()).map((body) => sendStripe(server, p.publicId, body)))
     }))
     for (const a of answers.flat()) expect(a.json, a.text).toEqual({ status: 1, message: 'Handled.' })
