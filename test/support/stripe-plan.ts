@@ -138,7 +138,7 @@ function afterPayment(pi: string, currency: string, minor: bigint, random: Rando
     events.push({ id: `evt_eo_dsp_${pi}`, key, body: stripeEvent('charge.dispute.created', dispute(pi, 'needs_response'), `evt_eo_dsp_${pi}`), dispute: 'open' })
     if (random.chance(0.7)) {
       const outcome = random.pick(['won', 'lost'] as const)
-      events.push({ id: `evt_eo_won_${pi}`, key, body: stripeEvent('charge.dispute.closed', dispute(pi, outcome), `evt_eo_won_${pi}`), dispute: outcome })
+      events.push({ id: `evt_eo_closed_${pi}`, key, body: stripeEvent('charge.dispute.closed', dispute(pi, outcome), `evt_eo_closed_${pi}`), dispute: outcome })
     }
   }
   return events
@@ -203,19 +203,35 @@ export async function stripeRun(testStore: TestStore, run: StripeRun): Promise<S
   const made = await runCli(['programs', 'create', '--name', 'Stripe exactly once', '--type', 'affiliate'], env)
   if (made.code !== 0) throw new Error(`programs create failed: ${made.stderr}`)
   const { program, api_key: key } = JSON.parse(made.stdout) as { program: { id: number; public_id: string }; api_key: string }
-  const servers: RunningServer[] = []
+  // The suite's own view of the store, to check each answer's effect as it comes.
   const store = await openMigratedStore(testStore.options)
-  const mismatches: string[] = []
+  try {
+    const mismatches: string[] = []
+    const answers = await deliverAll(run, env, key, program, events, new EffectCheck(store, program.id, mismatches), mismatches)
+    const counted = answerCheck(events, answers, mismatches)
+    const endState: string[] = []
+    await endStateCheck(store, program.id, events, model, endState)
+    mismatches.push(...endState.map((m) => `end state: ${m}`))
+    return { events: events.length, deliveries: 3 * events.length, ...counted, sales: model.size, ...sumsOf(model), mismatches }
+  } finally {
+    await store.close()
+  }
+}
+
+/** Every event three times, shuffled, by `run.senders` senders spread over the servers; the answers each event got. */
+async function deliverAll(run: StripeRun, env: Record<string, string>, key: string, program: { public_id: string }, events: Planned[],
+  effects: EffectCheck, mismatches: string[]): Promise<Map<string, string[]>> {
   const answers = new Map<string, string[]>()
+  const servers: RunningServer[] = []
   try {
     for (let i = 0; i < run.servers; i++) servers.push(await serveCli(env))
     await setUp(servers[0] as RunningServer, key)
-    const effects = new EffectCheck(store, program.id, mismatches)
     await drain(sideBySide(shuffled(thrice(events), seeded(run.seed + 1))), run.senders, async (event, sender, i) => {
       const server = servers[(sender + i) % servers.length] as RunningServer
       const before = effects.before(event)
       let answer: Answer
       try {
+        // Signed anew for each delivery, as Stripe does.
         answer = await call(server.url, 'POST', `/integrations/stripe/${program.public_id}/webhook`, {
           body: event.body, headers: { 'stripe-signature': stripeHeader(event.body) },
         })
@@ -230,16 +246,7 @@ export async function stripeRun(testStore: TestStore, run: StripeRun): Promise<S
   } finally {
     for (const server of servers) await server.stop('SIGTERM')
   }
-  try {
-    const counted = answerCheck(events, answers, mismatches)
-    const endState: string[] = []
-    await endStateCheck(store, program.id, events, model, endState)
-    mismatches.push(...endState.map((m) => `end state: ${m}`))
-    const sums = sumsOf(model)
-    return { events: events.length, deliveries: 3 * events.length, ...counted, sales: model.size, ...sums, mismatches }
-  } finally {
-    await store.close()
-  }
+  return answers
 }
 
 /**
