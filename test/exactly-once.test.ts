@@ -6,6 +6,7 @@ import { startServer, type TestServer } from './support/server.js'
 import { makePartner } from './support/partners.js'
 import { statsPair } from './support/recompute.js'
 import type { Answer } from './support/client.js'
+import { drain, seeded, shuffled, thrice } from './support/random.js'
 
 let servers: TestServer[]
 beforeAll(async () => {
@@ -24,40 +25,21 @@ interface Send {
   idempotencyKey?: string
 }
 
-function shuffle<T>(list: T[], seed: number): T[] {
-  let s = seed
-  const random = () => ((s = (s * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648)
-  for (let i = list.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [list[i], list[j]] = [list[j] as T, list[i] as T]
-  }
-  return list
-}
-
 /** Sends every request by `clients` concurrent workers; a 409 (the same key still in flight) is retried. */
 async function sendAll(key: string, sends: Send[], clients: number): Promise<Answer[]> {
   const answers: Answer[] = []
-  let next = 0
-  const worker = async (n: number) => {
-    for (let i = next++; i < sends.length; i = next++) {
-      const s = sends[i] as Send
-      const server = servers[(n + i) % 2] as TestServer
-      for (;;) {
-        const headers: Record<string, string> = s.idempotencyKey ? { 'idempotency-key': s.idempotencyKey } : {}
-        const res = await server.request(s.method, s.path, { key, body: s.body, headers })
-        if (res.status !== 409) {
-          answers.push(res)
-          break
-        }
-        await new Promise((r) => setTimeout(r, 5))
-      }
+  await drain(sends, clients, async (s, n, i) => {
+    const server = servers[(n + i) % 2] as TestServer
+    const headers: Record<string, string> = s.idempotencyKey ? { 'idempotency-key': s.idempotencyKey } : {}
+    for (;;) {
+      const res = await server.request(s.method, s.path, { key, body: s.body, headers })
+      if (res.status !== 409) return void answers.push(res)
+      await new Promise((r) => setTimeout(r, 5))
     }
-  }
-  await Promise.all(Array.from({ length: clients }, (_, n) => worker(n)))
+  })
   return answers
 }
 
-const thrice = <T>(list: T[]) => [...list, ...list, ...list]
 /** 30 % of an amount in cents, as micros: exact, since cents × 3000 is whole. */
 const commissionMicros = (cents: bigint) => cents * 3_000n
 
@@ -75,10 +57,10 @@ describe('each request takes effect exactly once', () => {
     }
     const cents = (n: bigint) => `${n / 100n}.${String(n % 100n).padStart(2, '0')}`
 
-    const created = await sendAll(p.key, shuffle(thrice(sales.map((s) => ({
+    const created = await sendAll(p.key, shuffled(thrice(sales.map((s) => ({
       method: 'POST' as const, path: '/v1/transactions', idempotencyKey: `create-${s.key}`,
       body: { key: s.key, amount: cents(s.cents), amount_units: s.currency, customer: { key: s.customer } },
-    }))), 1), 8)
+    }))), seeded(1)), 8)
     expect(created.map((a) => a.status).filter((s) => s !== 201)).toEqual([])
     expect(created.filter((a) => a.headers['idempotent-replayed'] === 'true')).toHaveLength(2000)
 
@@ -86,7 +68,7 @@ describe('each request takes effect exactly once', () => {
       method: 'POST' as const, path: `/v1/transactions/${s.key}/refund`, idempotencyKey: `refund-${s.key}`, body: { amount: cents(s.refundCents) },
     }))
     const deletes = sales.filter((s) => s.deleted).map((s) => ({ method: 'DELETE' as const, path: `/v1/transactions/${s.key}` }))
-    const later = await sendAll(p.key, shuffle(thrice([...refunds, ...deletes]), 2), 8)
+    const later = await sendAll(p.key, shuffled(thrice([...refunds, ...deletes]), seeded(2)), 8)
     expect(later.filter((a) => a.status === 200)).toHaveLength(3 * refunds.length + deletes.length)
     // A delete sent again finds nothing to delete: the same 404 a missing transaction gets.
     expect(later.filter((a) => a.status === 404)).toHaveLength(2 * deletes.length)

@@ -6,6 +6,7 @@
 import { openMigratedStore } from '../../src/store/store.js'
 import { call, type Answer } from './client.js'
 import { runCli, serveCli, type RunningServer } from './cli.js'
+import { seeded, type Random } from './random.js'
 import { statsPair } from './recompute.js'
 import type { TestStore } from './store.js'
 
@@ -56,19 +57,6 @@ interface SaleModel {
   deleted: boolean
 }
 
-/** A seeded generator, so a failing run can be run again as it was. */
-function generator(seed: number) {
-  let s = seed >>> 0
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-  return { next, int: (below: number) => Math.floor(next() * below), chance: (p: number) => next() < p }
-}
-
 const money = (cents: bigint) => `${cents / 100n}.${String(cents % 100n).padStart(2, '0')}`
 const keyTaken = (a: Answer) => a.status === 422 && a.json?.errors?.key !== undefined
 const goneAlready = (a: Answer) => a.status === 404
@@ -77,7 +65,7 @@ const goneAlready = (a: Answer) => a.status === 404
  * The writes of one customer, in the order they depend on each other: the customer, its sales,
  * then partial refunds, full refunds and deletes. A sender sends one chain in order.
  */
-function chainOf(n: number, random: ReturnType<typeof generator>, sales: SaleModel[], partnerKey: string): Write[] {
+function chainOf(n: number, random: Random, sales: SaleModel[], partnerKey: string): Write[] {
   const customer = `crash_cus_${n}`
   const keyed = () => random.chance(0.5)
   const chain: Write[] = [{
@@ -103,7 +91,7 @@ function chainOf(n: number, random: ReturnType<typeof generator>, sales: SaleMod
 }
 
 /** What happens to a sale afterwards. Partial refunds always carry a key: unkeyed, a retry would refund again. */
-function endingOf(sale: SaleModel, random: ReturnType<typeof generator>): Write[] {
+function endingOf(sale: SaleModel, random: Random): Write[] {
   const writes: Write[] = []
   const refund = (cents: bigint) => {
     sale.refundedCents += cents
@@ -181,7 +169,7 @@ export async function crashRun(testStore: TestStore, run: CrashRun): Promise<Cra
   if (made.code !== 0) throw new Error(`programs create failed: ${made.stderr}`)
   const { program, api_key: key } = JSON.parse(made.stdout) as { program: { id: number }; api_key: string }
   const report: CrashReport = { writes: 0, kills: 0, retries: 0, alreadyDone: 0, replayed: 0, mismatches: [] }
-  const random = generator(run.seed)
+  const random = seeded(run.seed)
   const sales: SaleModel[] = []
   const deadline = run.forMs === undefined ? undefined : Date.now() + run.forMs
   let chains = 0
@@ -248,7 +236,7 @@ class Killer {
   private stopped = false
   private readonly done: Promise<void>
 
-  constructor(run: CrashRun, fleet: Fleet, progress: () => number, random: ReturnType<typeof generator>) {
+  constructor(run: CrashRun, fleet: Fleet, progress: () => number, random: Random) {
     const pick = () => random.int(run.servers)
     this.done = 'at' in run.kills ? this.atFractions([...run.kills.at].sort(), fleet, progress, pick) : this.every(run.kills.everyMs, fleet, pick)
   }

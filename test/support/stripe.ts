@@ -38,3 +38,15 @@ export const charge = (pi: string, amount: number, refunded: number, currency = 
 })
 
 export const dispute = (pi: string, status: string) => ({ id: `dp_${pi}`, object: 'dispute', charge: `ch_${pi}`, payment_intent: pi, status })
+
+/** A subscription checkout: it ties the Stripe customer to our customer `customerKey`; it brings no money. */
+export const subscriptionCheckout = (stripeCustomer: string, customerKey: string) => ({
+  id: `cs_${stripeCustomer}`, object: 'checkout.session', mode: 'subscription', customer: stripeCustomer, subscription: `sub_${stripeCustomer}`,
+  payment_status: 'paid', metadata: { partnero_customer_key: customerKey },
+})
+
+/** A paid invoice of a subscription (PaymentIntent `pi`): it names only the Stripe customer. */
+export const invoicePaid = (pi: string, stripeCustomer: string, amount: number, currency: string) => ({
+  id: `in_${pi}`, object: 'invoice', customer: stripeCustomer, subscription: `sub_${stripeCustomer}`, payment_intent: pi,
+  amount_paid: amount, currency, status_transitions: { paid_at: Math.floor(Date.now() / 1000) - 60 },
+})

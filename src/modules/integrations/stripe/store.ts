@@ -3,6 +3,7 @@
 import { sql, type Selectable } from 'kysely'
 import type { Db, DisputeState, StripePaymentTable, StripeSettingsTable } from '../../../store/schema.js'
 import { readJson, writeJson } from '../../../store/json.js'
+import { dialectOf } from '../../../store/prepared.js'
 import { openSecret, sealSecret } from '../../../store/secrets.js'
 import type { Hints, SaleFacts } from './events.js'
 
@@ -38,6 +39,20 @@ export async function claimEvent(db: Db, programId: number, eventId: string, typ
   const row = await db.insertInto('stripe_events').values({ program_id: programId, event_id: eventId, type, received_at: now })
     .onConflict((oc) => oc.columns(['program_id', 'event_id']).doNothing()).returning('id').executeTakeFirst()
   return row !== undefined
+}
+
+/**
+ * Holds the Stripe customer until the transaction ends, so that the events of one customer run one
+ * after the other. A subscription's checkout (which ties the customer to ours) and its first
+ * invoice (which brings the money) arrive together: run side by side under PostgreSQL's read
+ * committed, neither sees the other's uncommitted row, the invoice finds no customer, the checkout
+ * no payment, and the sale is never made. A transaction-scoped advisory lock is released by commit
+ * or rollback, so a crash leaves nothing held; two customers whose keys hash alike only wait for
+ * each other. SQLite needs none: it runs one write transaction at a time.
+ */
+export async function lockStripeCustomer(db: Db, programId: number, stripeCustomer: string): Promise<void> {
+  if (dialectOf(db) !== 'postgres') return
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`stripe_customer/${programId}/${stripeCustomer}`}, 0))`.execute(db)
 }
 
 export interface PaymentNews {

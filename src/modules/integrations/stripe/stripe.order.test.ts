@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '../../../../test/support/server.js'
 import { makePartner } from '../../../../test/support/partners.js'
+import { seeded, shuffled, thrice } from '../../../../test/support/random.js'
 import { charge, checkout, dispute, sendStripe, setUpStripe, stripeEvent } from '../../../../test/support/stripe.js'
 
 let server: TestServer
@@ -15,34 +16,22 @@ afterAll(() => server.close())
 const EVENTS = 1000
 const CUSTOMERS = 20
 
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed. */
-function prng(seed: number) {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 function generateEvents(): string[] {
-  const random = prng(20261121)
-  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)] as T
+  const random = seeded(20261121)
   const events: string[] = []
   for (let n = 0; events.length < EVENTS; n++) {
     const pi = `pi_order_${n}`
-    const currency = pick(['usd', 'usd', 'usd', 'eur', 'jpy', 'kwd'])
-    const amount = 1000 + Math.floor(random() * 49_000) * 10
+    const currency = random.pick(['usd', 'usd', 'usd', 'eur', 'jpy', 'kwd'])
+    const amount = 1000 + random.int(49_000) * 10
     events.push(stripeEvent('checkout.session.completed', checkout(pi, amount, currency, { metadata: { partnero_customer_key: `ord_cus_${n % CUSTOMERS}` } }), `evt_sale_${n}`))
     let refunded = 0
-    for (let r = 0; r < 3 && random() < 0.35; r++) {
-      refunded = Math.min(amount, refunded + Math.ceil(random() * amount / 2))
+    for (let r = 0; r < 3 && random.chance(0.35); r++) {
+      refunded = Math.min(amount, refunded + Math.ceil(random.next() * amount / 2))
       events.push(stripeEvent('charge.refunded', charge(pi, amount, refunded, currency), `evt_refund_${n}_${r}`))
     }
-    if (random() < 0.25) {
+    if (random.chance(0.25)) {
       events.push(stripeEvent('charge.dispute.created', dispute(pi, 'needs_response'), `evt_dispute_${n}`))
-      if (random() < 0.7) events.push(stripeEvent('charge.dispute.closed', dispute(pi, pick(['won', 'lost'])), `evt_closed_${n}`))
+      if (random.chance(0.7)) events.push(stripeEvent('charge.dispute.closed', dispute(pi, random.pick(['won', 'lost'])), `evt_closed_${n}`))
     }
   }
   return events.slice(0, EVENTS)
@@ -82,15 +71,6 @@ async function stateOf(p: { id: number; key: string }) {
   }
 }
 
-function shuffled<T>(list: T[], random: () => number): T[] {
-  const out = [...list]
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1))
-    ;[out[i], out[j]] = [out[j] as T, out[i] as T]
-  }
-  return out
-}
-
 describe('Stripe events', () => {
   it('in any order and any number of times end in the same state as once in order', async () => {
     const events = generateEvents()
@@ -100,7 +80,7 @@ describe('Stripe events', () => {
       const res = await sendStripe(server, inOrder.publicId, body)
       expect(res.status, res.text).toBe(200)
     }
-    const queue = shuffled([...events, ...events, ...events], prng(7))
+    const queue = shuffled(thrice(events), seeded(7))
     const answers: number[] = []
     await Promise.all(Array.from({ length: 8 }, async () => {
       for (let body = queue.pop(); body !== undefined; body = queue.pop()) answers.push((await sendStripe(server, scrambled.publicId, body)).status)
