@@ -5,6 +5,7 @@ import type { CustomerTable, Db } from '../../store/schema.js'
 import { likePattern } from '../../store/like.js'
 import { executeRaw, readRow } from '../../store/prepared.js'
 import { addToCounters, inChunks } from '../../store/writes.js'
+import { storableText } from '../../store/text-keys.js'
 
 export type CustomerRow = Selectable<CustomerTable> & { partner_public_id: string | null }
 
@@ -13,6 +14,7 @@ const WITH_PARTNER = `select c.*, p.public_id as partner_public_id from customer
 const BY_KEY = `${WITH_PARTNER} where c.program_id = ? and c."key" = ?`
 
 export function findCustomerByKey(db: Db, programId: number, key: string): Promise<CustomerRow | undefined> {
+  if (!storableText(key)) return Promise.resolve(undefined)
   return readRow(db, 'customer_by_key', BY_KEY, [programId, key])
 }
 
@@ -33,6 +35,7 @@ export function findCustomersByKeys(db: Db, programId: number, keys: string[]): 
 }
 
 export function findCustomerByEmail(db: Db, programId: number, email: string): Promise<CustomerRow | undefined> {
+  if (!storableText(email)) return Promise.resolve(undefined)
   return readRow(db, 'customer_by_email', `${WITH_PARTNER} where c.program_id = ? and c.email_lower = ?`, [programId, email.toLowerCase()])
 }
 
