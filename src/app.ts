@@ -10,7 +10,8 @@ import { setUpErrorHandling } from './http/errors-handler.js'
 import { setUpIdempotency } from './http/idempotency/plugin.js'
 import { inputBag } from './http/input.js'
 import { jsonBodyParser } from './http/json-body.js'
-import { MAX_PATH_ID_LENGTH, answerMalformedRequest, answerRouterError } from './http/protocol-errors.js'
+import { answerMalformedRequest, answerRouterError } from './http/protocol-errors.js'
+import { ROUTER_OPTIONS } from './http/known-routes.js'
 import { lazySerializerCompiler } from './http/serialization.js'
 import { setUpRateLimit, type RateLimits } from './http/rate-limit.js'
 import { check } from './http/validation.js'
@@ -48,7 +49,7 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
     logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PATH_ID_LENGTH },
+    routerOptions: ROUTER_OPTIONS,
     // Malformed HTTP and URLs the router refuses get the Partnero error shape too.
     clientErrorHandler: answerMalformedRequest,
     frameworkErrors: answerRouterError,

@@ -122,6 +122,11 @@ describe('malformed HTTP', () => {
     expect([answer.status, JSON.parse(answer.body).message]).toEqual([404, 'Partner not found'])
   })
 
+  it('tells a wrong method from a wrong path for long path ids too (405, not 404)', async () => {
+    const answer = await server.request('PATCH', `/v1/partners/${'x'.repeat(200)}/approve`, { key })
+    expect([answer.status, answer.json?.code, answer.headers.allow]).toEqual([405, 'method_not_allowed', 'POST'])
+  })
+
   it('answers a malformed request after a good one on the same connection, the good one intact', async () => {
     const good = `GET /v1/partners/fuzz-id HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${key}\r\n\r\n`
     const text = await new Promise<string>((resolve) => {

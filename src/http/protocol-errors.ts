@@ -9,12 +9,7 @@ import http from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ApiError } from './errors.js'
-
-/**
- * The longest path id the router takes: the longest id an object may have (255 characters), each
- * a 4-byte UTF-8 character percent-encoded as 12. Longer ones are 414, not a look-up.
- */
-export const MAX_PATH_ID_LENGTH = 255 * 12
+import { MAX_PATH_ID_LENGTH } from './known-routes.js'
 
 const badUrl = () => new ApiError(400, 'invalid_url', 'The URL is not valid: its path must be percent-encoded UTF-8 text.')
 
