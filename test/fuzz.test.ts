@@ -8,7 +8,7 @@ import type { Answer } from './support/client.js'
 import { scaled } from './support/scale.js'
 import {
   HUGE_FOR_TEXT, NOT_FINITE, NOT_UTF8_IDS, OUT_OF_RANGE, bodyWith, leavesOf, nulIds, numeric, operationsOf, queryWith, rounded, textOnly,
-  type Operation,
+  type Leaf, type Operation,
 } from './support/hostile-values.js'
 
 const RUNS_PER_OPERATION = 300
@@ -189,46 +189,46 @@ describe('fuzz: values PostgreSQL refuses', () => {
     counted('bad percent-encoding in path ids', n)
   }, 300_000)
 
-  it('refuses numbers past what a field holds, in a body and in the query, and never hands them to the store', async () => {
-    const values = OUT_OF_RANGE.slice(0, scaled(5, OUT_OF_RANGE.length))
+  /**
+   * Each value `which` fields take, in each of them, in every operation (deletes last, path ids the
+   * real objects'): `send` puts it in the request as it likes. Answers how many requests were sent.
+   */
+  async function inEachField(which: (leaf: Leaf) => boolean, values: string[],
+    send: (op: Operation, path: string, leaf: Leaf, value: string, fuzzed: ReturnType<typeof fuzzer>) => Promise<number>): Promise<number> {
     let n = 0
     for (const op of lastDeletes()) {
-      const send = fuzzer(hostileKey)
+      const fuzzed = fuzzer(hostileKey)
       const path = op.path.replace(/\{\w+\}/g, 'fuzz-id')
-      for (const leaf of leavesOf(op.input).filter(numeric)) {
-        const integer = !leaf.types.includes('string') && !leaf.types.includes('number')
-        const number = !leaf.types.includes('string')
-        for (const value of values) {
-          for (const res of [await send(op.method, path, bodyWith(leaf, value)), await send(op.method, `${path}?${queryWith(leaf, value)}`)]) {
-            n++
-            // Integers hold ±(2^53−1) (what a double keeps exact and bigint stores); numbers, finite ones.
-            if (integer || (number && NOT_FINITE.has(value))) {
-              expect([res.status, Object.keys(res.json?.errors ?? {})], `${op.method} ${op.path} ${leaf.at.join('.')} = ${value}`)
-                .toEqual([422, expect.arrayContaining([leaf.at.join('.')])])
-            }
-          }
-        }
+      for (const leaf of leavesOf(op.input).filter(which)) {
+        for (const value of values) n += await send(op, path, leaf, value, fuzzed)
       }
     }
     expect(n).toBeGreaterThan(0)
+    return n
+  }
+
+  it('refuses numbers past what a field holds, in a body and in the query, and never hands them to the store', async () => {
+    const n = await inEachField(numeric, OUT_OF_RANGE.slice(0, scaled(5, OUT_OF_RANGE.length)), async (op, path, leaf, value, fuzzed) => {
+      const integer = !leaf.types.includes('string') && !leaf.types.includes('number')
+      const number = !leaf.types.includes('string')
+      for (const res of [await fuzzed(op.method, path, bodyWith(leaf, value)), await fuzzed(op.method, `${path}?${queryWith(leaf, value)}`)]) {
+        // Integers hold ±(2^53−1) (what a double keeps exact and bigint stores); numbers, finite ones.
+        if (integer || (number && NOT_FINITE.has(value))) {
+          expect([res.status, Object.keys(res.json?.errors ?? {})], `${op.method} ${op.path} ${leaf.at.join('.')} = ${value}`)
+            .toEqual([422, expect.arrayContaining([leaf.at.join('.')])])
+        }
+      }
+      return 2
+    })
     counted('out-of-range numbers', n)
   }, 300_000)
 
   it('never rounds a JSON number sent for a text field', async () => {
-    const values = HUGE_FOR_TEXT.slice(0, scaled(2, HUGE_FOR_TEXT.length))
-    let n = 0
-    for (const op of lastDeletes()) {
-      const send = fuzzer(hostileKey)
-      const path = op.path.replace(/\{\w+\}/g, 'fuzz-id')
-      for (const leaf of leavesOf(op.input).filter(textOnly)) {
-        for (const value of values) {
-          const res = await send(op.method, path, bodyWith(leaf, value))
-          n++
-          if (res.status < 300) expect(res.text, `${op.method} ${op.path} ${leaf.at.join('.')} = ${value}`).not.toContain(rounded(value))
-        }
-      }
-    }
-    expect(n).toBeGreaterThan(0)
+    const n = await inEachField(textOnly, HUGE_FOR_TEXT.slice(0, scaled(2, HUGE_FOR_TEXT.length)), async (op, path, leaf, value, fuzzed) => {
+      const res = await fuzzed(op.method, path, bodyWith(leaf, value))
+      if (res.status < 300) expect(res.text, `${op.method} ${op.path} ${leaf.at.join('.')} = ${value}`).not.toContain(rounded(value))
+      return 1
+    })
     counted('huge numbers for text fields', n)
   }, 300_000)
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { exactDigits, parseJsonBody } from './json-body.js'
+import { exactDigits, nestingDepth, parseJsonBody } from './json-body.js'
 
 const parse = (text: string) => parseJsonBody(text, 32)
 
@@ -28,5 +28,13 @@ describe('exactDigits', () => {
     expect(() => parse('{"n":00000000000000000001}')).toThrow('not valid JSON')
     expect(() => parse('{"n":1e3090.5}')).toThrow('not valid JSON')
     expect(() => parse('{"n":-}')).toThrow('not valid JSON')
+  })
+})
+
+describe('nestingDepth', () => {
+  it('counts brackets outside strings only, escaped quotes included', () => {
+    expect(nestingDepth('{"a":[{"b":[]}]}')).toBe(4)
+    expect(nestingDepth('{"a":"[[[[\\"{{{{"}')).toBe(1)
+    expect(() => parseJsonBody(`${'['.repeat(33)}${']'.repeat(33)}`, 32)).toThrow('nested deeper than 32 levels')
   })
 })

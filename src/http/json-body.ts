@@ -32,10 +32,24 @@ export function parseJsonBody(text: string, maxDepth: number): unknown {
   }
 }
 
-/** Deepest bracket nesting outside strings; a linear scan, so hostile input cannot blow the stack. */
+/** Deepest bracket nesting outside strings. */
 export function nestingDepth(text: string): number {
   let depth = 0
   let deepest = 0
+  outsideStrings(text, (_, ch) => {
+    if (ch === 123 || ch === 91 /* { [ */) {
+      depth++
+      if (depth > deepest) deepest = depth
+    } else if (ch === 125 || ch === 93 /* } ] */) depth--
+  })
+  return deepest
+}
+
+/**
+ * Calls `visit` with each character outside strings (its index and code); `visit` may answer the
+ * index to go on from. A linear scan, so hostile input cannot blow the stack.
+ */
+function outsideStrings(text: string, visit: (i: number, ch: number) => number | void): void {
   let inString = false
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i)
@@ -43,12 +57,8 @@ export function nestingDepth(text: string): number {
       if (ch === 92 /* \ */) i++
       else if (ch === 34 /* " */) inString = false
     } else if (ch === 34) inString = true
-    else if (ch === 123 || ch === 91 /* { [ */) {
-      depth++
-      if (depth > deepest) deepest = depth
-    } else if (ch === 125 || ch === 93 /* } ] */) depth--
+    else i = visit(i, ch) ?? i
   }
-  return deepest
 }
 
 /**
@@ -81,19 +91,15 @@ function heldExactly(token: string): boolean {
   return /[.eE]/.test(token) || Number.isSafeInteger(value)
 }
 
-/** Where each run of number characters outside strings starts and ends; a linear scan, like nestingDepth(). */
-function* numberTokens(text: string): Generator<[number, number]> {
-  let inString = false
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i)
-    if (inString) {
-      if (ch === 92 /* \ */) i++
-      else if (ch === 34 /* " */) inString = false
-    } else if (ch === 34) inString = true
-    else if (ch === 45 /* - */ || (ch >= 48 && ch <= 57)) {
-      const start = i
-      while (i + 1 < text.length && /[-+.\deE]/.test(text[i + 1] as string)) i++
-      yield [start, i + 1]
-    }
-  }
+/** Where each run of number characters outside strings starts and ends. */
+function numberTokens(text: string): Array<[number, number]> {
+  const tokens: Array<[number, number]> = []
+  outsideStrings(text, (start, ch) => {
+    if (ch !== 45 /* - */ && (ch < 48 || ch > 57)) return
+    let end = start + 1
+    while (end < text.length && /[-+.\deE]/.test(text[end] as string)) end++
+    tokens.push([start, end])
+    return end - 1
+  })
+  return tokens
 }
