@@ -14,7 +14,7 @@ import { MAX_PATH_ID_LENGTH } from './known-routes.js'
 const badUrl = () => new ApiError(400, 'invalid_url', 'The URL is not valid: its path must be percent-encoded UTF-8 text.')
 
 /** Node's parser error (`HPE_…`, with its reason) or socket timeout, as the answer it deserves. */
-export function parserRefusal(code: string | undefined, reason = ''): ApiError {
+function parserRefusal(code: string | undefined, reason = ''): ApiError {
   switch (code) {
     case 'HPE_INVALID_HEADER_TOKEN':
       return new ApiError(400, 'invalid_header', `A request header is not valid: ${reason || 'bad character'}.`)
@@ -95,7 +95,7 @@ export function answerRouterError(error: FastifyError, request: FastifyRequest, 
   void reply.code(answer.statusCode).header('content-type', 'application/json').send(Buffer.from(JSON.stringify(answer.body())))
 }
 
-export function routerRefusal(code: string): ApiError {
+function routerRefusal(code: string): ApiError {
   switch (code) {
     case 'FST_ERR_BAD_URL':
       return badUrl()
