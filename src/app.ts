@@ -10,6 +10,8 @@ import { setUpErrorHandling } from './http/errors-handler.js'
 import { setUpIdempotency } from './http/idempotency/plugin.js'
 import { inputBag } from './http/input.js'
 import { jsonBodyParser } from './http/json-body.js'
+import { answerMalformedRequest, answerRouterError } from './http/protocol-errors.js'
+import { ROUTER_OPTIONS } from './http/known-routes.js'
 import { lazySerializerCompiler } from './http/serialization.js'
 import { setUpRateLimit, type RateLimits } from './http/rate-limit.js'
 import { check } from './http/validation.js'
@@ -47,7 +49,10 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
     logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: ROUTER_OPTIONS,
+    // Malformed HTTP and URLs the router refuses get the Partnero error shape too.
+    clientErrorHandler: answerMalformedRequest,
+    frameworkErrors: answerRouterError,
   })
   // Partnero clients put JSON bodies on GET (spec §1.3); let Fastify read them.
   app.addHttpMethod('GET', { hasBody: true, overrideExisting: true })

@@ -5,6 +5,7 @@
 // and `partner[key]=x` in the query become {partner: {key: x}}; a query key given twice takes its
 // last value, as PHP reads it (n8n appends its query again to `links.next`); the body wins on conflict.
 import { ApiError, invalid, type FieldErrors } from './errors.js'
+import { storableText } from '../store/text-keys.js'
 
 export type Bag = Record<string, unknown>
 
@@ -19,15 +20,17 @@ export function inputBag(query: unknown, body: unknown): Bag {
 
 /**
  * Text that cannot be stored faithfully is refused everywhere: U+0000 (PostgreSQL rejects it) and
- * lone UTF-16 surrogates (not Unicode; they would turn into U+FFFD on the way to the store).
+ * lone UTF-16 surrogates (not Unicode; they would turn into U+FFFD on the way to the store). So no
+ * stored key holds one, which is what lets look-ups by such a key answer "not found" (store/text-keys.ts).
  */
 function refuseUnstorableText(value: unknown, at = ''): void {
   const errors: FieldErrors = {}
   const visit = (v: unknown, path: string) => {
     const field = path || 'input'
     if (typeof v === 'string') {
+      if (storableText(v)) return
       if (v.includes('\u0000')) errors[field] = [`The ${field.replace(/_/g, ' ')} must not contain NUL characters.`]
-      else if (!v.isWellFormed()) errors[field] = [`The ${field.replace(/_/g, ' ')} must be valid Unicode text.`]
+      else errors[field] = [`The ${field.replace(/_/g, ' ')} must be valid Unicode text.`]
     } else if (v && typeof v === 'object') {
       for (const [k, member] of Object.entries(v)) visit(member, path ? `${path}.${k}` : k)
     }

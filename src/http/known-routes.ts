@@ -6,6 +6,15 @@ import FindMyWay from 'find-my-way'
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const
 type Method = (typeof METHODS)[number]
 
+/**
+ * Path ids may be as long as the longest id an object may have (255 characters), each a 4-byte
+ * UTF-8 character percent-encoded as 12; longer ones are a 414 (protocol-errors.ts), not a look-up.
+ */
+export const MAX_PATH_ID_LENGTH = 255 * 12
+
+/** The router's options: the app's (app.ts) and this copy's alike, so both match the same paths. */
+export const ROUTER_OPTIONS = { ignoreTrailingSlash: true, maxParamLength: MAX_PATH_ID_LENGTH }
+
 export interface KnownRoutes {
   /** "GET /v1/program", … (HEAD twins left out). */
   list(): string[]
@@ -20,7 +29,7 @@ declare module 'fastify' {
 }
 
 export function trackRoutes(app: FastifyInstance): KnownRoutes {
-  const router = FindMyWay({ ignoreTrailingSlash: true })
+  const router = FindMyWay(ROUTER_OPTIONS)
   const listed: string[] = []
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {

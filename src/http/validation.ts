@@ -5,6 +5,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { isCurrency } from '../money/currency.js'
 import { invalid, type FieldErrors } from './errors.js'
 import { compiledOnFirstUse } from './compiled-schemas.js'
+import { NUMBER_BOUND_KEYWORDS, SAFE_INTEGER_LIMIT, withNumberBounds } from './number-bounds.js'
 
 const ajv = new Ajv({ coerceTypes: 'array', useDefaults: true, allErrors: true, strict: false })
 
@@ -19,6 +20,7 @@ ajv.addFormat('url', {
     }
   },
 })
+for (const keyword of NUMBER_BOUND_KEYWORDS) ajv.addKeyword(keyword)
 ajv.addFormat('currency', { type: 'string', validate: (value: string) => /^[A-Za-z]{3}$/.test(value) && isCurrency(value) })
 ajv.addFormat('email', { type: 'string', validate: /^[^\s@]+@[^\s@]+\.[^\s@]+$/ })
 
@@ -26,7 +28,7 @@ const validators = new Map<string, ValidateFunction>()
 
 /** The check for an input schema, compiled on first use (compiled-schemas.ts). */
 export function compileInput(schema: object): ValidateFunction {
-  const compiled = compiledOnFirstUse(validators, schema, () => ajv.compile(schema))
+  const compiled = compiledOnFirstUse(validators, schema, () => ajv.compile(withNumberBounds(schema)))
   const validate = ((data: unknown) => {
     const real = compiled()
     const valid = real(data)
@@ -91,6 +93,10 @@ function describe(error: ErrorObject, field: string): string {
       return `The ${field} format is invalid.`
     case 'additionalProperties':
       return `The ${field} field is not recognised.`
+    case 'safeInteger':
+      return `The ${field} must be an integer between -${SAFE_INTEGER_LIMIT} and ${SAFE_INTEGER_LIMIT}.`
+    case 'finite':
+      return `The ${field} must be a finite number.`
     default:
       return `The ${field} is invalid.`
   }

@@ -5,6 +5,7 @@ import type { CustomerTable, Db } from '../../store/schema.js'
 import { likePattern } from '../../store/like.js'
 import { executeRaw, readRow } from '../../store/prepared.js'
 import { addToCounters, inChunks } from '../../store/writes.js'
+import { storableText } from '../../store/text-keys.js'
 
 export type CustomerRow = Selectable<CustomerTable> & { partner_public_id: string | null }
 
@@ -20,6 +21,7 @@ export function livePartnerId(customer: CustomerRow): number | null {
 const BY_KEY = `${WITH_PARTNER} where c.program_id = ? and c."key" = ?`
 
 export function findCustomerByKey(db: Db, programId: number, key: string): Promise<CustomerRow | undefined> {
+  if (!storableText(key)) return Promise.resolve(undefined)
   return readRow(db, 'customer_by_key', BY_KEY, [programId, key])
 }
 
@@ -40,6 +42,7 @@ export function findCustomersByKeys(db: Db, programId: number, keys: string[]): 
 }
 
 export function findCustomerByEmail(db: Db, programId: number, email: string): Promise<CustomerRow | undefined> {
+  if (!storableText(email)) return Promise.resolve(undefined)
   return readRow(db, 'customer_by_email', `${WITH_PARTNER} where c.program_id = ? and c.email_lower = ?`, [programId, email.toLowerCase()])
 }
 

@@ -9,24 +9,28 @@ import { addToCounters, appendRows } from '../../store/writes.js'
 import type { LinkPlace } from '../referral-links/urls.js'
 import { mergeDeltas } from '../stats/deltas.js'
 import { injected } from '../../faults.js'
+import { storableText } from '../../store/text-keys.js'
 
 export type PartnerRow = Selectable<PartnerTable>
 
 // The reads below are on every partner request's path: plain SQL, prepared once (store/prepared.ts).
 
 export function findPartnerById(db: Db, programId: number, publicId: string): Promise<PartnerRow | undefined> {
+  if (!storableText(publicId)) return Promise.resolve(undefined)
   // The isolation suite's proof that it sees this bug: the look-up that forgets its program.
   if (injected('isolation')) return readRow(db, 'partner_by_id_any_program', 'select * from partners where public_id = ? and deleted_at is null order by id', [publicId])
   return readRow(db, 'partner_by_id', 'select * from partners where program_id = ? and public_id = ? and deleted_at is null', [programId, publicId])
 }
 
 export function findPartnerByKey(db: Db, programId: number, key: string): Promise<PartnerRow | undefined> {
+  if (!storableText(key)) return Promise.resolve(undefined)
   return readRow(db, 'partner_by_key', `
     select p.* from referral_links l join partners p on p.id = l.partner_id
     where l.program_id = ? and l."key" = ? and l.deleted_at is null and p.deleted_at is null`, [programId, key])
 }
 
 export function findPartnerByEmail(db: Db, programId: number, email: string): Promise<PartnerRow | undefined> {
+  if (!storableText(email)) return Promise.resolve(undefined)
   return readRow(db, 'partner_by_email', 'select * from partners where program_id = ? and email_lower = ? and deleted_at is null', [programId, email.toLowerCase()])
 }
 
@@ -133,6 +137,7 @@ export async function partnerPartsByRowId(db: Db, programId: number, rowId: numb
 }
 
 export async function partnerPartsByRef(db: Db, programId: number, ref: string): Promise<PartnerParts | undefined> {
+  if (!storableText(ref)) return undefined
   await amounts.flush(db)
   return toParts(await readRow<PartsRow>(db, 'partner_parts_by_ref', PARTS_BY_REF, [programId, programId, ref, programId, ref]))
 }

@@ -2,6 +2,7 @@ import type { Db, ProgramTable, ProgramType } from '../../store/schema.js'
 import type { Selectable } from 'kysely'
 import { readJson, writeJson } from '../../store/json.js'
 import { programSettings, type StoredSettings } from './settings.js'
+import { storableText } from '../../store/text-keys.js'
 
 export interface Program {
   id: number
@@ -35,6 +36,7 @@ export async function findProgram(db: Db, id: number): Promise<Program | undefin
 }
 
 export async function findProgramByPublicId(db: Db, publicId: string): Promise<Program | undefined> {
+  if (!storableText(publicId)) return undefined
   const row = await db.selectFrom('programs').selectAll().where('public_id', '=', publicId).executeTakeFirst()
   return row ? toProgram(row) : undefined
 }

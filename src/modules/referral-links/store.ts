@@ -3,6 +3,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely'
 import type { Db, ReferralLinkTable } from '../../store/schema.js'
 import { readRow, readRows } from '../../store/prepared.js'
+import { storableText } from '../../store/text-keys.js'
 
 export type LinkRow = Selectable<ReferralLinkTable> & { domain: string | null }
 
@@ -27,6 +28,7 @@ export function linksOfPartner(db: Db, programId: number, partnerId: number, pag
 }
 
 export function findLink(db: Db, programId: number, key: string): Promise<LinkRow | undefined> {
+  if (!storableText(key)) return Promise.resolve(undefined)
   return readRow(db, 'link_by_key', `
     select l.*, d.domain from referral_links l left join program_domains d on d.id = l.domain_id
     where l.program_id = ? and l."key" = ? and l.deleted_at is null`, [programId, key])

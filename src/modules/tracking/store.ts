@@ -4,6 +4,7 @@ import type { Db } from '../../store/schema.js'
 import type { Store } from '../../store/store.js'
 import { executeRaw, readRow } from '../../store/prepared.js'
 import { inChunks, insertRows } from '../../store/writes.js'
+import { storableText } from '../../store/text-keys.js'
 
 /** What a click on a referral key needs to know: the link, its partner and where it leads. */
 export interface LinkTarget {
@@ -38,6 +39,7 @@ const TARGETS = `select l.id as link_id, l.program_id, l.partner_id, p.status as
   where l."key" = ? and l.deleted_at is null order by l.program_id`
 
 export async function linkTargets(store: Store, key: string): Promise<LinkTarget[]> {
+  if (!storableText(key)) return []
   const rows = await store.all<TargetRow>('link_targets', TARGETS, [key])
   return rows.map((r) => ({
     linkId: Number(r.link_id),

@@ -5,11 +5,13 @@ import { sql, type Insertable, type Selectable } from 'kysely'
 import type { Db, RewardTable, TransactionTable } from '../../store/schema.js'
 import { readRow, readRows } from '../../store/prepared.js'
 import { insertRows } from '../../store/writes.js'
+import { storableText } from '../../store/text-keys.js'
 
 export type TransactionRow = Selectable<TransactionTable>
 export type RewardRow = Selectable<RewardTable>
 
 export function findTransactionByKey(db: Db, programId: number, key: string): Promise<TransactionRow | undefined> {
+  if (!storableText(key)) return Promise.resolve(undefined)
   return readRow(db, 'transaction_by_key', 'select * from transactions where program_id = ? and "key" = ?', [programId, key])
 }
 

@@ -3,6 +3,7 @@ import type { Insertable, Updateable } from 'kysely'
 import type { Db, WebhookDeliveryTable, WebhookSubscriptionTable } from '../../store/schema.js'
 import { openSecret, sealSecret } from '../../store/secrets.js'
 import type { DeliveryRow, SubscriptionRow } from './representation.js'
+import { storableText } from '../../store/text-keys.js'
 
 /** A subscription as stored: its signing secret sealed (store/secrets.ts). Every read opens it. */
 export function withOpenSecret(db: Db, row: SubscriptionRow): SubscriptionRow {
@@ -10,6 +11,7 @@ export function withOpenSecret(db: Db, row: SubscriptionRow): SubscriptionRow {
 }
 
 export async function findSubscription(db: Db, programId: number, key: string): Promise<SubscriptionRow | undefined> {
+  if (!storableText(key)) return undefined
   const row = await db.selectFrom('webhook_subscriptions').selectAll().where('program_id', '=', programId).where('key', '=', key).executeTakeFirst()
   return row && withOpenSecret(db, row)
 }
@@ -41,6 +43,7 @@ export function listDeliveries(db: Db, subscriptionId: number, q: { offset: numb
 }
 
 export function findDelivery(db: Db, subscriptionId: number, webhookId: string): Promise<DeliveryRow | undefined> {
+  if (!storableText(webhookId)) return Promise.resolve(undefined)
   return db.selectFrom('webhook_deliveries').selectAll().where('subscription_id', '=', subscriptionId)
     .where('webhook_id', '=', webhookId).executeTakeFirst()
 }
