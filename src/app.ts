@@ -1,9 +1,7 @@
 // Builds the Fastify instance: the cross-cutting HTTP conventions first, then each module's routes.
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import type { Config } from './config.js'
-import type { Store } from './store/store.js'
 import { isRead, requireCaller } from './http/auth.js'
 import { baseUrl } from './http/base-url.js'
 import { setUpErrorHandling } from './http/errors-handler.js'
@@ -13,7 +11,8 @@ import { jsonBodyParser } from './http/json-body.js'
 import { answerMalformedRequest, answerRouterError } from './http/protocol-errors.js'
 import { ROUTER_OPTIONS } from './http/known-routes.js'
 import { lazySerializerCompiler } from './http/serialization.js'
-import { setUpRateLimit, type RateLimits } from './http/rate-limit.js'
+import { setUpRateLimit } from './http/rate-limit.js'
+import type { AppDeps, RouteDeps } from './http/route-deps.js'
 import { check } from './http/validation.js'
 import { healthRoutes } from './modules/health/routes.js'
 import { programRoutes } from './modules/programs/routes.js'
@@ -31,18 +30,6 @@ import { stripeRoutes } from './modules/integrations/stripe/routes.js'
 import { payoutRoutes } from './modules/payouts/routes.js'
 import { openApiRoutes, openApiOptions } from './http/openapi.js'
 import { RecentOwners } from './modules/api-keys/recent-owners.js'
-
-export type AppConfig = Pick<Config, 'publicUrl' | 'rateLimit' | 'trackingRateLimit' | 'bodyLimitBytes' | 'jsonMaxDepth' | 'trustProxy' | 'logLevel' | 'redisUrl' | 'allowPrivateWebhookUrls'>
-
-export interface AppDeps {
-  config: AppConfig
-  store: Store
-}
-
-export interface RouteDeps extends AppDeps {
-  base: (request: FastifyRequest) => string
-  limits: RateLimits
-}
 
 export async function buildApp({ config, store }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({

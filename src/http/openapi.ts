@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { SwaggerOptions } from '@fastify/swagger'
 import { Type } from 'typebox'
-import type { RouteDeps } from '../app.js'
+import type { RouteDeps } from './route-deps.js'
 import { addRoute } from './route.js'
 
 export function openApiOptions(): SwaggerOptions {

@@ -1,6 +1,7 @@
 // A real Partnerkit server on a loopback port, over a fresh store, for one test file.
 import type { FastifyInstance } from 'fastify'
-import { buildApp, type AppConfig } from '../../src/app.js'
+import { buildApp } from '../../src/app.js'
+import type { AppConfig } from '../../src/http/route-deps.js'
 import { openMigratedStore, type Store } from '../../src/store/store.js'
 import { createProgram, type NewProgramInput } from '../../src/modules/programs/service.js'
 import { call, type Answer, type Call } from './client.js'

@@ -2,7 +2,7 @@
 // The program's rules are set with PUT /v1/program {program_settings: {commission: {...}}}.
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import type { RouteDeps } from '../../app.js'
+import type { RouteDeps } from '../../http/route-deps.js'
 import { Envelope, ok } from '../../http/envelope.js'
 import { addRoute, type Caller } from '../../http/route.js'
 import { requireAffiliate } from '../partners/service.js'

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Static } from 'typebox'
 import { Type } from 'typebox'
-import type { RouteDeps } from '../../app.js'
+import type { RouteDeps } from '../../http/route-deps.js'
 import { Done, Envelope, done, ok } from '../../http/envelope.js'
 import { invalidField } from '../../http/errors.js'
 import { PagedEnvelope, pageOf, paged } from '../../http/pagination.js'

@@ -2,7 +2,7 @@
 // and webhooks deliver, readable by polling too.
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import type { RouteDeps } from '../../app.js'
+import type { RouteDeps } from '../../http/route-deps.js'
 import { addRoute } from '../../http/route.js'
 import { PageInput, PagedEnvelope, pageOf, paged } from '../../http/pagination.js'
 import { isoMicros } from '../../wire-time.js'

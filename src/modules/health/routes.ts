@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import type { RouteDeps } from '../../app.js'
+import type { RouteDeps } from '../../http/route-deps.js'
 import { addRoute } from '../../http/route.js'
 import { ApiError } from '../../http/errors.js'
 import { Envelope, ok } from '../../http/envelope.js'

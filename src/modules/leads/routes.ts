@@ -2,7 +2,7 @@
 // as Partnero's docs call them) and on POST (JSON body, as n8n does): architecture §6.4.
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import type { RouteDeps } from '../../app.js'
+import type { RouteDeps } from '../../http/route-deps.js'
 import { Done, Envelope, done, ok } from '../../http/envelope.js'
 import { PagedEnvelope, pageOf, paged } from '../../http/pagination.js'
 import { addRoute, type Caller } from '../../http/route.js'

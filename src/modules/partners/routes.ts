@@ -2,7 +2,7 @@
 // the body (PHP SDK), the legacy singular /v1/partner forms, search, and the state actions.
 import type { FastifyInstance } from 'fastify'
 import type { Static } from 'typebox'
-import type { RouteDeps } from '../../app.js'
+import type { RouteDeps } from '../../http/route-deps.js'
 import { addRoute, type Caller } from '../../http/route.js'
 import { check, compileInput } from '../../http/validation.js'
 import { serializerOf } from '../../http/serialization.js'

@@ -2,7 +2,7 @@
 // status actions approve and mark_as_paid, plus the extensions reject, request_resubmit and resubmit.
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { Type } from 'typebox'
-import type { RouteDeps } from '../../app.js'
+import type { RouteDeps } from '../../http/route-deps.js'
 import { Envelope, ok } from '../../http/envelope.js'
 import { PagedEnvelope, pageOf, paged } from '../../http/pagination.js'
 import { addRoute } from '../../http/route.js'

@@ -1,7 +1,7 @@
 // Program endpoints (spec §3.1): the key check, program details, the legacy overview,
 // settings updates and the two-step delete.
 import type { FastifyInstance } from 'fastify'
-import type { RouteDeps } from '../../app.js'
+import type { RouteDeps } from '../../http/route-deps.js'
 import { addRoute } from '../../http/route.js'
 import { Done, Envelope, done, ok } from '../../http/envelope.js'
 import { Type } from 'typebox'

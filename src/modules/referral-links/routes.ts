@@ -1,7 +1,7 @@
 // Partner referral link endpoints (spec §3.3, seed 002).
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import type { RouteDeps } from '../../app.js'
+import type { RouteDeps } from '../../http/route-deps.js'
 import { addRoute } from '../../http/route.js'
 import { Done, Envelope, done, ok } from '../../http/envelope.js'
 import { PagedEnvelope, pageOf, paged } from '../../http/pagination.js'

@@ -1,7 +1,7 @@
 // The manual bonus (spec §6): POST /v1/partners/{id}/reward. Send an Idempotency-Key to make a retry safe.
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import type { RouteDeps } from '../../app.js'
+import type { RouteDeps } from '../../http/route-deps.js'
 import { Envelope, ok } from '../../http/envelope.js'
 import { addRoute } from '../../http/route.js'
 import { requireAffiliate } from '../partners/service.js'

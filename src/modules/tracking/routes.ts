@@ -2,7 +2,7 @@
 // calls the snippet makes from the merchant's pages, and the snippet itself.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import type { RouteDeps } from '../../app.js'
+import type { RouteDeps } from '../../http/route-deps.js'
 import { Done, Envelope, ok } from '../../http/envelope.js'
 import { onUnknownPath } from '../../http/errors-handler.js'
 import { ApiError, forbidden, notFound } from '../../http/errors.js'

@@ -1,7 +1,7 @@
 // Transaction endpoints (spec §3.7) and the partial-refund extension.
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
-import type { RouteDeps } from '../../app.js'
+import type { RouteDeps } from '../../http/route-deps.js'
 import { Done, Envelope, done, ok } from '../../http/envelope.js'
 import { invalidField } from '../../http/errors.js'
 import { PagedEnvelope, pageOf, paged } from '../../http/pagination.js'

@@ -1,7 +1,7 @@
 // Webhook subscription endpoints (spec §3.12) and their extensions: the delivery log, a
 // redelivery, and a test event.
 import type { FastifyInstance } from 'fastify'
-import type { RouteDeps } from '../../app.js'
+import type { RouteDeps } from '../../http/route-deps.js'
 import { Done, Envelope, done, ok } from '../../http/envelope.js'
 import { PagedEnvelope, pageOf, paged, type PageBounds } from '../../http/pagination.js'
 import { addRoute } from '../../http/route.js'

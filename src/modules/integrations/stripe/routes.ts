@@ -3,7 +3,7 @@
 // it lives in its own Fastify scope whose JSON parser keeps the raw text.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import type { RouteDeps } from '../../../app.js'
+import type { RouteDeps } from '../../../http/route-deps.js'
 import { Done, Envelope, done, ok } from '../../../http/envelope.js'
 import { notFound } from '../../../http/errors.js'
 import { addRoute } from '../../../http/route.js'
