@@ -3,7 +3,7 @@
 // prints the URL to give Stripe.
 import { parseArgs } from 'node:util'
 import type { Store } from '../store/store.js'
-import { ApiError } from '../http/errors.js'
+import { DomainError } from '../domain-errors.js'
 import { findProgramByPublicId } from '../modules/programs/store.js'
 import { configureStripe } from '../modules/integrations/stripe/service.js'
 import { UsageError, required } from './usage.js'
@@ -26,7 +26,7 @@ export async function integrationsCommand(store: Store, args: string[]): Promise
   try {
     await configureStripe(store.db, program, { webhookSecret: values['webhook-secret'], reverseOnDispute: dispute === undefined ? undefined : dispute === 'true' })
   } catch (err) {
-    if (!(err instanceof ApiError)) throw err
+    if (!(err instanceof DomainError)) throw err
     process.stderr.write(`partnerkit: ${Object.values(err.errors ?? {}).flat()[0] ?? err.message}\n`)
     return 1
   }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import type { Store } from '../store/store.js'
-import { ApiError } from '../http/errors.js'
+import { DomainError } from '../domain-errors.js'
 import { check, compileInput } from '../http/validation.js'
 import { NewProgramInput } from '../modules/programs/schemas.js'
 import { createProgram, listPrograms, type NewProgramInput as NewProgram } from '../modules/programs/service.js'
@@ -26,7 +26,7 @@ export async function programsCommand(store: Store, args: string[]): Promise<num
     try {
       valid = check<NewProgram>(validateNewProgram, input)
     } catch (err) {
-      if (err instanceof ApiError && err.errors) {
+      if (err instanceof DomainError && err.errors) {
         throw new UsageError(Object.values(err.errors).flat().join(' '))
       }
       throw err

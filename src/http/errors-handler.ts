@@ -2,7 +2,8 @@
 // Partnero error shape with the right status. Unknown routes answer a JSON 404, or a 405 when the
 // path exists under another method.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { ApiError } from './errors.js'
+import { DomainError } from '../domain-errors.js'
+import { ApiError, fromDomain } from './errors.js'
 import { trackRoutes } from './known-routes.js'
 import { fieldErrors } from './validation.js'
 
@@ -45,6 +46,7 @@ function send(reply: FastifyReply, error: ApiError) {
 
 function asApiError(error: FastifyError, bodyLimitBytes: number): ApiError | undefined {
   if (error instanceof ApiError) return error
+  if (error instanceof DomainError) return fromDomain(error)
   if (error.validation) return new ApiError(422, 'validation_failed', 'The given data was invalid.', fieldErrors(error.validation as never))
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

@@ -1,6 +1,6 @@
 // The Partnero error shape, {message, errors?, code, status: 0}, with the true HTTP status.
 // Every error a request can meet ends here; nothing internal (stack, SQL, ids) leaves the process.
-export type FieldErrors = Record<string, string[]>
+import type { DomainError, ErrorKind, FieldErrors } from '../domain-errors.js'
 
 export class ApiError extends Error {
   constructor(
@@ -25,13 +25,13 @@ export interface ErrorBody {
   status: 0
 }
 
-export const badRequest = (message: string, code = 'bad_request') => new ApiError(400, code, message)
 export const unauthenticated = () => new ApiError(401, 'unauthenticated', 'Unauthenticated.')
-export const forbidden = (message: string) => new ApiError(403, 'forbidden', message)
-export const notFound = (message = 'Not found.') => new ApiError(404, 'not_found', message)
-export const conflict = (message: string, code = 'conflict') => new ApiError(409, code, message)
-export const invalid = (errors: FieldErrors, message = 'The given data was invalid.') =>
-  new ApiError(422, 'validation_failed', message, errors)
 
-/** One field, one message: `invalidField('email', 'The email has already been taken.')`. */
-export const invalidField = (field: string, message: string) => invalid({ [field]: [message] })
+const STATUS: Record<ErrorKind, number> = {
+  refused: 400, forbidden: 403, not_found: 404, conflict: 409, invalid: 422, unavailable: 503,
+}
+
+/** The one place a service's error becomes an HTTP answer. */
+export function fromDomain(error: DomainError): ApiError {
+  return new ApiError(STATUS[error.kind], error.code, error.message, error.errors)
+}

@@ -4,7 +4,8 @@
 // empty strings into null, and n8n sends "" for every optional field left empty); `partner.key=x`
 // and `partner[key]=x` in the query become {partner: {key: x}}; a query key given twice takes its
 // last value, as PHP reads it (n8n appends its query again to `links.next`); the body wins on conflict.
-import { ApiError, invalid, type FieldErrors } from './errors.js'
+import { ApiError } from './errors.js'
+import { invalid, type FieldErrors } from '../domain-errors.js'
 import { storableText } from '../store/text-keys.js'
 
 export type Bag = Record<string, unknown>

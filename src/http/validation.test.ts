@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Type } from 'typebox'
 import { check, compileInput } from './validation.js'
-import { ApiError } from './errors.js'
+import { DomainError } from '../domain-errors.js'
 
 const Input = Type.Object({
   domain_id: Type.Optional(Type.Integer({ minimum: 1 })),
@@ -20,7 +20,7 @@ function errorsOf(input: unknown): Record<string, string[]> | undefined {
     check(validate, input)
     return undefined
   } catch (err) {
-    if (!(err instanceof ApiError)) throw err
+    if (!(err instanceof DomainError)) throw err
     return err.errors
   }
 }

@@ -3,7 +3,7 @@
 // which Partnero clients show to their users.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { isCurrency } from '../money/currency.js'
-import { invalid, type FieldErrors } from './errors.js'
+import { invalid, type FieldErrors } from '../domain-errors.js'
 import { compiledOnFirstUse } from './compiled-schemas.js'
 import { NUMBER_BOUND_KEYWORDS, SAFE_INTEGER_LIMIT, withNumberBounds } from './number-bounds.js'
 

@@ -1,5 +1,5 @@
 // An amount named by a request field: exact micros, or a 422 that names the field.
-import { invalidField } from '../http/errors.js'
+import { invalidField } from '../domain-errors.js'
 import { parseAmount } from './parse.js'
 
 export function amountField(name: string, value: unknown, { positive = false } = {}): bigint {

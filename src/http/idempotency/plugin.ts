@@ -19,7 +19,8 @@ import type { Database } from '../../store/schema.js'
 import { inTransaction } from '../../store/transaction.js'
 import { runAsUnit } from '../../store/unit.js'
 import { injected } from '../../faults.js'
-import { ApiError, conflict, invalidField } from '../errors.js'
+import { ApiError } from '../errors.js'
+import { conflict, invalidField } from '../../domain-errors.js'
 import { completeClaim, dropClaim, findCommittedClaim, dropClaimsOlderThan, findClaim, insertClaim, keepAnswer, type Claim, type ClaimRow } from './store.js'
 
 export const RETENTION_MS = 24 * 3_600_000

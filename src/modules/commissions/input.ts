@@ -1,6 +1,6 @@
 // Commission rules as clients send them, checked and turned into the rules the engine reads.
 // Every problem is collected first, so one 422 names them all and nothing is saved.
-import { invalid, type FieldErrors } from '../../http/errors.js'
+import { invalid, type FieldErrors } from '../../domain-errors.js'
 import { decimalText } from '../../money/micros.js'
 import { parseAmount } from '../../money/parse.js'
 import type { CommissionRules, PartnerCommission, Period, PeriodUnit, ProductRule, Rate, Tier } from './rules.js'

@@ -2,7 +2,7 @@
 // link a referral URL carries), looked up by key then email, and counted on the partner
 // (signups, referrals_count) and the program (signups, customers) in the same transaction.
 import type { Kysely } from 'kysely'
-import { badRequest, invalid, invalidField, notFound, type FieldErrors } from '../../http/errors.js'
+import { badRequest, invalid, invalidField, notFound, type FieldErrors } from '../../domain-errors.js'
 import { emit } from '../../events/outbox.js'
 import { writeJson } from '../../store/json.js'
 import type { Database, Db } from '../../store/schema.js'

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { RouteDeps } from '../../http/route-deps.js'
 import { addRoute } from '../../http/route.js'
-import { ApiError } from '../../http/errors.js'
+import { unavailable } from '../../domain-errors.js'
 import { Envelope, ok } from '../../http/envelope.js'
 
 export function healthRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
@@ -17,7 +17,7 @@ export function healthRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
       try {
         await store.ping()
       } catch {
-        throw new ApiError(503, 'store_unavailable', 'The store is not answering.')
+        throw unavailable('The store is not answering.', 'store_unavailable')
       }
       return ok({ store: 'ok' as const })
     },

@@ -3,7 +3,7 @@
 // by the program's rules (spec §6) — or rejected. Each step commits with its event.
 import type { Kysely } from 'kysely'
 import { emit } from '../../events/outbox.js'
-import { badRequest, invalid, invalidField, notFound } from '../../http/errors.js'
+import { badRequest, invalid, invalidField, notFound } from '../../domain-errors.js'
 import type { Database, Db, LeadStatus } from '../../store/schema.js'
 import { writeJson } from '../../store/json.js'
 import { inTransaction } from '../../store/transaction.js'

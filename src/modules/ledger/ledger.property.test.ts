@@ -9,7 +9,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '../../../test/support/server.js'
 import { statsPair } from '../../../test/support/recompute.js'
-import { ApiError } from '../../http/errors.js'
+import { DomainError } from '../../domain-errors.js'
 import { findProgram, type Program } from '../programs/store.js'
 import { makePartner } from '../../../test/support/partners.js'
 import { grantBonus } from '../rewards/service.js'
@@ -80,7 +80,7 @@ async function play(steps: Step[]): Promise<string> {
       }
     } catch (err) {
       // Refusals (refund past what is left, a deleted sale, a state out of order) are part of the play.
-      if (!(err instanceof ApiError) || err.statusCode >= 500) throw err
+      if (!(err instanceof DomainError)) throw err
     }
   }
   return partner

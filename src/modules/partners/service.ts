@@ -7,7 +7,7 @@ import { inTransaction } from '../../store/transaction.js'
 import { withUniqueIndex } from '../../store/unique.js'
 import { writeJson } from '../../store/json.js'
 import { emit } from '../../events/outbox.js'
-import { ApiError, badRequest, invalid, invalidField, notFound, type FieldErrors } from '../../http/errors.js'
+import { badRequest, invalid, invalidField, notFound, type FieldErrors } from '../../domain-errors.js'
 import { epochDay } from '../../wire-time.js'
 import { randomToken } from '../api-keys/service.js'
 import type { Program } from '../programs/store.js'
@@ -28,7 +28,7 @@ const PASSWORD_RULE = 'The password must be at least 8 characters long and conta
 
 export function requireAffiliate(program: Program): void {
   if (program.type !== 'affiliate') {
-    throw new ApiError(400, 'wrong_program_type', `Partners belong to affiliate programs; this key belongs to a ${program.type} program.`)
+    throw badRequest(`Partners belong to affiliate programs; this key belongs to a ${program.type} program.`, 'wrong_program_type')
   }
 }
 

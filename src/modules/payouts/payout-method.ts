@@ -1,7 +1,7 @@
 // Payout methods: the gateway a payout goes through and the details it needs. Partners save one
 // (extension on partner update); a request may name its own. Bank details are never accepted
 // over the API (spec §3.9): they are refused with a 422 that says so.
-import { invalid, type FieldErrors } from '../../http/errors.js'
+import { invalid, type FieldErrors } from '../../domain-errors.js'
 import { readJson } from '../../store/json.js'
 import type { PayoutGateway } from '../../store/schema.js'
 import type { PayoutSettingsInput } from './method-schema.js'

@@ -13,7 +13,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '../../../test/support/server.js'
 import { statsPair } from '../../../test/support/recompute.js'
-import { ApiError } from '../../http/errors.js'
+import { DomainError } from '../../domain-errors.js'
 import { createPartner } from '../partners/service.js'
 import { createProgram, updateProgram } from '../programs/service.js'
 import { findProgram, type Program } from '../programs/store.js'
@@ -96,7 +96,7 @@ async function play(steps: Step[], check: (program: Program) => Promise<void>) {
       }
     } catch (err) {
       // Refusals (nothing payable, an open request, a status out of order, a refund past the sale) are part of the play.
-      if (!(err instanceof ApiError) || err.statusCode >= 500) throw err
+      if (!(err instanceof DomainError)) throw err
     }
     await check(program)
   }

@@ -8,7 +8,7 @@
 // Every change commits with its events and its program counters.
 import type { Kysely } from 'kysely'
 import { emit } from '../../events/outbox.js'
-import { ApiError, badRequest, invalid, invalidField, notFound } from '../../http/errors.js'
+import { DomainError, badRequest, invalid, invalidField, notFound } from '../../domain-errors.js'
 import { microsToDecimal } from '../../money/micros.js'
 import { nextNumber, numberOf } from '../../store/counters.js'
 import { writeJson } from '../../store/json.js'
@@ -197,7 +197,7 @@ function chosenLines(lines: PayableLine[], rewardIds: number[] | undefined): Pay
 }
 
 /** The program's thresholds (spec §6): why a payout of `amount` may not be made, naming what is missing; undefined if it may. */
-export function shortfall(program: Program, partner: PartnerRow, amount: bigint, currency: string): ApiError | undefined {
+export function shortfall(program: Program, partner: PartnerRow, amount: bigint, currency: string): DomainError | undefined {
   const { threshold, referredCustomers } = payoutRules(program)
   if (amount <= 0n) return invalidField('amount_units', `Nothing is payable to this partner in ${currency} (balance ${microsToDecimal(amount)} ${currency}).`)
   if (amount < threshold) {

@@ -2,7 +2,7 @@
 // threshold (an amount), the referred-customers threshold (paying customers the partner brought),
 // and automatic payouts (a schedule, with a minimum and a maximum per payout). Amounts are stored
 // as exact decimal text, like commission rates.
-import { invalid, type FieldErrors } from '../../http/errors.js'
+import { invalid, type FieldErrors } from '../../domain-errors.js'
 import { decimalText } from '../../money/micros.js'
 import { parseAmount } from '../../money/parse.js'
 import type { ProgramSettings } from '../programs/settings.js'

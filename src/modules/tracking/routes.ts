@@ -5,7 +5,7 @@ import { Type } from 'typebox'
 import type { RouteDeps } from '../../http/route-deps.js'
 import { Done, Envelope, ok } from '../../http/envelope.js'
 import { onUnknownPath } from '../../http/errors-handler.js'
-import { ApiError, forbidden, notFound } from '../../http/errors.js'
+import { DomainError, forbidden, notFound } from '../../domain-errors.js'
 import { addRoute } from '../../http/route.js'
 import { jsonBodyParser } from '../../http/json-body.js'
 import { ownsPageHost, type ProgramPlace } from './programs.js'
@@ -58,7 +58,7 @@ export function trackingRoutes(app: FastifyInstance, { store, base, config, limi
     try {
       return await sendRedirect(request, reply, await tracker.redirect(key, visitOf(request, hint), base))
     } catch (err) {
-      if (err instanceof ApiError && err.statusCode < 500) return sendVisitorPage(reply, err)
+      if (err instanceof DomainError) return sendVisitorPage(reply, err)
       throw err
     }
   }

@@ -2,7 +2,7 @@
 // the snippet, /t/click) and a sign-up from the merchant's page (/t/signup). Clicks are written in
 // group commits; a click is durable before its answer leaves.
 import { randomBytes } from 'node:crypto'
-import { badRequest, notFound } from '../../http/errors.js'
+import { badRequest, notFound } from '../../domain-errors.js'
 import { GroupCommit } from '../../store/group-commit.js'
 import type { Store } from '../../store/store.js'
 import { factOnce } from '../../store/facts.js'

@@ -1,7 +1,7 @@
 // A sign-up reported by the snippet from the merchant's page. Whatever happens, the caller learns
 // nothing: no customer for an unknown partner, a taken key or email, or a program of another type,
 // and the same 202 either way — a public endpoint must not tell whether an email is known.
-import { ApiError } from '../../http/errors.js'
+import { DomainError } from '../../domain-errors.js'
 import type { Store } from '../../store/store.js'
 import { createCustomer } from '../customers/service.js'
 import { CUSTOMER_KEY_PATTERN } from '../customers/schemas.js'
@@ -37,8 +37,8 @@ export async function signupFromPage(store: Store, tracker: Tracker, place: Prog
       })
       return
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'invalid_partner') continue
-      if (err instanceof ApiError && err.statusCode < 500) return
+      if (err instanceof DomainError && err.code === 'invalid_partner') continue
+      if (err instanceof DomainError) return
       throw err
     }
   }

@@ -4,7 +4,7 @@
 // in the caller's transaction, so they are always true together.
 import { randomToken } from '../api-keys/service.js'
 import { emit } from '../../events/outbox.js'
-import { ApiError, badRequest, invalidField, notFound } from '../../http/errors.js'
+import { DomainError, badRequest, invalidField, notFound } from '../../domain-errors.js'
 import { readJson, writeJson } from '../../store/json.js'
 import type { Insertable } from 'kysely'
 import type { Db, RewardStatus, RewardTable } from '../../store/schema.js'
@@ -138,7 +138,7 @@ export async function refundSale(tx: Db, program: Program, t: TransactionRow, am
 }
 
 /** Why a refund did not apply, judged on the row as it is now (another request may have changed it). */
-async function refundRefusal(tx: Db, t: TransactionRow): Promise<ApiError> {
+async function refundRefusal(tx: Db, t: TransactionRow): Promise<DomainError> {
   const now = await findTransactionById(tx, Number(t.program_id), t.id)
   if (!now || now.deleted_at !== null) return notFound('Transaction not found')
   if (now.archived_at !== null) return badRequest('The transaction is archived; restore it before refunding.', 'archived')

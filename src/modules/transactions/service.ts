@@ -1,7 +1,7 @@
 // Transactions (spec §3.7): input read into exact money and times, the customer found (or made,
 // with options.create_customer), then recordSale() and friends do the money in one transaction.
 import type { Kysely } from 'kysely'
-import { badRequest, invalid, invalidField, notFound, type FieldErrors } from '../../http/errors.js'
+import { badRequest, invalid, invalidField, notFound, type FieldErrors } from '../../domain-errors.js'
 import { emit } from '../../events/outbox.js'
 import { amountField } from '../../money/input.js'
 import type { Database, Db } from '../../store/schema.js'

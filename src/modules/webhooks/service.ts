@@ -3,7 +3,7 @@
 // had switched it off. Deliveries are made by the dispatcher (dispatcher.ts); here only the
 // merchant's own: a redelivery and a test event.
 import type { Kysely } from 'kysely'
-import { badRequest, invalid, invalidField, notFound, type FieldErrors } from '../../http/errors.js'
+import { badRequest, invalid, invalidField, notFound, type FieldErrors } from '../../domain-errors.js'
 import type { Database, Db } from '../../store/schema.js'
 import { withUniqueIndex } from '../../store/unique.js'
 import { randomToken } from '../api-keys/service.js'

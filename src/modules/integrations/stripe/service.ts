@@ -7,7 +7,7 @@
 // end in the same state.
 import type { Kysely } from 'kysely'
 import { injected } from '../../../faults.js'
-import { ApiError, badRequest, invalidField } from '../../../http/errors.js'
+import { DomainError, badRequest, invalidField } from '../../../domain-errors.js'
 import { parseJsonBody } from '../../../http/json-body.js'
 import type { Database, Db } from '../../../store/schema.js'
 import { inTransaction } from '../../../store/transaction.js'
@@ -138,7 +138,7 @@ async function customerOf(tx: Db, program: Program, hints: Hints, now: number): 
     return await addCustomer(tx, program, { key, ...(hints.email ? { email: hints.email } : {}), partner: { key: hints.partnerKey } }, now)
   } catch (err) {
     // An unknown partner or unusable customer details: not a customer we can make.
-    if (err instanceof ApiError && err.statusCode < 500) return undefined
+    if (err instanceof DomainError) return undefined
     throw err
   }
 }
