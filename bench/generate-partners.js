@@ -9,7 +9,7 @@ const dist = (p) => import(path.join(root, 'dist', p))
 /** Creates the program and its partners; returns the program's API key. */
 export async function generatePartners({ databaseUrl, dataDir, count, batch = 500 }) {
   const { openMigratedStore } = await dist('store/store.js')
-  const { createProgram } = await dist('modules/programs/service.js')
+  const { createProgram } = await dist('modules/api-keys/service.js')
   const { hashPassword } = await dist('modules/partners/password.js')
   const store = await openMigratedStore({ databaseUrl, dataDir })
   try {

@@ -98,7 +98,7 @@ export async function generateMoney({ databaseUrl, dataDir, partners = 1000, cus
 /** The program, made the application's way (its settings, its hashed API key), in the migrated store. */
 async function newProgram({ databaseUrl, dataDir }) {
   const { openMigratedStore } = await dist('store/store.js')
-  const { createProgram } = await dist('modules/programs/service.js')
+  const { createProgram } = await dist('modules/api-keys/service.js')
   const store = await openMigratedStore({ databaseUrl, dataDir })
   try {
     return await createProgram(store.db, { name: 'Bench Money Program', type: 'affiliate', website: 'https://bench.example.com' })

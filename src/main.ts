@@ -4,7 +4,7 @@
 import { loadConfig, type Config } from './config.js'
 import { openMigratedStore } from './store/store.js'
 import { buildApp } from './app.js'
-import { createDemoProgramOnce } from './modules/programs/service.js'
+import { createDemoProgramOnce } from './modules/api-keys/service.js'
 import { startJobs } from './jobs/index.js'
 
 export async function serve(config: Config = loadConfig()): Promise<void> {

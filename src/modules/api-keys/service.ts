@@ -2,7 +2,14 @@
 // of randomness, so a fast hash is enough: there is nothing to brute-force). Each key belongs to
 // one program. Writes look the key up in the store every time; reads may reuse an owner looked up
 // less than a second ago (recent-owners.ts), so a revoked key stops within a second in every process.
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { Database } from '../../store/schema.js'
+import { claimFact } from '../../store/facts.js'
+import { inTransaction } from '../../store/transaction.js'
+import { randomToken } from '../../tokens.js'
+import { addProgram, type NewProgramInput } from '../programs/service.js'
+import { allPrograms } from '../programs/store.js'
 import type { Db } from '../../store/schema.js'
 import type { Store } from '../../store/store.js'
 import { findKeyOwner, insertKey, keysMatching, listKeys, markRevoked, type KeyOwner } from './store.js'
@@ -13,18 +20,24 @@ const SECRET_CHARS = 32
 /** How much of a key `keys list` shows: the prefix and the first 8 secret characters. */
 const DISPLAY_LENGTH = KEY_PREFIX.length + 8
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+/** A new program and its first API key, together: a program nobody can call would be of no use. */
+export async function createProgram(db: Kysely<Database>, input: NewProgramInput, now = Date.now()) {
+  return inTransaction(db, async (tx) => {
+    const program = await addProgram(tx, input, now)
+    return { program, apiKey: await issueKey(tx, program.id, now) }
+  })
+}
 
-export function randomToken(length: number, alphabet = ALPHABET): string {
-  // Rejection sampling keeps every character equally likely.
-  const limit = 256 - (256 % alphabet.length)
-  let out = ''
-  while (out.length < length) {
-    for (const byte of randomBytes(length * 2)) {
-      if (byte < limit && out.length < length) out += alphabet[byte % alphabet.length]
-    }
-  }
-  return out
+/**
+ * On a store's first start, one demo affiliate program and its key. Claimed through a store-wide
+ * fact, so later starts (and other processes starting at the same moment) make no second one; a
+ * store that already has programs (made with the CLI) gets none.
+ */
+export async function createDemoProgramOnce(db: Kysely<Database>, now = Date.now()) {
+  const claimed = await claimFact(db, 'demo_program', String(now))
+  if (!claimed) return undefined
+  if ((await allPrograms(db)).length > 0) return undefined
+  return createProgram(db, { name: 'Demo Affiliate Program', type: 'affiliate', website: 'https://example.com', currency: 'USD' }, now)
 }
 
 export function hashKey(key: string): string {

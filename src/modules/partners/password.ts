@@ -1,7 +1,7 @@
 // Partner portal passwords: scrypt (a standard memory-hard KDF from node:crypto) with a random
 // salt, stored as "scrypt$N$r$p$salt$hash" so the cost can rise later without breaking old hashes.
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
-import { randomToken } from '../api-keys/service.js'
+import { randomToken } from '../../tokens.js'
 
 const COST = { N: 16384, r: 8, p: 1 }
 const KEY_LENGTH = 32

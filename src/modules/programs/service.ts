@@ -1,14 +1,13 @@
-// Program rules: creation (with its first API key), settings updates per program type, the
+// Program rules: creation, settings updates per program type, the
 // two-step delete, and the demo program made on a store's first start.
-import { claimFact } from '../../store/facts.js'
 import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
-import type { Database, ProgramType } from '../../store/schema.js'
+import type { Database, Db, ProgramType } from '../../store/schema.js'
 import type { Store } from '../../store/store.js'
 import { inTransaction } from '../../store/transaction.js'
 import { emit } from '../../events/outbox.js'
 import { invalid, invalidField, type FieldErrors } from '../../domain-errors.js'
-import { issueKey, randomToken } from '../api-keys/service.js'
+import { randomToken } from '../../tokens.js'
 import { replaceDomains } from '../referral-links/store.js'
 import { rulesWith } from '../commissions/input.js'
 import { payoutSettingsWith } from '../payouts/settings.js'
@@ -34,24 +33,21 @@ export interface NewProgramInput {
 
 const PUBLIC_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
 
-export async function createProgram(db: Kysely<Database>, input: NewProgramInput, now = Date.now()) {
-  return inTransaction(db, async (tx) => {
-    let program: Program | undefined
-    // 36^8 public ids: a clash is rare, and a unique index settles it.
-    for (let attempt = 0; !program && attempt < 10; attempt++) {
-      program = await insertProgram(tx, {
-        publicId: randomToken(8, PUBLIC_ID_ALPHABET),
-        name: input.name,
-        type: input.type,
-        website: input.website ?? null,
-        currency: (input.currency ?? 'USD').toUpperCase(),
-        now,
-      })
-    }
-    if (!program) throw new Error('could not draw a free program public id')
-    const apiKey = await issueKey(tx, program.id, now)
-    return { program, apiKey }
-  })
+/** Inserts a program inside the caller's transaction (its first API key: api-keys/service.ts). */
+export async function addProgram(tx: Db, input: NewProgramInput, now = Date.now()): Promise<Program> {
+  // 36^8 public ids: a clash is rare, and a unique index settles it.
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const program = await insertProgram(tx, {
+      publicId: randomToken(8, PUBLIC_ID_ALPHABET),
+      name: input.name,
+      type: input.type,
+      website: input.website ?? null,
+      currency: (input.currency ?? 'USD').toUpperCase(),
+      now,
+    })
+    if (program) return program
+  }
+  throw new Error('could not draw a free program public id')
 }
 
 export function listPrograms(db: Kysely<Database>) {
@@ -121,18 +117,6 @@ export async function confirmDeletion(db: Kysely<Database>, programId: number, c
 
 function hashCode(code: string): string {
   return createHash('sha256').update(code).digest('hex')
-}
-
-/**
- * On a store's first start, one demo affiliate program and its key. Claimed through a store-wide
- * fact, so later starts (and other processes starting at the same moment) make no second one; a
- * store that already has programs (made with the CLI) gets none.
- */
-export async function createDemoProgramOnce(db: Kysely<Database>, now = Date.now()) {
-  const claimed = await claimFact(db, 'demo_program', String(now))
-  if (!claimed) return undefined
-  if ((await allPrograms(db)).length > 0) return undefined
-  return createProgram(db, { name: 'Demo Affiliate Program', type: 'affiliate', website: 'https://example.com', currency: 'USD' }, now)
 }
 
 /** GET /v1/program: the details block for the program's type, stats read from the rollups. */

@@ -2,7 +2,7 @@
 // its referring chain), and takes it back on refund, delete or archive. Every counter it moves —
 // the partner's revenue, sales and paid accounts, the program's daily rollups, the ledger — moves
 // in the caller's transaction, so they are always true together.
-import { randomToken } from '../api-keys/service.js'
+import { randomToken } from '../../tokens.js'
 import { emit } from '../../events/outbox.js'
 import { DomainError, badRequest, invalidField, notFound } from '../../domain-errors.js'
 import { readJson, writeJson } from '../../store/json.js'

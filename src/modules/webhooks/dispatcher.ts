@@ -5,7 +5,7 @@
 // with the same webhook-id.
 import type { Kysely } from 'kysely'
 import type { Database } from '../../store/schema.js'
-import { randomToken } from '../api-keys/service.js'
+import { randomToken } from '../../tokens.js'
 import { claimDue, fanOut, settle, type Claimed, type Settlement } from './queue.js'
 import { MAX_ATTEMPTS, retryAfterMs, retryDelay } from './schedule.js'
 import { DELIVERY_TIMEOUT_MS, httpSender, type Outcome, type Send } from './sender.js'

@@ -3,7 +3,7 @@
 import type { Insertable } from 'kysely'
 import type { WebhookDeliveryTable } from '../../store/schema.js'
 import { isoMicros } from '../../wire-time.js'
-import { randomToken } from '../api-keys/service.js'
+import { randomToken } from '../../tokens.js'
 import type { SubscriptionRow } from './representation.js'
 
 export interface Occurrence {
