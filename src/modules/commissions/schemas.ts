@@ -2,7 +2,7 @@
 // PUT /v1/program {program_settings: {commission}} and read with GET /v1/program/commission, and a
 // partner's own rate.
 import { Type, type Static } from 'typebox'
-import { Money } from '../transactions/sale-input.js'
+import { Money } from '../../money/schema.js'
 
 // A rate or threshold: a number, or numeric text to keep it exact (a boolean is refused, as for money).
 const Decimal = Money

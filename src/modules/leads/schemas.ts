@@ -2,7 +2,7 @@
 import { Type, type Static } from 'typebox'
 import { PageInput } from '../../http/pagination.js'
 import { PartnerRef } from '../partners/schemas.js'
-import { Money } from '../transactions/sale-input.js'
+import { Money } from '../../money/schema.js'
 
 /** A checkbox or multi-select answers with a list; anything else with text. */
 const Answer = Type.Union([Type.String({ maxLength: 2000 }), Type.Array(Type.String({ maxLength: 2000 }), { maxItems: 100 })])

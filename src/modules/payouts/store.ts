@@ -3,7 +3,7 @@
 // PostgreSQL the second of two racing actions finds the status already moved and changes nothing.
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely'
 import type { Db, PayoutRequestStatus, PayoutRequestTable, PayoutRewardTable } from '../../store/schema.js'
-import type { RewardRow } from '../transactions/store.js'
+import type { RewardRow } from '../rewards/service.js'
 import { OPEN_STATUSES } from './status.js'
 
 export type PayoutRow = Selectable<PayoutRequestTable> & {

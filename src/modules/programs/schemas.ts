@@ -1,7 +1,7 @@
 // Request and response schemas of the program endpoints (spec §3.1, seed 001).
 import { Type, type Static } from 'typebox'
 import { CommissionInput } from '../commissions/schemas.js'
-import { Money } from '../transactions/sale-input.js'
+import { Money } from '../../money/schema.js'
 
 const Bool = Type.Boolean()
 const MoneyMap = Type.Record(Type.String(), Type.String(), { description: 'Formatted amounts by lower-case currency, e.g. {"usd": "$1,124.90"}' })

@@ -2,9 +2,8 @@
 import type { Static } from 'typebox'
 import { microsToNumber } from '../../money/micros.js'
 import { isoMicros } from '../../wire-time.js'
-import type { RewardRow } from '../transactions/store.js'
 import type { Reward } from './schemas.js'
-import type { RewardNames } from './store.js'
+import type { RewardNames, RewardRow } from './store.js'
 
 export function rewardView(r: RewardRow, names: RewardNames): Static<typeof Reward> {
   return {

@@ -1,6 +1,6 @@
 // Request and response schemas of rewards: the manual bonus (spec §6) and the reward as events carry it.
 import { Type } from 'typebox'
-import { Money } from '../transactions/sale-input.js'
+import { Money } from '../../money/schema.js'
 
 export const BonusInput = Type.Object({
   amount: Money,

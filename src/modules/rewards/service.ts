@@ -13,9 +13,11 @@ import { resolvePartner } from '../partners/service.js'
 import type { Program } from '../programs/store.js'
 import { METRIC } from '../stats/metrics.js'
 import { bumpRollups } from '../stats/store.js'
-import { insertReward, type RewardRow } from '../transactions/store.js'
 import { rewardView } from './representation.js'
-import { rewardNames, type RewardNames } from './store.js'
+import { insertReward, rewardNames, type RewardNames, type RewardRow } from './store.js'
+
+// Sales read and change their rewards through here: rewards/store.ts is the rewards table's one store.
+export { adjustReward, insertRewards, rewardsOf, rewardsWithPartners, type RewardRow, type RewardWithPartner } from './store.js'
 
 /** A reward's change into the ledger (its bucket by status) and the program's reward total (on the day it was earned). */
 export async function postReward(tx: Db, program: Program, reward: RewardRow, kind: LedgerKind, amount: bigint, earnedAt: number, now: number) {

@@ -1,7 +1,46 @@
-// Reward queries shared by sales, manual bonuses and the review release.
+// Reward queries shared by sales, manual bonuses and the review release: the rewards table's one store.
 import { readRow } from '../../store/prepared.js'
 import type { Db } from '../../store/schema.js'
-import type { RewardRow } from '../transactions/store.js'
+import { sql, type Insertable, type Selectable } from 'kysely'
+import type { RewardTable } from '../../store/schema.js'
+import { readRows } from '../../store/prepared.js'
+import { insertRows } from '../../store/writes.js'
+
+export type RewardRow = Selectable<RewardTable>
+
+export async function insertReward(db: Db, values: Insertable<RewardTable>): Promise<RewardRow> {
+  const [row] = await insertRewards(db, [values])
+  if (!row) throw new Error('insert into rewards returned no row')
+  return row
+}
+
+/** The rows inserted, in no set order. */
+export function insertRewards(db: Db, values: Insertable<RewardTable>[]): Promise<RewardRow[]> {
+  return insertRows<'rewards', RewardRow>(db, 'rewards', values, 'returning *')
+}
+
+export function rewardsOf(db: Db, programId: number, transactionId: number): Promise<RewardRow[]> {
+  return readRows(db, 'rewards_of_transaction', 'select * from rewards where program_id = ? and transaction_id = ? order by level, id', [programId, transactionId])
+}
+
+/** Changes a reward's worth and returning its status as it is under the row lock (the release job may just have moved it). */
+export function adjustReward(db: Db, reward: RewardRow, changes: { by?: bigint; archived?: number }) {
+  return db.updateTable('rewards')
+    .set({
+      ...(changes.by !== undefined ? { amount: sql`amount + ${changes.by}` } : {}),
+      ...(changes.archived !== undefined ? { archived: changes.archived } : {}),
+    })
+    .where('program_id', '=', reward.program_id).where('id', '=', reward.id)
+    .returningAll().executeTakeFirstOrThrow()
+}
+
+export type RewardWithPartner = RewardRow & { partner_public_id: string | null }
+
+export function rewardsWithPartners(db: Db, programId: number, transactionId: number) {
+  return readRows<RewardWithPartner>(db, 'rewards_with_partners', `
+    select r.*, p.public_id as partner_public_id from rewards r left join partners p on p.id = r.partner_id and p.deleted_at is null
+    where r.program_id = ? and r.transaction_id = ? order by r.level, r.id`, [programId, transactionId])
+}
 
 export interface RewardNames {
   partner_public_id: string | null

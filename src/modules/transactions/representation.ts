@@ -3,7 +3,8 @@ import { microsToNumber } from '../../money/micros.js'
 import { readJson } from '../../store/json.js'
 import type { Db } from '../../store/schema.js'
 import { isoMicros } from '../../wire-time.js'
-import { rewardsWithPartners, saleNames, type RewardWithPartner, type SaleNames, type TransactionRow } from './store.js'
+import { rewardsWithPartners, type RewardWithPartner } from '../rewards/service.js'
+import { saleNames, type SaleNames, type TransactionRow } from './store.js'
 
 /** A stored transaction as GET shows it: its names and rewards read from the store. */
 export async function transactionView(db: Db, t: TransactionRow) {

@@ -1,13 +1,8 @@
 // The fields of one sale, shared by POST /v1/transactions and the legacy customer create that
 // carries a first sale (spec §3.4, §3.7).
 import { Type, type Static } from 'typebox'
+import { Money } from '../../money/schema.js'
 
-// Money arrives as a JSON number or a numeric string (old docs type it "string"); parsed exactly in
-// money/parse.ts. `boolean` is listed only so that Ajv's type coercion leaves a boolean as it is (it
-// would make `true` a 1) and the parser refuses it with a 422.
-export const Money = Type.Unsafe<number | string>({
-  type: ['number', 'string', 'boolean'], maxLength: 64, description: 'Major units, e.g. 99.99, as a number or numeric text (a boolean is refused)',
-})
 const Products = Type.Union([Type.String({ maxLength: 255 }), Type.Array(Type.String({ maxLength: 255 }), { maxItems: 100 })])
 
 export const SaleFields = {

@@ -21,10 +21,8 @@ import type { Program } from '../programs/store.js'
 import { METRIC } from '../stats/metrics.js'
 import { bumpRollups } from '../stats/store.js'
 import { transactionView, transactionViewOf, type TransactionView } from './representation.js'
-import {
-  adjustReward, findTransactionById, insertRewards, insertTransactions, liveTransactionsOf, markArchived, markDeleted, rewardsOf,
-  takeRefund, type RewardWithPartner, type TransactionRow,
-} from './store.js'
+import { adjustReward, insertRewards, rewardsOf, type RewardWithPartner } from '../rewards/service.js'
+import { findTransactionById, insertTransactions, liveTransactionsOf, markArchived, markDeleted, takeRefund, type TransactionRow } from './store.js'
 
 const DAY_MS = 86_400_000
 

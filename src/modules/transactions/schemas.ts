@@ -3,7 +3,8 @@ import { Type, type Static } from 'typebox'
 import { PageInput } from '../../http/pagination.js'
 import { CustomerOptions, NestedCustomer } from '../customers/schemas.js'
 import { PartnerRef } from '../partners/schemas.js'
-import { Money, SaleFields, SaleInput } from './sale-input.js'
+import { Money } from '../../money/schema.js'
+import { SaleFields, SaleInput } from './sale-input.js'
 
 // n8n names a sale's customer by "Customer ID": `customer.id`, read as a reference (key, then email).
 const SaleCustomer = Type.Object({ ...NestedCustomer.properties, id: Type.Optional(Type.String({ maxLength: 255 })) })
