@@ -2,6 +2,14 @@
 // A payment becomes the transaction `stripe_<id>`, its id being the PaymentIntent's when Stripe
 // gives one (checkouts, invoices and charges of one payment all name it), else the invoice's or
 // the checkout session's.
+//
+// Both shapes Stripe has given invoices are read. Up to API version 2025-02-24 an invoice names its
+// PaymentIntent (`payment_intent`) and its subscription's metadata (`subscription_details`), and a
+// charge names its invoice. From 2025-03-31 ("basil") an invoice names neither PaymentIntent nor
+// charge, and charges no invoice: its sale is keyed by the invoice, and what ties its PaymentIntent
+// to it is an InvoicePayment, the object of `invoice_payment.paid` (or an entry of the invoice's
+// `payments`, when expanded). The subscription's metadata moved to
+// `parent.subscription_details.metadata`.
 import type { DisputeState } from '../../../store/schema.js'
 
 /** How to find our customer: the keys and email a checkout or invoice carries. */
@@ -21,7 +29,13 @@ export interface SaleFacts {
 }
 
 export type StripeFacts =
-  | { kind: 'payment'; transactionKey: string; stripeCustomer?: string; sale?: SaleFacts; refundedMinor?: bigint; dispute?: DisputeState }
+  | {
+    kind: 'payment'; transactionKey: string; stripeCustomer?: string; sale?: SaleFacts; refundedMinor?: bigint; dispute?: DisputeState
+    /** An invoice keyed by its own id: the keys of the PaymentIntents (or charges) its expanded `payments` name. */
+    paidWith?: string[]
+  }
+  /** A PaymentIntent (or charge) paid the invoice whose sale is `transactionKey`: its refunds and disputes are that sale's. */
+  | { kind: 'invoice-payment'; transactionKey: string; paymentKey: string }
   /** A subscription checkout: it ties the Stripe customer to ours; its invoices bring the money. */
   | { kind: 'link'; stripeCustomer: string; hints: Hints }
   | { kind: 'ignored' }
@@ -54,9 +68,18 @@ export function factsOf(event: StripeEvent): StripeFacts {
       return payment(text(o.payment_intent) ?? text(o.id), stripeCustomer, saleOf(o.amount_total, o.currency, o.created ?? event.created, hints))
     }
     case 'invoice.paid': {
-      const subscriptionMeta = record(record(o.subscription_details)?.metadata)
+      const subscriptionMeta = record(record(o.subscription_details)?.metadata) ?? record(record(record(o.parent)?.subscription_details)?.metadata)
       const hints = hintsOf(o, [record(o.metadata), subscriptionMeta], text(o.customer_email))
-      return payment(text(o.payment_intent) ?? text(o.id), text(o.customer), saleOf(o.amount_paid, o.currency, paidAt(o) ?? event.created, hints))
+      const facts = payment(text(o.payment_intent) ?? text(o.id), text(o.customer), saleOf(o.amount_paid, o.currency, paidAt(o) ?? event.created, hints))
+      if (facts.kind !== 'payment' || text(o.payment_intent) !== undefined) return facts
+      // Keyed by its own id (no PaymentIntent on it): the payments that paid it, if the list was expanded.
+      const paidWith = paymentsOf(o).filter((key) => key !== facts.transactionKey)
+      return paidWith.length > 0 ? { ...facts, paidWith } : facts
+    }
+    case 'invoice_payment.paid': {
+      const invoice = idOf(o.invoice)
+      const paid = paymentKeyOf(record(o.payment))
+      return invoice && paid && paid !== `stripe_${invoice}` ? { kind: 'invoice-payment', transactionKey: `stripe_${invoice}`, paymentKey: paid } : { kind: 'ignored' }
     }
     case 'charge.refunded': {
       const refundedMinor = count(o.amount_refunded)
@@ -98,6 +121,28 @@ function hintsOf(o: Record<string, unknown>, metadata: (Record<string, unknown> 
   if (email) hints.email = email
   if (partnerKey) hints.partnerKey = partnerKey
   return hints
+}
+
+/** The keys of the payments an invoice's expanded `payments` list names (its first 100). */
+function paymentsOf(invoice: Record<string, unknown>): string[] {
+  const list = record(invoice.payments)?.data
+  if (!Array.isArray(list)) return []
+  const keys = list.slice(0, 100).map((entry) => paymentKeyOf(record(record(entry)?.payment))).filter((key): key is string => key !== undefined)
+  return [...new Set(keys)]
+}
+
+/**
+ * An InvoicePayment's `payment`: its PaymentIntent, or its charge when the charge has none (the
+ * key the charge's refunds and disputes then name). Either may be expanded into an object.
+ */
+function paymentKeyOf(payment: Record<string, unknown> | undefined): string | undefined {
+  const id = idOf(payment?.payment_intent) ?? idOf(payment?.charge)
+  return id === undefined ? undefined : `stripe_${id}`
+}
+
+/** An id Stripe gives either as the id itself or as the expanded object. */
+function idOf(v: unknown): string | undefined {
+  return text(v) ?? text(record(v)?.id)
 }
 
 function paidAt(o: Record<string, unknown>): bigint | undefined {
