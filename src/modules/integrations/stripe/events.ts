@@ -53,7 +53,8 @@ export function stripeEventOf(body: unknown): StripeEvent | undefined {
   const object = record(record(event?.data)?.object)
   const id = text(event?.id)
   const type = text(event?.type)
-  if (!event || !id || !type || !object) return undefined
+  // Stripe's event types are short; the record of handled events keeps 64 characters of one.
+  if (!event || !id || !type || type.length > 64 || !object) return undefined
   return { id, type, created: Number(count(event.created) ?? 0n), object }
 }
 
@@ -77,20 +78,20 @@ export function factsOf(event: StripeEvent): StripeFacts {
       return paidWith.length > 0 ? { ...facts, paidWith } : facts
     }
     case 'invoice_payment.paid': {
-      const invoice = idOf(o.invoice)
+      const invoice = keyOf(idOf(o.invoice))
       const paid = paymentKeyOf(record(o.payment))
-      return invoice && paid && paid !== `stripe_${invoice}` ? { kind: 'invoice-payment', transactionKey: `stripe_${invoice}`, paymentKey: paid } : { kind: 'ignored' }
+      return invoice && paid && paid !== invoice ? { kind: 'invoice-payment', transactionKey: invoice, paymentKey: paid } : { kind: 'ignored' }
     }
     case 'charge.refunded': {
       const refundedMinor = count(o.amount_refunded)
-      const key = text(o.payment_intent) ?? text(o.invoice) ?? text(o.id)
-      return key && refundedMinor !== undefined ? { kind: 'payment', transactionKey: `stripe_${key}`, refundedMinor } : { kind: 'ignored' }
+      const key = keyOf(text(o.payment_intent) ?? text(o.invoice) ?? text(o.id))
+      return key && refundedMinor !== undefined ? { kind: 'payment', transactionKey: key, refundedMinor } : { kind: 'ignored' }
     }
     case 'charge.dispute.created':
     case 'charge.dispute.closed': {
-      const key = text(o.payment_intent) ?? text(o.charge)
+      const key = keyOf(text(o.payment_intent) ?? text(o.charge))
       const dispute: DisputeState = event.type === 'charge.dispute.created' ? 'open' : o.status === 'lost' ? 'lost' : 'won'
-      return key ? { kind: 'payment', transactionKey: `stripe_${key}`, dispute } : { kind: 'ignored' }
+      return key ? { kind: 'payment', transactionKey: key, dispute } : { kind: 'ignored' }
     }
     default:
       return { kind: 'ignored' }
@@ -98,8 +99,14 @@ export function factsOf(event: StripeEvent): StripeFacts {
 }
 
 function payment(id: string | undefined, stripeCustomer: string | undefined, sale: SaleFacts | undefined): StripeFacts {
-  if (!id || !sale) return { kind: 'ignored' }
-  return { kind: 'payment', transactionKey: `stripe_${id}`, ...(stripeCustomer ? { stripeCustomer } : {}), sale }
+  const key = keyOf(id)
+  if (!key || !sale) return { kind: 'ignored' }
+  return { kind: 'payment', transactionKey: key, ...(stripeCustomer ? { stripeCustomer } : {}), sale }
+}
+
+/** The transaction key `stripe_<id>`, when it fits the 255 characters a key has (Stripe's own ids are far shorter). */
+function keyOf(id: string | undefined): string | undefined {
+  return id !== undefined && id.length <= 255 - 'stripe_'.length ? `stripe_${id}` : undefined
 }
 
 function saleOf(amount: unknown, currency: unknown, created: unknown, hints: Hints): SaleFacts | undefined {
@@ -136,8 +143,7 @@ function paymentsOf(invoice: Record<string, unknown>): string[] {
  * key the charge's refunds and disputes then name). Either may be expanded into an object.
  */
 function paymentKeyOf(payment: Record<string, unknown> | undefined): string | undefined {
-  const id = idOf(payment?.payment_intent) ?? idOf(payment?.charge)
-  return id === undefined ? undefined : `stripe_${id}`
+  return keyOf(idOf(payment?.payment_intent) ?? idOf(payment?.charge))
 }
 
 /** An id Stripe gives either as the id itself or as the expanded object. */
