@@ -88,10 +88,11 @@ async function applyEvent(tx: Db, program: Program, settings: StripeSettings, ev
     for (const payment of await paymentsOfStripeCustomer(tx, program.id, facts.stripeCustomer, now)) await reconcile(tx, program, settings, payment.transaction_key, now)
     return 'handled'
   }
-  // Rows are locked in one order, so two events never wait for each other: the customer, then the
-  // PaymentIntents' (or charges') rows, then the row of the sale. A change to a PaymentIntent's
-  // row that counts towards an invoice's sale is followed by the lock of the invoice's row and its
-  // reconciling, so whichever of two such events commits second sees the other's change.
+  // Locks are taken in one order, so no two events wait for each other in a circle: the customer,
+  // then the PaymentIntents' (or charges') rows, then the row of the sale. A change to a
+  // PaymentIntent's row that counts towards an invoice's sale is followed by the lock of the
+  // invoice's row (made empty if the invoice has not come yet) and its reconciling, so whichever of
+  // two such events takes that lock second sees the other's committed change.
   if (facts.kind === 'invoice-payment') {
     await mergePayment(tx, program.id, facts.paymentKey, { invoiceKey: facts.transactionKey }, now)
     await mergePayment(tx, program.id, facts.transactionKey, {}, now)
