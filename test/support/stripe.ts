@@ -93,7 +93,7 @@ const ids = (s: Subscription) => ({
   price: `price_${s.stripeCustomer}`, product: `prod_${s.stripeCustomer}`, subscriptionItem: `si_${s.stripeCustomer}`,
 })
 
-/** The subscription's checkout session (the same shape in both versions): it ties `cus_…` to our customer. */
+/** The subscription's checkout session (alike in both versions; basil dropped `shipping_details`): it ties `cus_…` to our customer. */
 export function subscriptionSession(s: Subscription, version: ApiVersion): Record<string, unknown> {
   const id = ids(s)
   const session = {
@@ -143,7 +143,7 @@ export function paidInvoice(s: Subscription, version: ApiVersion, options: { pay
   }
   const invoice = {
     ...common,
-    parent: { type: 'subscription_details', quote_details: null, subscription_details: { metadata: {}, subscription: id.subscription, subscription_proration_date: undefined } },
+    parent: { type: 'subscription_details', quote_details: null, subscription_details: { metadata: {}, subscription: id.subscription } },
     lines: {
       object: 'list', has_more: false, url: `/v1/invoices/${id.invoice}/lines`,
       data: [{
