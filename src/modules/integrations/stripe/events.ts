@@ -159,8 +159,12 @@ function record(v: unknown): Record<string, unknown> | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : undefined
 }
 
+/**
+ * A string the store can hold: PostgreSQL refuses U+0000 in any text (the statement fails), and a
+ * lone surrogate has no UTF-8 form. Stripe sends neither; a body that does names nothing.
+ */
 function text(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '' && v.length <= 255 ? v : undefined
+  return typeof v === 'string' && v !== '' && v.length <= 255 && !v.includes('\u0000') && v.isWellFormed() ? v : undefined
 }
 
 /** A whole number ≥ 0 that fits a bigint column. */

@@ -83,11 +83,16 @@ describe('a Stripe event', () => {
     expect(notJson.status).toBe(400)
   })
 
-  it('naming an id too long to be a transaction key, signed, is no server error: it is not acted on', async () => {
-    // `stripe_` and an id of 249 characters or more do not fit a key (255); PostgreSQL refused them with a 500.
+  it('naming an id too long to be a transaction key, or one the store cannot hold, signed, is no server error: it is not acted on', async () => {
+    // `stripe_` and an id of 249 characters or more do not fit a key (255), and PostgreSQL refuses
+    // U+0000 in any text: both were a 500 there. A lone surrogate has no UTF-8 form.
     const long = `pi_${'x'.repeat(250)}`
     const before = await written()
     const bodies = [
+      sale('pi_a\u0000b'),
+      sale('pi_a\ud800b'),
+      stripeEvent('invoice_payment.paid', { id: 'inpay_nul', object: 'invoice_payment', invoice: 'in_\u0000', payment: { type: 'payment_intent', payment_intent: 'pi_short' } }),
+      stripeEvent('charge.refunded', { id: 'ch_\u0000', object: 'charge', payment_intent: 'pi_\u0000', amount: 1000, amount_refunded: 100 }),
       sale(long),
       stripeEvent('invoice.paid', { id: `in_${'x'.repeat(250)}`, object: 'invoice', customer: 'cus_long', amount_paid: 500, currency: 'usd' }),
       stripeEvent('invoice_payment.paid', { id: 'inpay_long', object: 'invoice_payment', invoice: `in_${'x'.repeat(250)}`, payment: { type: 'payment_intent', payment_intent: 'pi_short' } }),
@@ -101,6 +106,8 @@ describe('a Stripe event', () => {
     }
     const longType = await sendStripe(server, p.publicId, stripeEvent(`charge.${'x'.repeat(60)}`, { id: 'ch_1', object: 'charge' }))
     expect(longType.status).toBe(400)
+    const nulId = await sendStripe(server, p.publicId, stripeEvent('charge.refunded', { id: 'ch_1', object: 'charge' }, 'evt_\u0000'))
+    expect(nulId.status).toBe(400)
     expect(await written()).toEqual({ ...before, events: before.events + bodies.length })
   })
 })
