@@ -1,6 +1,7 @@
 // Stripe exactly once: N events (payments, some making their customer; subscription checkouts with
-// their invoices; partial and full refunds; disputes) each delivered three times in a shuffled
-// order by 8 concurrent senders, signed by the official `stripe` package, to real server
+// their invoices, on API 2024-06-20 and 2025-03-31; partial and full refunds; disputes) each
+// delivered three times in a shuffled order by 8 concurrent senders, signed by the official
+// `stripe` package, to real server
 // processes on one store: two on PostgreSQL, one on SQLite (a SQLite file is served by one). Each
 // event is handled once, every "Handled." answer has had its effect when it is given, and the
 // store ends exactly as a model in integer micro-units says. `npm test` sends 150 events; CI

@@ -16,6 +16,7 @@ import { clicksByPartner } from './migrations/0010-clicks-by-partner.js'
 import { linkChanges } from './migrations/0011-link-changes.js'
 import { roomForCounters } from './migrations/0012-room-for-counters.js'
 import { partnerTombstones } from './migrations/0013-partner-tombstones.js'
+import { stripeInvoicePayments } from './migrations/0014-stripe-invoice-payments.js'
 
 export type StoreMigration = (store: Store) => Migration
 
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, StoreMigration> = {
   '0011-link-changes': linkChanges,
   '0012-room-for-counters': roomForCounters,
   '0013-partner-tombstones': partnerTombstones,
+  '0014-stripe-invoice-payments': stripeInvoicePayments,
 }
 
 export async function migrateToLatest(store: Store): Promise<string[]> {

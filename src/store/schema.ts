@@ -349,11 +349,16 @@ export interface StripePaymentTable {
   program_id: number
   transaction_key: string
   stripe_customer: string | null
-  /** JSON: the sale as Stripe described it, once known (see integrations/stripe/payments.ts). */
+  /** JSON: the sale as Stripe described it, once known (see integrations/stripe/store.ts). */
   sale: unknown
   /** The largest cumulative refund Stripe reported, in the currency's minor units. */
   refunded_minor: number | bigint
   dispute: DisputeState | null
+  /**
+   * For a PaymentIntent's or charge's row: the transaction key of the invoice it paid, when that
+   * invoice's sale is keyed by the invoice (Stripe API versions from 2025-03-31; migration 0014).
+   */
+  invoice_key: string | null
   updated_at: number
 }
 

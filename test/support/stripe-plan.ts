@@ -1,8 +1,9 @@
 // The Stripe exactly-once suite's engine. A seeded plan of Stripe events (one-off payments, some
-// for customers the event itself creates; subscription checkouts with their invoices; partial and
-// full refunds; disputes opened, won and lost), each delivered three times in a shuffled order by
-// concurrent senders to real `partnerkit serve` processes on one store, signed anew for every
-// delivery by the official `stripe` package as Stripe does. Then three checks, each a list of what
+// for customers the event itself creates; subscription checkouts with their invoices, every other
+// subscription on API 2025-03-31 with its invoice payments; partial and full refunds; disputes
+// opened, won and lost), each delivered three times in a shuffled order by concurrent senders to
+// real `partnerkit serve` processes on one store, signed anew for every delivery by the official
+// `stripe` package as Stripe does. Then three checks, each a list of what
 // went wrong (empty when all held):
 // * the answers: every delivery 200, and each event "Handled." once and "Already handled." after;
 // * every answer saying an event was handled is checked at once against the store: the effect that
@@ -15,7 +16,10 @@ import { call, type Answer } from './client.js'
 import { runCli, serveCli, type RunningServer } from './cli.js'
 import { drain, seeded, shuffled, thrice, type Random } from './random.js'
 import { statsPair } from './recompute.js'
-import { charge, checkout, dispute, invoicePaid, STRIPE_SECRET, stripeEvent, stripeHeader, subscriptionCheckout } from './stripe.js'
+import {
+  charge, checkout, dispute, invoiceCharge, invoiceDispute, invoicePaymentOf, NEW_API, OLD_API, paidInvoice, STRIPE_SECRET, stripeEvent, stripeHeader,
+  subscriptionSession, type ApiVersion, type Subscription,
+} from './stripe.js'
 import type { TestStore } from './store.js'
 
 export interface StripeRun {
@@ -65,10 +69,14 @@ interface Planned {
   key?: string
   sale?: { currency: string; minor: bigint; customerKey?: string; stripeCustomer?: string }
   link?: { stripeCustomer: string; customerKey: string }
-  /** The event Stripe sends at the same moment as this one (a subscription's first invoice, for its checkout). */
+  /** The event Stripe sends at the same moment as this one (a subscription's first invoice, for its checkout; an invoice's payment, for the invoice). */
   together?: string
   refundedMinor?: bigint
   dispute?: Dispute
+  /** An `invoice_payment.paid` (API 2025-03-31 on): it ties the PaymentIntent its refunds and disputes name to the invoice's sale `key`. */
+  tie?: true
+  /** A refund or dispute that names only the PaymentIntent of an invoice keyed by its own id: the id of the event that ties the two. */
+  via?: string
 }
 
 const PARTNERS = 4
@@ -86,23 +94,47 @@ const partnerNumber = (customerKey: string) => Number(/(\d+)$/.exec(customerKey)
 const partnerOf = (customerKey: string) => `eo_ref_${partnerNumber(customerKey)}`
 const partnerIdOf = (customerKey: string) => `eo_partner_${partnerNumber(customerKey)}`
 
-/** The plan: groups of events (a payment and what follows it; a subscription) until there are `count`, cut there. */
+/**
+ * The plan: groups of events (a payment and what follows it; a subscription) until there are
+ * `count`, cut there. Subscriptions alternate between Stripe's two shapes: on 2024-06-20 an
+ * invoice's sale is keyed by its PaymentIntent, which its refunds and disputes name; on
+ * 2025-03-31.basil it is keyed by the invoice, and each invoice brings an `invoice_payment.paid`
+ * (sent with it) that ties its PaymentIntent to it.
+ */
 export function planEvents(count: number, random: Random): Planned[] {
   const events: Planned[] = []
   for (let n = 0; events.length < count; n++) {
     if (random.chance(0.4)) {
       const stripeCustomer = `cus_eo_${n}`
       const customerKey = `eo_cus_${random.int(CUSTOMERS)}`
+      const version: ApiVersion = n % 2 === 0 ? OLD_API : NEW_API
+      const subscription = (i: number, currency: string, minor: bigint): Subscription => ({ stripeCustomer, customerKey, n: `eo_${n}_${i}`, amount: Number(minor), currency })
+      const event = (type: string, object: Record<string, unknown>, id: string) => stripeEvent(type, object, id, version)
       events.push({
-        id: `evt_eo_link_${n}`, body: stripeEvent('checkout.session.completed', subscriptionCheckout(stripeCustomer, customerKey), `evt_eo_link_${n}`),
+        id: `evt_eo_link_${n}`, body: event('checkout.session.completed', subscriptionSession(subscription(0, 'usd', 0n), version), `evt_eo_link_${n}`),
         link: { stripeCustomer, customerKey }, together: `evt_eo_inv_${n}_0`,
       })
       for (let i = 0, invoices = 1 + random.int(3); i < invoices; i++) {
-        const pi = `pi_eo_${n}_${i}`
         const currency = random.pick(CURRENCIES)
         const minor = amountIn(currency, random)
-        events.push({ id: `evt_eo_inv_${n}_${i}`, key: `stripe_${pi}`, body: stripeEvent('invoice.paid', invoicePaid(pi, stripeCustomer, Number(minor), currency), `evt_eo_inv_${n}_${i}`), sale: { currency: currency.toUpperCase(), minor, stripeCustomer } })
-        events.push(...afterPayment(pi, currency, minor, random))
+        const s = subscription(i, currency, minor)
+        const sale = { currency: currency.toUpperCase(), minor, stripeCustomer }
+        const id = `evt_eo_inv_${n}_${i}`
+        if (version === OLD_API) {
+          events.push({ id, key: `stripe_pi_${s.n}`, body: event('invoice.paid', paidInvoice(s, version), id), sale })
+          events.push(...afterPayment(`stripe_pi_${s.n}`, minor, random, {
+            refund: (refunded, rid) => event('charge.refunded', invoiceCharge(s, version, Number(refunded)), rid),
+            dispute: (status, did) => event(status === 'needs_response' ? 'charge.dispute.created' : 'charge.dispute.closed', invoiceDispute(s, status), did),
+          }))
+          continue
+        }
+        const tie = `evt_eo_inpay_${n}_${i}`
+        events.push({ id, key: `stripe_in_${s.n}`, body: event('invoice.paid', paidInvoice(s, version), id), sale, together: tie })
+        events.push({ id: tie, key: `stripe_in_${s.n}`, body: event('invoice_payment.paid', invoicePaymentOf(s), tie), tie: true })
+        events.push(...afterPayment(`stripe_in_${s.n}`, minor, random, {
+          refund: (refunded, rid) => event('charge.refunded', invoiceCharge(s, version, Number(refunded)), rid),
+          dispute: (status, did) => event(status === 'needs_response' ? 'charge.dispute.created' : 'charge.dispute.closed', invoiceDispute(s, status), did),
+        }, tie))
       }
     } else {
       const pi = `pi_eo_${n}`
@@ -112,7 +144,10 @@ export function planEvents(count: number, random: Random): Planned[] {
       const customerKey = created ? `eo_new_${random.int(NEW_CUSTOMERS)}` : `eo_cus_${random.int(CUSTOMERS)}`
       const metadata = created ? { customer_key: customerKey, partner_key: partnerOf(customerKey) } : { partnero_customer_key: customerKey }
       events.push({ id: `evt_eo_pay_${n}`, key: `stripe_${pi}`, body: stripeEvent('checkout.session.completed', checkout(pi, Number(minor), currency, { metadata }), `evt_eo_pay_${n}`), sale: { currency: currency.toUpperCase(), minor, customerKey } })
-      events.push(...afterPayment(pi, currency, minor, random))
+      events.push(...afterPayment(`stripe_${pi}`, minor, random, {
+        refund: (refunded, rid) => stripeEvent('charge.refunded', charge(pi, Number(minor), Number(refunded), currency), rid),
+        dispute: (status, did) => stripeEvent(status === 'needs_response' ? 'charge.dispute.created' : 'charge.dispute.closed', dispute(pi, status), did),
+      }))
     }
   }
   return events.slice(0, count)
@@ -122,23 +157,32 @@ function amountIn(currency: string, random: Random): bigint {
   return BigInt(currency === 'jpy' ? 500 + random.int(50_000) : 1_000 + random.int(500_000))
 }
 
-/** Partial refunds (cumulative, as Stripe sends them), sometimes ending in a full one; a dispute, sometimes closed. */
-function afterPayment(pi: string, currency: string, minor: bigint, random: Random): Planned[] {
-  const key = `stripe_${pi}`
+/** The bodies of a payment's refund (cumulative, in minor units) and dispute events, with the ids given. */
+interface Bodies {
+  refund(refundedMinor: bigint, id: string): string
+  dispute(status: 'needs_response' | 'won' | 'lost', id: string): string
+}
+
+/**
+ * Partial refunds (cumulative, as Stripe sends them), sometimes ending in a full one; a dispute,
+ * sometimes closed. `key` is the sale's transaction key; `via`, the event that ties the PaymentIntent
+ * they name to it, when they do not name the sale itself.
+ */
+function afterPayment(key: string, minor: bigint, random: Random, bodies: Bodies, via?: string): Planned[] {
+  const name = key.replace(/^stripe_/, '')
   const events: Planned[] = []
+  const push = (e: Planned) => events.push(via === undefined ? e : { ...e, via })
   let refunded = 0n
   for (let r = 0; r < 2 && random.chance(0.3); r++) {
     refunded += 1n + BigInt(random.int(Number((minor - refunded) / 2n)))
-    events.push({ id: `evt_eo_ref_${pi}_${r}`, key, body: stripeEvent('charge.refunded', charge(pi, Number(minor), Number(refunded), currency), `evt_eo_ref_${pi}_${r}`), refundedMinor: refunded })
+    push({ id: `evt_eo_ref_${name}_${r}`, key, body: bodies.refund(refunded, `evt_eo_ref_${name}_${r}`), refundedMinor: refunded })
   }
-  if (random.chance(0.12)) {
-    events.push({ id: `evt_eo_full_${pi}`, key, body: stripeEvent('charge.refunded', charge(pi, Number(minor), Number(minor), currency), `evt_eo_full_${pi}`), refundedMinor: minor })
-  }
+  if (random.chance(0.12)) push({ id: `evt_eo_full_${name}`, key, body: bodies.refund(minor, `evt_eo_full_${name}`), refundedMinor: minor })
   if (random.chance(0.15)) {
-    events.push({ id: `evt_eo_dsp_${pi}`, key, body: stripeEvent('charge.dispute.created', dispute(pi, 'needs_response'), `evt_eo_dsp_${pi}`), dispute: 'open' })
+    push({ id: `evt_eo_dsp_${name}`, key, body: bodies.dispute('needs_response', `evt_eo_dsp_${name}`), dispute: 'open' })
     if (random.chance(0.7)) {
       const outcome = random.pick(['won', 'lost'] as const)
-      events.push({ id: `evt_eo_closed_${pi}`, key, body: stripeEvent('charge.dispute.closed', dispute(pi, outcome), `evt_eo_closed_${pi}`), dispute: outcome })
+      push({ id: `evt_eo_closed_${name}`, key, body: bodies.dispute(outcome, `evt_eo_closed_${name}`), dispute: outcome })
     }
   }
   return events
@@ -164,7 +208,8 @@ function commissionOf(net: bigint): bigint {
  * What the store must hold once every event has been delivered, from the plan alone: a sale for
  * each payment whose customer can be known (by its metadata, or by its Stripe customer's checkout),
  * refunded up to the largest cumulative refund, archived while its dispute is open or lost
- * (the program reverses commissions on disputes, the default).
+ * (the program reverses commissions on disputes, the default). The refunds and disputes of an
+ * invoice keyed by its own id count once its invoice payment is in the plan.
  */
 export function modelOf(events: Planned[]): Map<string, ModelSale> {
   const links = new Map(events.flatMap((e) => (e.link ? [[e.link.stripeCustomer, e.link.customerKey] as const] : [])))
@@ -177,9 +222,11 @@ export function modelOf(events: Planned[]): Map<string, ModelSale> {
     sales.set(e.key, { key: e.key, currency: e.sale.currency, amount: e.sale.minor * scale, refunded: 0n, archived: false, customerKey, commission: 0n })
   }
   const disputes = new Map<string, Dispute>()
+  const ties = new Set(events.filter((e) => e.tie).map((e) => e.id))
   for (const e of events) {
     const sale = e.key === undefined ? undefined : sales.get(e.key)
-    if (!sale) continue
+    // A refund or dispute of a PaymentIntent reaches an invoice keyed by its own id only once something ties the two.
+    if (!sale || (e.via !== undefined && !ties.has(e.via))) continue
     if (e.refundedMinor !== undefined) {
       const refunded = e.refundedMinor * (MICROS_PER_MINOR[sale.currency] as bigint)
       if (refunded > sale.refunded) sale.refunded = refunded
@@ -283,24 +330,40 @@ async function setUp(server: RunningServer, key: string): Promise<void> {
  * Each answer that says an event was handled, checked at once: its effect is in the store (the
  * store commits before the server answers). What an event can have done by then depends on what
  * was answered before it was sent: an invoice makes its sale only once its customer's checkout
- * was handled, and a checkout makes the sales of the invoices handled before it.
+ * was handled, and a checkout makes the sales of the invoices handled before it. A refund of an
+ * invoice keyed by its own id reaches the sale only once its invoice payment was handled, and an
+ * invoice payment brings the refunds handled before it.
  */
+interface Before {
+  linked: boolean
+  invoices: string[]
+  /** A refund's: whether the invoice payment that ties its PaymentIntent to the sale had been answered. */
+  tied: boolean
+  /** An invoice payment's: the largest refund of its PaymentIntent answered before it. */
+  refunded: bigint | undefined
+}
+
 class EffectCheck {
   private readonly linked = new Set<string>()
   private readonly invoicesAnswered = new Map<string, Set<string>>()
+  private readonly tied = new Set<string>()
+  /** Per invoice keyed by its own id: the largest refund answered, in minor units. */
+  private readonly refundsAnswered = new Map<string, bigint>()
 
   constructor(private readonly store: Store, private readonly programId: number, private readonly mismatches: string[]) {}
 
   /** What had been answered when `event` was sent. */
-  before(event: Planned): { linked: boolean; invoices: string[] } {
+  before(event: Planned): Before {
     const stripeCustomer = event.link?.stripeCustomer ?? event.sale?.stripeCustomer
     return {
       linked: stripeCustomer !== undefined && this.linked.has(stripeCustomer),
       invoices: event.link ? [...this.invoicesAnswered.get(event.link.stripeCustomer) ?? []] : [],
+      tied: event.via !== undefined && this.tied.has(event.via),
+      refunded: event.tie && event.key ? this.refundsAnswered.get(event.key) : undefined,
     }
   }
 
-  async after(event: Planned, before: { linked: boolean; invoices: string[] }): Promise<void> {
+  async after(event: Planned, before: Before): Promise<void> {
     if (event.link) {
       for (const key of before.invoices) await this.saleMustExist(event, key)
       this.linked.add(event.link.stripeCustomer)
@@ -310,13 +373,22 @@ class EffectCheck {
       const customer = event.sale.stripeCustomer
       if (customer !== undefined) this.invoicesAnswered.set(customer, new Set([...this.invoicesAnswered.get(customer) ?? [], event.key]))
     }
+    if (event.tie && event.key) {
+      this.tied.add(event.id)
+      if (before.refunded !== undefined) await this.refundMustBeApplied(event, event.key, before.refunded)
+    }
     if (event.refundedMinor !== undefined && event.key) {
-      // Applied now if its sale exists, else when the sale is made; either way, once the sale is there.
-      const row = await this.row(event.key)
-      const wanted = event.refundedMinor * (MICROS_PER_MINOR[row?.currency ?? ''] ?? 0n)
-      if (row && BigInt(row.refunded) < minBig(wanted, BigInt(row.amount))) {
-        this.mismatches.push(`effect: ${event.id} answered handled, but ${event.key} is refunded ${row.refunded} of the ${wanted} it says`)
-      }
+      if (event.via !== undefined) this.refundsAnswered.set(event.key, maxBig(this.refundsAnswered.get(event.key) ?? 0n, event.refundedMinor))
+      // Applied now if its sale exists (and, for an invoice keyed by its own id, the PaymentIntent was tied to it), else once both are there.
+      if (event.via === undefined || before.tied) await this.refundMustBeApplied(event, event.key, event.refundedMinor)
+    }
+  }
+
+  private async refundMustBeApplied(event: Planned, key: string, refundedMinor: bigint): Promise<void> {
+    const row = await this.row(key)
+    const wanted = refundedMinor * (MICROS_PER_MINOR[row?.currency ?? ''] ?? 0n)
+    if (row && BigInt(row.refunded) < minBig(wanted, BigInt(row.amount))) {
+      this.mismatches.push(`effect: ${event.id} answered handled, but ${key} is refunded ${row.refunded} of the ${wanted} it says`)
     }
   }
 
@@ -434,3 +506,4 @@ function sumsOf(sales: Map<string, ModelSale>, withCount = false) {
 }
 
 const minBig = (a: bigint, b: bigint) => (a < b ? a : b)
+const maxBig = (a: bigint, b: bigint) => (a > b ? a : b)

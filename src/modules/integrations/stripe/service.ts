@@ -4,12 +4,14 @@
 // is open or lost (when the program wants that) and restored when it is won. Each event is
 // handled once (its id is claimed in the same transaction), and since the record merges
 // order-free and the transaction only ever moves towards it, any order and any number of repeats
-// end in the same state.
+// end in the same state. An invoice keyed by its own id (API versions from 2025-03-31) has its
+// refunds and disputes on the records of the PaymentIntents that paid it, tied to it by
+// `invoice_payment.paid`: its sale counts them all, whichever came first.
 import type { Kysely } from 'kysely'
 import { injected } from '../../../faults.js'
 import { DomainError, badRequest, invalidField } from '../../../domain-errors.js'
 import { parseJsonBody } from '../../../http/json-body.js'
-import type { Database, Db } from '../../../store/schema.js'
+import type { Database, Db, DisputeState } from '../../../store/schema.js'
 import { inTransaction } from '../../../store/transaction.js'
 import { isUniqueViolation } from '../../../store/unique.js'
 import { addCustomer } from '../../customers/service.js'
@@ -22,8 +24,8 @@ import { microsOfStripe } from './amounts.js'
 import { factsOf, stripeEventOf, type Hints, type StripeEvent } from './events.js'
 import { stripeSignatureValid } from './signature.js'
 import {
-  claimEvent, findStripeSettings, linkStripeCustomer, lockStripeCustomer, saveStripeSettings, linkedHints, mergePayment, paymentsOfStripeCustomer, saleOfPayment,
-  transactionWasDeleted, type PaymentRow, type StripeSettings,
+  claimEvent, findStripeSettings, linkStripeCustomer, lockStripeCustomer, saveStripeSettings, linkedHints, mergePayment, paymentsOfStripeCustomer, rowsOfSale,
+  saleOfPayment, transactionWasDeleted, type PaymentRow, type StripeSettings,
 } from './store.js'
 
 export type Handled = 'handled' | 'duplicate' | 'ignored'
@@ -76,29 +78,50 @@ async function applyEvent(tx: Db, program: Program, settings: StripeSettings, ev
   const facts = factsOf(event)
   if (facts.kind === 'ignored') return 'ignored'
   // Before anything of the customer is read or written: a checkout that ties it to ours and a
-  // payment of it must not run side by side (lockStripeCustomer says why). Refunds and disputes
-  // name no customer and need no turn: they only change a payment row that exists, whose row lock
-  // orders them against the checkout's update of its customer's payments.
-  if (facts.stripeCustomer !== undefined) await lockStripeCustomer(tx, program.id, facts.stripeCustomer)
+  // payment of it must not run side by side (lockStripeCustomer says why). Refunds, disputes and
+  // invoice payments name no customer and need no turn: they change payment rows, and end by
+  // locking the row of the sale they count towards, which orders them against the checkout's
+  // update of its customer's payments (and against the invoice that brings the sale).
+  if (facts.kind !== 'invoice-payment' && facts.stripeCustomer !== undefined) await lockStripeCustomer(tx, program.id, facts.stripeCustomer)
   if (facts.kind === 'link') {
     await linkStripeCustomer(tx, program.id, facts.stripeCustomer, facts.hints)
-    for (const payment of await paymentsOfStripeCustomer(tx, program.id, facts.stripeCustomer, now)) await reconcile(tx, program, settings, payment, now)
+    for (const payment of await paymentsOfStripeCustomer(tx, program.id, facts.stripeCustomer, now)) await reconcile(tx, program, settings, payment.transaction_key, now)
     return 'handled'
   }
-  const { transactionKey, kind: _kind, ...news } = facts
-  await reconcile(tx, program, settings, await mergePayment(tx, program.id, transactionKey, news, now), now)
+  // Locks are taken in one order, so no two events wait for each other in a circle: the customer,
+  // then the PaymentIntents' (or charges') rows, then the row of the sale. A change to a
+  // PaymentIntent's row that counts towards an invoice's sale is followed by the lock of the
+  // invoice's row (made empty if the invoice has not come yet) and its reconciling, so whichever of
+  // two such events takes that lock second sees the other's committed change.
+  if (facts.kind === 'invoice-payment') {
+    await mergePayment(tx, program.id, facts.paymentKey, { invoiceKey: facts.transactionKey }, now)
+    await mergePayment(tx, program.id, facts.transactionKey, {}, now)
+    await reconcile(tx, program, settings, facts.transactionKey, now)
+    return 'handled'
+  }
+  const { transactionKey, kind: _kind, paidWith, ...news } = facts
+  for (const paymentKey of paidWith ?? []) await mergePayment(tx, program.id, paymentKey, { invoiceKey: transactionKey }, now)
+  const row = await mergePayment(tx, program.id, transactionKey, news, now)
+  // A refund or dispute of a PaymentIntent that paid an invoice keyed by its own id is the invoice's.
+  const saleKey = row.sale === null && row.invoice_key !== null ? row.invoice_key : transactionKey
+  if (saleKey !== transactionKey) await mergePayment(tx, program.id, saleKey, {}, now)
+  await reconcile(tx, program, settings, saleKey, now)
   return 'handled'
 }
 
-/** Moves the payment's transaction towards what Stripe has said; does nothing it has done already. */
-async function reconcile(tx: Db, program: Program, settings: StripeSettings, payment: PaymentRow, now: number): Promise<void> {
-  const sale = saleOfPayment(payment)
-  if (!sale) return // a refund or dispute ahead of its payment: applied when the payment comes
-  const key = payment.transaction_key
+/** Moves the sale's transaction towards what Stripe has said; does nothing it has done already. */
+async function reconcile(tx: Db, program: Program, settings: StripeSettings, key: string, now: number): Promise<void> {
+  const rows = await rowsOfSale(tx, program.id, key)
+  const own = rows[0]
+  const sale = own?.transaction_key === key ? saleOfPayment(own) : undefined
+  if (!own || !sale) return // a refund or dispute ahead of its payment: applied when the payment comes
+  // The invoice's own row and those of the payments that paid it: each holds one charge's refunds and disputes.
+  const refundedMinor = rows.reduce((sum, r) => sum + BigInt(r.refunded_minor), 0n)
+  const dispute = disputeOf(rows)
   let t = await findTransactionByKey(tx, program.id, key)
   if (!t) {
     if (await transactionWasDeleted(tx, program.id, key)) return
-    const hints = { ...await linkedHints(tx, program.id, payment.stripe_customer), ...sale.hints }
+    const hints = { ...await linkedHints(tx, program.id, own.stripe_customer), ...sale.hints }
     const customer = await customerOf(tx, program, hints, now)
     if (!customer) return // not one of ours (yet): a later checkout may tie it
     const amount = microsOfStripe(BigInt(sale.amountMinor), sale.currency)
@@ -110,8 +133,8 @@ async function reconcile(tx: Db, program: Program, settings: StripeSettings, pay
   }
   // The program's dispute setting decides while a dispute exists; otherwise the archive state is the merchant's.
   const wasArchived = t.archived_at !== null
-  const archived = settings.reverse_on_dispute === 1 && payment.dispute !== null ? payment.dispute !== 'won' : wasArchived
-  const refundTarget = minBig(microsOfStripe(BigInt(payment.refunded_minor), sale.currency), BigInt(t.amount))
+  const archived = settings.reverse_on_dispute === 1 && dispute !== null ? dispute !== 'won' : wasArchived
+  const refundTarget = minBig(microsOfStripe(refundedMinor, sale.currency), BigInt(t.amount))
   if (BigInt(t.refunded) < refundTarget) {
     // An archived sale takes no refund: restore it, refund, and archive again below if it should be.
     if (wasArchived) t = await archiveInside(tx, program, t, false, now) ?? t
@@ -119,6 +142,14 @@ async function reconcile(tx: Db, program: Program, settings: StripeSettings, pay
     t = await requireRow(tx, program, key)
   }
   if (archived !== (t.archived_at !== null)) await archiveInside(tx, program, t, archived, now)
+}
+
+/** A sale paid by several charges is disputed while any dispute of them is open or lost; won once all are won. */
+function disputeOf(rows: PaymentRow[]): DisputeState | null {
+  const states = rows.map((r) => r.dispute)
+  if (states.includes('lost')) return 'lost'
+  if (states.includes('open')) return 'open'
+  return states.includes('won') ? 'won' : null
 }
 
 /**

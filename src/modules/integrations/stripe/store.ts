@@ -60,22 +60,27 @@ export interface PaymentNews {
   sale?: SaleFacts
   refundedMinor?: bigint
   dispute?: DisputeState
+  /** The transaction key of the invoice this PaymentIntent (or charge) paid. */
+  invoiceKey?: string
 }
 
 /**
  * Merges what an event says into the payment's row (created if new) and returns the row, locked
- * until the transaction ends. Merging is order-free: the first sale and customer stay, the largest
- * refund wins, and a dispute's outcome (won < lost) outranks its opening.
+ * until the transaction ends. Merging is order-free: the first sale, customer and invoice stay, the
+ * largest refund wins, and a dispute's outcome (won < lost) outranks its opening. Merging nothing
+ * only takes the lock (making an empty row if there is none, for a concurrent insert to wait on).
  */
 export async function mergePayment(db: Db, programId: number, transactionKey: string, news: PaymentNews, now: number): Promise<PaymentRow> {
   const rank = sql`(case stripe_payments.dispute when 'lost' then 3 when 'won' then 2 when 'open' then 1 else 0 end)`
   const incomingRank = news.dispute ? DISPUTE_RANK[news.dispute] : 0
   return db.insertInto('stripe_payments').values({
     program_id: programId, transaction_key: transactionKey, stripe_customer: news.stripeCustomer ?? null,
-    sale: news.sale ? writeJson(news.sale) : null, refunded_minor: news.refundedMinor ?? 0n, dispute: news.dispute ?? null, updated_at: now,
+    sale: news.sale ? writeJson(news.sale) : null, refunded_minor: news.refundedMinor ?? 0n, dispute: news.dispute ?? null,
+    invoice_key: news.invoiceKey ?? null, updated_at: now,
   }).onConflict((oc) => oc.columns(['program_id', 'transaction_key']).doUpdateSet({
     stripe_customer: sql`coalesce(stripe_payments.stripe_customer, excluded.stripe_customer)`,
     sale: sql`coalesce(stripe_payments.sale, excluded.sale)`,
+    invoice_key: sql`coalesce(stripe_payments.invoice_key, excluded.invoice_key)`,
     refunded_minor: sql`case when excluded.refunded_minor > stripe_payments.refunded_minor then excluded.refunded_minor else stripe_payments.refunded_minor end`,
     dispute: news.dispute === undefined ? sql`stripe_payments.dispute` : sql`case when ${incomingRank} > ${rank} then excluded.dispute else stripe_payments.dispute end`,
     updated_at: now,
@@ -84,6 +89,18 @@ export async function mergePayment(db: Db, programId: number, transactionKey: st
 
 export function saleOfPayment(row: PaymentRow): SaleFacts | undefined {
   return row.sale === null ? undefined : readJson<SaleFacts>(row.sale)
+}
+
+/**
+ * The rows of what Stripe said about the sale `transactionKey`: its own row (first) and those of
+ * the PaymentIntents or charges that paid it as an invoice. A row that holds a sale of its own is
+ * that sale's, not the invoice's (an invoice paid with it was keyed by it, in the older shape).
+ */
+export async function rowsOfSale(db: Db, programId: number, transactionKey: string): Promise<PaymentRow[]> {
+  const rows = await db.selectFrom('stripe_payments').selectAll().where('program_id', '=', programId)
+    .where((eb) => eb.or([eb('transaction_key', '=', transactionKey), eb.and([eb('invoice_key', '=', transactionKey), eb('sale', 'is', null)])]))
+    .orderBy('id').execute()
+  return [...rows.filter((r) => r.transaction_key === transactionKey), ...rows.filter((r) => r.transaction_key !== transactionKey)]
 }
 
 /** Ties a Stripe customer to the hints of its checkout (the first checkout's stay). */

@@ -82,6 +82,34 @@ describe('a Stripe event', () => {
     const notJson = await sendStripe(server, p.publicId, '{not json')
     expect(notJson.status).toBe(400)
   })
+
+  it('naming an id too long to be a transaction key, or one the store cannot hold, signed, is no server error: it is not acted on', async () => {
+    // `stripe_` and an id of 249 characters or more do not fit a key (255), and PostgreSQL refuses
+    // U+0000 in any text: both were a 500 there. A lone surrogate has no UTF-8 form.
+    const long = `pi_${'x'.repeat(250)}`
+    const before = await written()
+    const bodies = [
+      sale('pi_a\u0000b'),
+      sale('pi_a\ud800b'),
+      stripeEvent('invoice_payment.paid', { id: 'inpay_nul', object: 'invoice_payment', invoice: 'in_\u0000', payment: { type: 'payment_intent', payment_intent: 'pi_short' } }),
+      stripeEvent('charge.refunded', { id: 'ch_\u0000', object: 'charge', payment_intent: 'pi_\u0000', amount: 1000, amount_refunded: 100 }),
+      sale(long),
+      stripeEvent('invoice.paid', { id: `in_${'x'.repeat(250)}`, object: 'invoice', customer: 'cus_long', amount_paid: 500, currency: 'usd' }),
+      stripeEvent('invoice_payment.paid', { id: 'inpay_long', object: 'invoice_payment', invoice: `in_${'x'.repeat(250)}`, payment: { type: 'payment_intent', payment_intent: 'pi_short' } }),
+      stripeEvent('invoice_payment.paid', { id: 'inpay_long2', object: 'invoice_payment', invoice: 'in_short', payment: { type: 'payment_intent', payment_intent: long } }),
+      stripeEvent('charge.refunded', { id: 'ch_long', object: 'charge', payment_intent: long, amount: 1000, amount_refunded: 100 }),
+      stripeEvent('charge.dispute.created', { id: 'du_long', object: 'dispute', charge: 'ch_long', payment_intent: long, status: 'needs_response' }),
+    ]
+    for (const body of bodies) {
+      const res = await sendStripe(server, p.publicId, body)
+      expect(res.json, body.slice(0, 80)).toEqual({ status: 1, message: 'Not an event Partnerkit acts on.' })
+    }
+    const longType = await sendStripe(server, p.publicId, stripeEvent(`charge.${'x'.repeat(60)}`, { id: 'ch_1', object: 'charge' }))
+    expect(longType.status).toBe(400)
+    const nulId = await sendStripe(server, p.publicId, stripeEvent('charge.refunded', { id: 'ch_1', object: 'charge' }, 'evt_\u0000'))
+    expect(nulId.status).toBe(400)
+    expect(await written()).toEqual({ ...before, events: before.events + bodies.length })
+  })
 })
 
 describe('the Stripe setup API', () => {
