@@ -10,6 +10,7 @@
 // to it is an InvoicePayment, the object of `invoice_payment.paid` (or an entry of the invoice's
 // `payments`, when expanded). The subscription's metadata moved to
 // `parent.subscription_details.metadata`.
+import { storableText } from '../../../store/text-keys.js'
 import type { DisputeState } from '../../../store/schema.js'
 
 /** How to find our customer: the keys and email a checkout or invoice carries. */
@@ -164,7 +165,7 @@ function record(v: unknown): Record<string, unknown> | undefined {
  * lone surrogate has no UTF-8 form. Stripe sends neither; a body that does names nothing.
  */
 function text(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '' && v.length <= 255 && !v.includes('\u0000') && v.isWellFormed() ? v : undefined
+  return typeof v === 'string' && v !== '' && v.length <= 255 && storableText(v) ? v : undefined
 }
 
 /** A whole number ≥ 0 that fits a bigint column. */
