@@ -32,13 +32,16 @@ export function microsToNumber(micros: bigint): number {
  */
 export function roundToMinorUnit(micros: bigint, currency: string): bigint {
   const step = 10n ** BigInt(6 - minorUnits(currency))
-  if (step === 1n) return micros
-  const quotient = micros / step
-  const remainder = micros % step
-  const twice = 2n * (remainder < 0n ? -remainder : remainder)
-  let rounded = quotient
-  if (twice > step || (twice === step && quotient % 2n !== 0n)) rounded += micros < 0n ? -1n : 1n
-  return rounded * step
+  return step === 1n ? micros : divideHalfEven(micros, step) * step
+}
+
+/** n / d rounded half to even (d > 0): the one rounding of the project. */
+export function divideHalfEven(n: bigint, d: bigint): bigint {
+  const q = n / d
+  const r = n % d
+  const twice = 2n * (r < 0n ? -r : r)
+  if (twice > d || (twice === d && q % 2n !== 0n)) return q + (n < 0n ? -1n : 1n)
+  return q
 }
 
 /** Rounds toward zero to the minor unit (averages are shown as what was at least earned). */

@@ -1,6 +1,6 @@
 // The commission engine: which rate a sale earns, and what a reward is worth for any part of the
 // sale still standing. Pure: no store, no clock, no HTTP.
-import { roundToMinorUnit } from '../../money/micros.js'
+import { divideHalfEven, roundToMinorUnit } from '../../money/micros.js'
 import { parseAmount } from '../../money/parse.js'
 import type { CommissionRules, PartnerCommission, Period, PeriodUnit, Rate } from './rules.js'
 
@@ -32,15 +32,6 @@ export interface SaleFacts {
 }
 
 const PERCENT_SCALE = 100n * 1_000_000n
-
-/** n / d rounded half to even (d > 0). */
-function divideHalfEven(n: bigint, d: bigint): bigint {
-  const q = n / d
-  const r = n % d
-  const twice = 2n * (r < 0n ? -r : r)
-  if (twice > d || (twice === d && q % 2n !== 0n)) return q + (n < 0n ? -1n : 1n)
-  return q
-}
 
 function micros(text: string): bigint {
   const parsed = parseAmount(text)
