@@ -52,6 +52,11 @@ export const PagedEnvelope = <T extends TSchema>(item: T) =>
  * `rows` holds up to limit + 1 items: the extra one only tells that a next page exists.
  * `path` is the absolute URL of the list without its query; `input` is the caller's input bag.
  */
+/** A list's own URL, without its query: what its links (first, next, …) and meta.path start with. */
+export function listPath(base: string, request: { url: string }): string {
+  return `${base}${request.url.split('?')[0]}`
+}
+
 export function paged<T>(rows: T[], page: Page, path: string, input: Bag) {
   const data = rows.slice(0, page.limit)
   const hasMore = rows.length > page.limit

@@ -6,7 +6,7 @@ import { Type } from 'typebox'
 import type { RouteDeps } from '../../http/route-deps.js'
 import { Done, Envelope, done, ok } from '../../http/envelope.js'
 import { invalidField } from '../../domain-errors.js'
-import { PagedEnvelope, pageOf, paged } from '../../http/pagination.js'
+import { listPath, paged, PagedEnvelope, pageOf } from '../../http/pagination.js'
 import { addRoute, type Caller } from '../../http/route.js'
 import { partnerByIdentity, partnerRefOf } from '../partners/service.js'
 import { createTransactions } from '../transactions/service.js'
@@ -55,12 +55,12 @@ export function customerRoutes(app: FastifyInstance, { store, base }: RouteDeps)
         const page = pageOf(input)
         const filter = searching ? input as Static<typeof SearchCustomersInput> : undefined
         const partnerId = searching ? undefined : await partnerFilter(p, input as Static<typeof ListCustomersInput>)
-        if (partnerId === null) return paged([], page, `${base}${request.url.split('?')[0]}`, bag)
+        if (partnerId === null) return paged([], page, listPath(base, request), bag)
         const rows = await listCustomerRows(db, p.id, {
           sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1, partnerId,
           filters: { key: filter?.key ?? filter?.id, email: filter?.email },
         })
-        return paged(rows.map(customerView), page, `${base}${request.url.split('?')[0]}`, bag)
+        return paged(rows.map(customerView), page, listPath(base, request), bag)
       },
     })
   }
@@ -138,7 +138,7 @@ export function customerRoutes(app: FastifyInstance, { store, base }: RouteDeps)
     response: { 200: PagedEnvelope(Transaction) },
     handler: async ({ caller, params, input, bag, base, request }) => {
       const customer = await resolveCustomer(db, program(caller), params.key as string)
-      return listTransactionPage(db, caller.program, { customerId: customer.id }, input, bag, `${base}${request.url.split('?')[0]}`)
+      return listTransactionPage(db, caller.program, { customerId: customer.id }, input, bag, listPath(base, request))
     },
   })
 

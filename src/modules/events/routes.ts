@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { RouteDeps } from '../../http/route-deps.js'
 import { addRoute } from '../../http/route.js'
-import { PageInput, PagedEnvelope, pageOf, paged } from '../../http/pagination.js'
+import { listPath, paged, PagedEnvelope, PageInput, pageOf } from '../../http/pagination.js'
 import { isoMicros } from '../../wire-time.js'
 import { listEvents } from './store.js'
 
@@ -36,7 +36,7 @@ export function eventRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
         fetch: page.limit + 1,
       })
       const items = rows.map((e) => ({ id: `evt_${e.id}`, type: e.type, created_at: isoMicros(e.createdAt), data: e.data }))
-      return paged(items, page, `${base}${request.url.split('?')[0]}`, bag)
+      return paged(items, page, listPath(base, request), bag)
     },
   })
 }

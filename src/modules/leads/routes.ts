@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { RouteDeps } from '../../http/route-deps.js'
 import { Done, Envelope, done, ok } from '../../http/envelope.js'
-import { PagedEnvelope, pageOf, paged } from '../../http/pagination.js'
+import { listPath, paged, PagedEnvelope, pageOf } from '../../http/pagination.js'
 import { addRoute, type Caller } from '../../http/route.js'
 import { requireAffiliateCustomers } from '../customers/service.js'
 import { leadDetails, leadView } from './representation.js'
@@ -34,7 +34,7 @@ export function leadRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
     handler: async ({ caller, input, bag, base, request }) => {
       const page = pageOf(input)
       const rows = await listLeadRows(db, program(caller).id, { sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1 })
-      return paged(rows.map(leadView), page, `${base}${request.url.split('?')[0]}`, bag)
+      return paged(rows.map(leadView), page, listPath(base, request), bag)
     },
   })
 

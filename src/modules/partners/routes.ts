@@ -7,7 +7,7 @@ import { addRoute, type Caller } from '../../http/route.js'
 import { check, compileInput } from '../../http/validation.js'
 import { serializerOf } from '../../http/serialization.js'
 import { Done, Envelope, done, ok } from '../../http/envelope.js'
-import { PagedEnvelope, pageOf, paged } from '../../http/pagination.js'
+import { listPath, paged, PagedEnvelope, pageOf } from '../../http/pagination.js'
 import { Type } from 'typebox'
 import type { Db } from '../../store/schema.js'
 import {
@@ -78,7 +78,7 @@ export function partnerRoutes(app: FastifyInstance, { store, base }: RouteDeps) 
         const page = pageOf(input)
         const { id, key, email, name } = filtered ? input as Static<typeof SearchPartnersInput> : {}
         const rows = await listPartners(db, program, { sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1, filters: { id, key, email, name } }, base)
-        return paged(rows, page, `${base}${request.url.split('?')[0]}`, bag)
+        return paged(rows, page, listPath(base, request), bag)
       },
     })
   }

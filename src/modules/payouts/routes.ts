@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import type { RouteDeps } from '../../http/route-deps.js'
 import { Envelope, ok } from '../../http/envelope.js'
-import { PagedEnvelope, pageOf, paged } from '../../http/pagination.js'
+import { listPath, paged, PagedEnvelope, pageOf } from '../../http/pagination.js'
 import { addRoute } from '../../http/route.js'
 import { resolvePartner } from '../partners/service.js'
 import { ExportInput, ListPayoutsInput, NewPayoutInput, PayoutRequest, ReasonInput, ResubmitInput, SearchPayoutsInput, Statement, StatementInput } from './schemas.js'
@@ -37,7 +37,7 @@ export function payoutRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
       const p = program(caller.program)
       const page = pageOf(input)
       const rows = await listPayoutRows(db, p.id, { sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1 })
-      return paged(await viewPayouts(db, p, rows), page, `${base}${request.url.split('?')[0]}`, bag)
+      return paged(await viewPayouts(db, p, rows), page, listPath(base, request), bag)
     },
   })
 
@@ -53,7 +53,7 @@ export function payoutRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
         sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1, partnerId,
         currency: input.amount_units?.toUpperCase(), status: input.status,
       })
-      return paged(await viewPayouts(db, p, rows), page, `${base}${request.url.split('?')[0]}`, bag)
+      return paged(await viewPayouts(db, p, rows), page, listPath(base, request), bag)
     },
   })
 

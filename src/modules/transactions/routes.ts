@@ -4,7 +4,7 @@ import { Type, type Static } from 'typebox'
 import type { RouteDeps } from '../../http/route-deps.js'
 import { Done, Envelope, done, ok } from '../../http/envelope.js'
 import { invalidField } from '../../domain-errors.js'
-import { PagedEnvelope, pageOf, paged } from '../../http/pagination.js'
+import { listPath, paged, PagedEnvelope, pageOf } from '../../http/pagination.js'
 import type { Bag } from '../../http/input.js'
 import { addRoute, type Caller } from '../../http/route.js'
 import type { Db } from '../../store/schema.js'
@@ -40,7 +40,7 @@ export function transactionRoutes(app: FastifyInstance, { store, base }: RouteDe
     response: { 200: PagedEnvelope(Transaction) },
     handler: async ({ caller, input, bag, base, request }) => {
       const p = program(caller)
-      const path = `${base}${request.url.split('?')[0]}`
+      const path = listPath(base, request)
       const filter = await listFilter(p, input)
       if (!filter) return paged([], pageOf(input), path, bag)
       return listTransactionPage(db, p, filter, input, bag, path)

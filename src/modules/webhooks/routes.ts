@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { RouteDeps } from '../../http/route-deps.js'
 import { Done, Envelope, done, ok } from '../../http/envelope.js'
-import { PagedEnvelope, pageOf, paged, type PageBounds } from '../../http/pagination.js'
+import { listPath, type PageBounds, paged, PagedEnvelope, pageOf } from '../../http/pagination.js'
 import { addRoute } from '../../http/route.js'
 import { deliveryView, webhookView } from './representation.js'
 import {
@@ -28,7 +28,7 @@ export function webhookRoutes(app: FastifyInstance, { store, base, config }: Rou
     handler: async ({ caller, input, bag, base, request }) => {
       const page = pageOf(input, WEBHOOK_PAGE)
       const rows = await listSubscriptions(db, caller.program.id, { offset: page.offset, fetch: page.limit + 1 })
-      return paged(rows.map(webhookView), page, `${base}${request.url.split('?')[0]}`, bag)
+      return paged(rows.map(webhookView), page, listPath(base, request), bag)
     },
   })
 
@@ -69,7 +69,7 @@ export function webhookRoutes(app: FastifyInstance, { store, base, config }: Rou
       const sub = await requireSubscription(db, caller.program, params.key as string)
       const page = pageOf(input, WEBHOOK_PAGE)
       const rows = await listDeliveries(db, Number(sub.id), { offset: page.offset, fetch: page.limit + 1 })
-      return paged(rows.map(deliveryView), page, `${base}${request.url.split('?')[0]}`, bag)
+      return paged(rows.map(deliveryView), page, listPath(base, request), bag)
     },
   })
 
