@@ -45,6 +45,11 @@ describe('RecentOwners', () => {
   })
 })
 
+// How long the TTL is, exactly, is proven above with a clock the test sets. Through the API the
+// tests see the change arrive; they do not time it, which a loaded machine would make flaky. They
+// give up far beyond the TTL, so an owner remembered for good still fails them.
+const GIVE_UP_MS = OWNER_TTL_MS * 10
+
 describe('through the API', () => {
   let server: TestServer
   beforeAll(async () => {
@@ -59,11 +64,10 @@ describe('through the API', () => {
     await revokeKey(server.store.db, p.key)
     expect((await server.put('/v1/program', { key: p.key, body: { name: 'Too late' } })).status).toBe(401)
     let status = 200
-    while (status !== 401 && performance.now() - revokedAt < OWNER_TTL_MS + 1000) {
+    while (status !== 401 && performance.now() - revokedAt < GIVE_UP_MS) {
       status = (await server.get('/v1/test', { key: p.key })).status
     }
     expect(status).toBe(401)
-    expect(performance.now() - revokedAt).toBeLessThan(OWNER_TTL_MS + 500)
   })
 
   it('reads see a write made through the same server at once', async () => {
@@ -79,10 +83,9 @@ describe('through the API', () => {
     const changedAt = performance.now()
     await updateProgram(server.store.db, p.id, { name: 'New name' })
     let name = 'Old name'
-    while (name !== 'New name' && performance.now() - changedAt < OWNER_TTL_MS + 1000) {
+    while (name !== 'New name' && performance.now() - changedAt < GIVE_UP_MS) {
       name = (await server.get('/v1/test', { key: p.key })).json.data.program.name
     }
     expect(name).toBe('New name')
-    expect(performance.now() - changedAt).toBeLessThan(OWNER_TTL_MS + 500)
   })
 })
