@@ -27,17 +27,6 @@ const KNOWN = new Set([
   'http imports a module: http/route.ts -> modules/programs/store.ts',
   // a service importing http/
   'service imports http: modules/integrations/stripe/service.ts -> http/json-body.ts',
-  // routes importing a store
-  'route imports a store: modules/customers/routes.ts -> modules/customers/store.ts',
-  'route imports a store: modules/events/routes.ts -> modules/events/store.ts',
-  'route imports a store: modules/integrations/stripe/routes.ts -> modules/integrations/stripe/store.ts',
-  'route imports a store: modules/integrations/stripe/routes.ts -> modules/programs/store.ts',
-  'route imports a store: modules/leads/routes.ts -> modules/leads/store.ts',
-  'route imports a store: modules/payouts/routes.ts -> modules/payouts/store.ts',
-  'route imports a store: modules/transactions/routes.ts -> modules/customers/store.ts',
-  'route imports a store: modules/transactions/routes.ts -> modules/programs/store.ts',
-  'route imports a store: modules/transactions/routes.ts -> modules/transactions/store.ts',
-  'route imports a store: modules/webhooks/routes.ts -> modules/webhooks/store.ts',
 ])
 
 interface Import {

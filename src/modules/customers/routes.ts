@@ -19,9 +19,8 @@ import {
   Customer, CustomerLookupInput, ListCustomersInput, NewCustomerInput, SearchCustomersInput, UpdateCustomerInput,
 } from './schemas.js'
 import {
-  changeCustomerState, createCustomer, deleteCustomer, requireAffiliateCustomers, resolveCustomer, updateCustomer, type NewCustomer,
+  changeCustomerState, createCustomer, deleteCustomer, requireAffiliateCustomers, resolveCustomer, updateCustomer, type NewCustomer, listCustomers,
 } from './service.js'
-import { listCustomerRows } from './store.js'
 
 const tags = ['Customers']
 const KeyParam = Type.Object({ key: Type.String({ description: 'Customer key (or email)' }) })
@@ -56,11 +55,11 @@ export function customerRoutes(app: FastifyInstance, { store, base }: RouteDeps)
         const filter = searching ? input as Static<typeof SearchCustomersInput> : undefined
         const partnerId = searching ? undefined : await partnerFilter(p, input as Static<typeof ListCustomersInput>)
         if (partnerId === null) return paged([], page, listPath(base, request), bag)
-        const rows = await listCustomerRows(db, p.id, {
+        const customers = await listCustomers(db, p, {
           sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1, partnerId,
           filters: { key: filter?.key ?? filter?.id, email: filter?.email },
         })
-        return paged(rows.map(customerView), page, listPath(base, request), bag)
+        return paged(customers, page, listPath(base, request), bag)
       },
     })
   }

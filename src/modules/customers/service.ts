@@ -22,8 +22,8 @@ import { removeSalesOf } from '../transactions/sales.js'
 import { customerView, type CustomerView } from './representation.js'
 import { CUSTOMER_KEY_PATTERN, type CustomerChanges, type NestedCustomer } from './schemas.js'
 import {
-  findCustomerByEmail, findCustomerByKey, findCustomerByRowId, insertCustomer, markCustomerDeleted, moveCustomerState, updateCustomerRow,
-  type CustomerRow, type CustomerState,
+  findCustomerByEmail, findCustomerByKey, findCustomerByRowId, insertCustomer, listCustomerRows, markCustomerDeleted, moveCustomerState,
+  updateCustomerRow, type CustomerListQuery, type CustomerRow, type CustomerState,
 } from './store.js'
 
 export function requireAffiliateCustomers(program: Program): void {
@@ -191,4 +191,9 @@ async function announce(tx: Db, program: Program, id: number, event: string, now
   const view = customerView(await reloadCustomer(tx, program, id))
   await emit(tx, program.id, event, view, now)
   return view
+}
+
+/** One window of the program's customers (narrowed by partner, key or email), as the API shows them. */
+export async function listCustomers(db: Db, program: Program, q: CustomerListQuery): Promise<CustomerView[]> {
+  return (await listCustomerRows(db, program.id, q)).map(customerView)
 }

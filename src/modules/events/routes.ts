@@ -5,8 +5,7 @@ import { Type } from 'typebox'
 import type { RouteDeps } from '../../http/route-deps.js'
 import { addRoute } from '../../http/route.js'
 import { listPath, paged, PagedEnvelope, PageInput, pageOf } from '../../http/pagination.js'
-import { isoMicros } from '../../wire-time.js'
-import { listEvents } from './store.js'
+import { listEventViews } from './service.js'
 
 const Event = Type.Object({
   id: Type.String({ description: 'evt_ followed by a number that grows with each event' }),
@@ -29,13 +28,12 @@ export function eventRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
     response: { 200: PagedEnvelope(Event) },
     handler: async ({ caller, input, bag, base, request }) => {
       const page = pageOf(input)
-      const rows = await listEvents(store.db, caller.program.id, {
+      const items = await listEventViews(store.db, caller.program.id, {
         type: input.type,
         sort: input.sort ?? 'desc',
         offset: page.offset,
         fetch: page.limit + 1,
       })
-      const items = rows.map((e) => ({ id: `evt_${e.id}`, type: e.type, created_at: isoMicros(e.createdAt), data: e.data }))
       return paged(items, page, listPath(base, request), bag)
     },
   })

@@ -9,8 +9,7 @@ import { addRoute, type Caller } from '../../http/route.js'
 import { requireAffiliateCustomers } from '../customers/service.js'
 import { leadDetails, leadView } from './representation.js'
 import { ConvertLeadInput, Lead, LeadDetails, ListLeadsInput, NewLeadInput, RejectLeadInput } from './schemas.js'
-import { convertLead, deleteLead, leadNumber, rejectLead, requireLead, submitLead } from './service.js'
-import { listLeadRows } from './store.js'
+import { convertLead, deleteLead, leadNumber, rejectLead, requireLead, submitLead, listLeads } from './service.js'
 
 const tags = ['Leads']
 const IdParam = Type.Object({ id: Type.String({ description: 'Lead id (an integer)' }) })
@@ -33,8 +32,8 @@ export function leadRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
     response: { 200: PagedEnvelope(Lead) },
     handler: async ({ caller, input, bag, base, request }) => {
       const page = pageOf(input)
-      const rows = await listLeadRows(db, program(caller).id, { sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1 })
-      return paged(rows.map(leadView), page, listPath(base, request), bag)
+      const leads = await listLeads(db, program(caller), { sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1 })
+      return paged(leads, page, listPath(base, request), bag)
     },
   })
 

@@ -19,7 +19,7 @@ import { amountField } from '../../money/input.js'
 import { addSale } from '../transactions/sales.js'
 import { leadView, type LeadView, type StoredAnswer } from './representation.js'
 import type { NewLeadInput } from './schemas.js'
-import { decideLead, deleteLeadRow, findLead, insertLead, setLeadCustomer, type LeadRow } from './store.js'
+import { decideLead, deleteLeadRow, findLead, insertLead, listLeadRows, setLeadCustomer, type LeadRow } from './store.js'
 
 /** The `{id}` of a path: anything but a lead number is a lead that does not exist. */
 export function leadNumber(text: string): number {
@@ -119,3 +119,8 @@ async function announce(tx: Db, program: Program, number: number, event: string,
 
 const leadNotFound = () => notFound('Lead not found')
 const emailTaken = () => invalid({ email: ['A customer with this email already exists.'] }, 'The lead\'s email already belongs to a customer of this program.')
+
+/** One window of the program's leads, as the API shows them. */
+export async function listLeads(db: Db, program: Program, q: { sort: 'asc' | 'desc'; offset: number; fetch: number }): Promise<LeadView[]> {
+  return (await listLeadRows(db, program.id, q)).map(leadView)
+}

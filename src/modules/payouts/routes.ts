@@ -11,9 +11,8 @@ import { ExportInput, ListPayoutsInput, NewPayoutInput, PayoutRequest, ReasonInp
 import { SavedMethod } from './method-schema.js'
 import { savedMethod } from './payout-method.js'
 import { partnerFilter } from './search.js'
-import { actOnPayout, payoutNumber, requestPayout, requireAffiliatePayouts as program, viewPayout, viewPayouts } from './service.js'
+import { actOnPayout, listPayouts, payoutNumber, requestPayout, requireAffiliatePayouts as program, viewPayout } from './service.js'
 import { exportPayouts, payoutStatement, payoutStatementCsv } from './statement.js'
-import { listPayoutRows } from './store.js'
 import type { PayoutAction } from './status.js'
 
 const tags = ['Payout requests']
@@ -36,8 +35,8 @@ export function payoutRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
     handler: async ({ caller, input, bag, base, request }) => {
       const p = program(caller.program)
       const page = pageOf(input)
-      const rows = await listPayoutRows(db, p.id, { sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1 })
-      return paged(await viewPayouts(db, p, rows), page, listPath(base, request), bag)
+      const payouts = await listPayouts(db, p, { sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1 })
+      return paged(payouts, page, listPath(base, request), bag)
     },
   })
 
@@ -49,11 +48,11 @@ export function payoutRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
       const p = program(caller.program)
       const page = pageOf(input)
       const partnerId = await partnerFilter(db, p, input)
-      const rows = partnerId === null ? [] : await listPayoutRows(db, p.id, {
+      const payouts = partnerId === null ? [] : await listPayouts(db, p, {
         sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1, partnerId,
         currency: input.amount_units?.toUpperCase(), status: input.status,
       })
-      return paged(await viewPayouts(db, p, rows), page, listPath(base, request), bag)
+      return paged(payouts, page, listPath(base, request), bag)
     },
   })
 

@@ -31,8 +31,8 @@ import { BREAKDOWN, TRANSITIONS, type PayoutAction } from './status.js'
 import { payoutRules } from './settings.js'
 import { inWholeMinorUnits } from './whole-units.js'
 import {
-  findOpenPayout, findPayout, insertLines, insertPayout, linesOf, moveStatus, paidBefore, payableLines, rejectReward, rewardIdsOf,
-  type PayableLine, type PayoutRow,
+  findOpenPayout, findPayout, insertLines, insertPayout, linesOf, listPayoutRows, moveStatus, paidBefore, payableLines, rejectReward, rewardIdsOf,
+  type PayableLine, type PayoutListQuery, type PayoutRow,
 } from './store.js'
 
 export function requireAffiliatePayouts(program: Program): Program {
@@ -250,3 +250,8 @@ async function announce(tx: Db, program: Program, number: number, event: string,
 }
 
 const payoutNotFound = () => notFound('Payout request not found')
+
+/** One window of the program's payout requests (narrowed by partner, currency, status), as the API shows them. */
+export async function listPayouts(db: Db, program: Program, q: PayoutListQuery): Promise<PayoutView[]> {
+  return viewPayouts(db, program, await listPayoutRows(db, program.id, q))
+}

@@ -14,7 +14,7 @@ import { payoutSettingsWith } from '../payouts/settings.js'
 import type { CommissionInput } from '../commissions/schemas.js'
 import { SETTABLE, type PortalSettings, type ProgramSettings } from './settings.js'
 import {
-  allPrograms, deleteProgramWithCode, findProgram, insertProgram, saveProgram, setDeleteCode,
+  allPrograms, deleteProgramWithCode, findProgram, findProgramByPublicId, insertProgram, saveProgram, setDeleteCode,
   type Program,
 } from './store.js'
 import { readProgramFigures } from '../stats/service.js'
@@ -137,4 +137,9 @@ export async function programDetails(store: Store, program: Program, base: strin
 export async function programOverview(store: Store, program: Program, base: string) {
   if (program.type !== 'affiliate') return programDetails(store, program, base)
   return affiliateOverview(program, await readProgramFigures(store, program.id), base)
+}
+
+/** A program named by its public id (the webhooks Stripe and browsers call name it so), or undefined. */
+export function programByPublicId(db: Db, publicId: string): Promise<Program | undefined> {
+  return findProgramByPublicId(db, publicId)
 }

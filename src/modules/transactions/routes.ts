@@ -1,6 +1,7 @@
 // Transaction endpoints (spec §3.7) and the partial-refund extension.
 import type { FastifyInstance } from 'fastify'
-import { Type, type Static } from 'typebox'
+import { Type } from 'typebox'
+import { transactionView } from './representation.js'
 import type { RouteDeps } from '../../http/route-deps.js'
 import { Done, Envelope, done, ok } from '../../http/envelope.js'
 import { invalidField } from '../../domain-errors.js'
@@ -8,24 +9,23 @@ import { listPath, paged, PagedEnvelope, pageOf } from '../../http/pagination.js
 import type { Bag } from '../../http/input.js'
 import { addRoute, type Caller } from '../../http/route.js'
 import type { Db } from '../../store/schema.js'
-import { findCustomerByKey } from '../customers/store.js'
 import { requireAffiliateCustomers } from '../customers/service.js'
-import { partnerByIdentity, partnerRefOf } from '../partners/service.js'
-import type { Program } from '../programs/store.js'
-import { transactionView } from './representation.js'
+import { partnerRefOf } from '../partners/service.js'
+import type { Program } from '../programs/service.js'
 import { ListTransactionsInput, NewTransactionInput, RefundInput, Transaction, TransactionLookupInput } from './schemas.js'
-import { archiveTransaction, createTransactions, deleteTransaction, refundTransaction, requireTransaction } from './service.js'
-import { listTransactionRows, type TransactionListQuery } from './store.js'
+import {
+  archiveTransaction, createTransactions, deleteTransaction, listTransactions, refundTransaction, requireTransaction, transactionFilter,
+  type TransactionFilter,
+} from './service.js'
 
 const tags = ['Transactions']
 const KeyParam = Type.Object({ key: Type.String({ description: 'Transaction key' }) })
 
 /** One page of transactions with their rewards (also GET /v1/customers/{key}/transactions). */
-export async function listTransactionPage(db: Db, program: Program, filter: Omit<TransactionListQuery, 'sort' | 'offset' | 'fetch'>,
+export async function listTransactionPage(db: Db, program: Program, filter: TransactionFilter,
   input: { page?: number; limit?: number; sort?: 'asc' | 'desc' }, bag: Bag, path: string) {
   const page = pageOf(input)
-  const rows = await listTransactionRows(db, program.id, { ...filter, sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1 })
-  return paged(await Promise.all(rows.map((r) => transactionView(db, r))), page, path, bag)
+  return paged(await listTransactions(db, program, { ...filter, sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1 }), page, path, bag)
 }
 
 export function transactionRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
@@ -41,28 +41,11 @@ export function transactionRoutes(app: FastifyInstance, { store, base }: RouteDe
     handler: async ({ caller, input, bag, base, request }) => {
       const p = program(caller)
       const path = listPath(base, request)
-      const filter = await listFilter(p, input)
+      const filter = await transactionFilter(db, p, { key: input.key, partner: partnerRefOf(input), customerKey: input.customer_key ?? input.customer?.key })
       if (!filter) return paged([], pageOf(input), path, bag)
       return listTransactionPage(db, p, filter, input, bag, path)
     },
   })
-
-  async function listFilter(p: Program, input: Static<typeof ListTransactionsInput>) {
-    const filter: Omit<TransactionListQuery, 'sort' | 'offset' | 'fetch'> = { key: input.key }
-    const partnerRef = partnerRefOf(input)
-    if (partnerRef !== undefined) {
-      const partner = await partnerByIdentity(db, p, partnerRef)
-      if (!partner) return undefined
-      filter.partnerId = partner.id
-    }
-    const customerKey = input.customer_key ?? input.customer?.key
-    if (customerKey !== undefined) {
-      const customer = await findCustomerByKey(db, p.id, customerKey)
-      if (!customer) return undefined
-      filter.customerId = customer.id
-    }
-    return filter
-  }
 
   addRoute(app, base, {
     method: 'POST', url: '/v1/transactions', summary: 'Record a sale (or `transactions: [...]` for one customer); the commission is computed',

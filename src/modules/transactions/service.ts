@@ -9,12 +9,14 @@ import { inTransaction } from '../../store/transaction.js'
 import { addCustomer, findCustomerByReference, withUniqueKey } from '../customers/service.js'
 import { findCustomerByEmail, findCustomerByKey, type CustomerRow } from '../customers/store.js'
 import type { Program } from '../programs/store.js'
+import { partnerByIdentity } from '../partners/service.js'
+import type { PartnerRef } from '../partners/schemas.js'
 import { transactionView, type TransactionView } from './representation.js'
 import { addSales, archiveSale, refundSale, removeSale, type Sale } from './sales.js'
 import { saleBatchesOf, type KeyedSale } from './sale-batches.js'
 import type { NewTransactionInput } from './schemas.js'
 import type { SaleInput } from './sale-input.js'
-import { findTransactionByKey, type TransactionRow } from './store.js'
+import { findTransactionByKey, listTransactionRows, type TransactionListQuery, type TransactionRow } from './store.js'
 
 export async function requireTransaction(db: Db, program: Program, key: string): Promise<TransactionRow> {
   const row = await findTransactionByKey(db, program.id, key)
@@ -182,4 +184,29 @@ function isoTime(text: string): number {
   if (month < 1 || month > 12 || new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) return Number.NaN
   const zoned = text.length === 10 || match[4] !== undefined ? text : `${text}Z`
   return Date.parse(zoned.replace(' ', 'T'))
+}
+
+/** What a transaction list is narrowed to: a key, a partner, a customer. */
+export type TransactionFilter = Omit<TransactionListQuery, 'sort' | 'offset' | 'fetch'>
+
+/** The filter for the partner and customer a list names; undefined when one of them names nobody (an empty list). */
+export async function transactionFilter(db: Db, program: Program, named: { key?: string; partner?: PartnerRef; customerKey?: string }) {
+  const filter: TransactionFilter = { key: named.key }
+  if (named.partner !== undefined) {
+    const partner = await partnerByIdentity(db, program, named.partner)
+    if (!partner) return undefined
+    filter.partnerId = partner.id
+  }
+  if (named.customerKey !== undefined) {
+    const customer = await findCustomerByKey(db, program.id, named.customerKey)
+    if (!customer) return undefined
+    filter.customerId = customer.id
+  }
+  return filter
+}
+
+/** One window of the program's transactions with their rewards, as the API shows them. */
+export async function listTransactions(db: Db, program: Program, q: TransactionListQuery): Promise<TransactionView[]> {
+  const rows = await listTransactionRows(db, program.id, q)
+  return Promise.all(rows.map((r) => transactionView(db, r)))
 }

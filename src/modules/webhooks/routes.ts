@@ -10,9 +10,8 @@ import {
   Delivery, DeliveryParams, KeyParam, ListWebhooksInput, NewWebhookInput, TestEventInput, UpdateWebhookInput, Webhook,
 } from './schemas.js'
 import {
-  changeSubscription, createSubscription, redeliver, removeSubscription, requireSubscription, sendTestEvent, type WebhookSettings,
+  changeSubscription, createSubscription, redeliver, removeSubscription, requireSubscription, sendTestEvent, type WebhookSettings, listWebhooks, listWebhookDeliveries,
 } from './service.js'
-import { listDeliveries, listSubscriptions } from './store.js'
 
 const tags = ['Webhooks']
 /** The webhook list's own range (spec §1.5). */
@@ -27,8 +26,7 @@ export function webhookRoutes(app: FastifyInstance, { store, base, config }: Rou
     response: { 200: PagedEnvelope(Webhook) },
     handler: async ({ caller, input, bag, base, request }) => {
       const page = pageOf(input, WEBHOOK_PAGE)
-      const rows = await listSubscriptions(db, caller.program.id, { offset: page.offset, fetch: page.limit + 1 })
-      return paged(rows.map(webhookView), page, listPath(base, request), bag)
+      return paged(await listWebhooks(db, caller.program, { offset: page.offset, fetch: page.limit + 1 }), page, listPath(base, request), bag)
     },
   })
 
@@ -68,8 +66,7 @@ export function webhookRoutes(app: FastifyInstance, { store, base, config }: Rou
     handler: async ({ caller, params, input, bag, base, request }) => {
       const sub = await requireSubscription(db, caller.program, params.key as string)
       const page = pageOf(input, WEBHOOK_PAGE)
-      const rows = await listDeliveries(db, Number(sub.id), { offset: page.offset, fetch: page.limit + 1 })
-      return paged(rows.map(deliveryView), page, listPath(base, request), bag)
+      return paged(await listWebhookDeliveries(db, sub, { offset: page.offset, fetch: page.limit + 1 }), page, listPath(base, request), bag)
     },
   })
 

@@ -10,10 +10,11 @@ import { randomToken } from '../../tokens.js'
 import type { Program } from '../programs/store.js'
 import { isWebhookEvent } from './events.js'
 import { newDelivery } from './payload.js'
-import { eventsOf, type DeliveryRow, type SubscriptionRow } from './representation.js'
+import { deliveryView, eventsOf, webhookView, type DeliveryRow, type SubscriptionRow } from './representation.js'
 import type { NewWebhookInput, UpdateWebhookInput, WebhookChanges } from './schemas.js'
 import {
-  deleteSubscription, findDelivery, findSubscription, insertDelivery, insertSubscription, requeueDelivery, updateSubscription,
+  deleteSubscription, findDelivery, findSubscription, insertDelivery, insertSubscription, listDeliveries, listSubscriptions, requeueDelivery,
+  updateSubscription,
 } from './store.js'
 import { resolvedUrlProblem } from './url-guard.js'
 
@@ -97,3 +98,13 @@ async function checkFields(program: Program, input: WebhookChanges, settings: We
 
 const keyTaken = () => invalidField('key', 'The key has already been taken.')
 const unique = (events: string[]) => [...new Set(events)]
+
+/** One window of the program's webhooks, as the API shows them. */
+export async function listWebhooks(db: Db, program: Program, window: { offset: number; fetch: number }) {
+  return (await listSubscriptions(db, program.id, window)).map(webhookView)
+}
+
+/** One window of a webhook's delivery log, newest first. */
+export async function listWebhookDeliveries(db: Db, subscription: SubscriptionRow, window: { offset: number; fetch: number }) {
+  return (await listDeliveries(db, Number(subscription.id), window)).map(deliveryView)
+}

@@ -7,10 +7,9 @@ import type { RouteDeps } from '../../../http/route-deps.js'
 import { Done, Envelope, done, ok } from '../../../http/envelope.js'
 import { notFound } from '../../../domain-errors.js'
 import { addRoute } from '../../../http/route.js'
-import { findProgramByPublicId, type Program } from '../../programs/store.js'
+import { programByPublicId, type Program } from '../../programs/service.js'
 import { isoMicros } from '../../../wire-time.js'
-import { configureStripe, receiveStripeEvent } from './service.js'
-import { findStripeSettings, type StripeSettings } from './store.js'
+import { configureStripe, receiveStripeEvent, stripeSettingsOf, type StripeSettings } from './service.js'
 
 const tags = ['Stripe']
 
@@ -39,7 +38,7 @@ export function stripeRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
   addRoute(app, base, {
     method: 'GET', url: '/v1/integrations/stripe', summary: 'The program\'s Stripe setup (extension); the secret is never shown', tags,
     response: { 200: Envelope(StripeSetupView) },
-    handler: async ({ caller, base }) => ok(setupView(caller.program, await findStripeSettings(db, caller.program.id), base)),
+    handler: async ({ caller, base }) => ok(setupView(caller.program, await stripeSettingsOf(db, caller.program), base)),
   })
 
   addRoute(app, base, {
@@ -65,7 +64,7 @@ export function stripeRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
       params: Type.Object({ program: Type.String({ description: 'The program\'s public id' }) }),
       response: { 200: Done },
       handler: async ({ params, request }) => {
-        const program = await findProgramByPublicId(db, String(params.program).toUpperCase())
+        const program = await programByPublicId(db, String(params.program).toUpperCase())
         if (!program) throw notFound('Program not found')
         const signature = request.headers['stripe-signature']
         const outcome = await receiveStripeEvent(db, program, rawBodies.get(request) ?? '', typeof signature === 'string' ? signature : undefined)

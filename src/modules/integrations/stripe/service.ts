@@ -39,6 +39,13 @@ export interface StripeSetup {
 }
 
 /** Sets the program's Stripe signing secret and dispute setting (the CLI and the API both call this). */
+export type { StripeSettings }
+
+/** The program's Stripe set-up, if it has one. */
+export function stripeSettingsOf(db: Db, program: Program): Promise<StripeSettings | undefined> {
+  return findStripeSettings(db, program.id)
+}
+
 export async function configureStripe(db: Db, program: Program, setup: StripeSetup, now = Date.now()): Promise<StripeSettings> {
   if (program.type === 'newsletter') throw badRequest('Stripe sales tracking is for affiliate and refer-a-friend programs.', 'unsupported_program_type')
   const secret = setup.webhookSecret
