@@ -2,7 +2,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import { isRead, requireCaller } from './http/auth.js'
+import { isRead, requireCaller, type KeyOwners } from './http/auth.js'
 import { baseUrl } from './http/base-url.js'
 import { setUpErrorHandling } from './http/errors-handler.js'
 import { setUpIdempotency } from './http/idempotency/plugin.js'
@@ -30,6 +30,7 @@ import { stripeRoutes } from './modules/integrations/stripe/routes.js'
 import { payoutRoutes } from './modules/payouts/routes.js'
 import { openApiRoutes, openApiOptions } from './http/openapi.js'
 import { RecentOwners } from './modules/api-keys/recent-owners.js'
+import { authenticate, authenticateRead } from './modules/api-keys/service.js'
 
 export async function buildApp({ config, store }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -53,6 +54,7 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
   app.setSerializerCompiler(lazySerializerCompiler)
 
   const recentOwners = new RecentOwners()
+  const keyOwners: KeyOwners = (token, read) => (read ? authenticateRead(store, recentOwners, token) : authenticate(store, token))
   // One hook for what every answer needs on its way out.
   app.addHook('onSend', async (request, reply, payload) => {
     exactJsonContentType(reply)
@@ -65,7 +67,7 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
   const limits = await setUpRateLimit(app, { ...config.rateLimit, redisUrl: config.redisUrl })
   app.addHook('onRequest', async (request, reply) => {
     if (request.is404 || request.routeOptions.config.public) return
-    await requireCaller(store, recentOwners, request)
+    await requireCaller(keyOwners, request)
     await limits.perKey(request, reply)
   })
   app.addHook('preValidation', async (request) => {

@@ -16,15 +16,10 @@ const KNOWN = new Set([
   'cycle: commissions <-> programs',
   'cycle: customers <-> tracking',
   'cycle: customers <-> transactions',
-  'cycle: http <-> programs',
   'cycle: partners <-> payouts',
   'cycle: partners <-> referral-links',
   'cycle: payouts <-> programs',
   'cycle: programs <-> referral-links',
-  // http/ importing a module
-  'http imports a module: http/auth.ts -> modules/api-keys/recent-owners.ts',
-  'http imports a module: http/auth.ts -> modules/api-keys/service.ts',
-  'http imports a module: http/route.ts -> modules/programs/store.ts',
   // a service importing http/
   'service imports http: modules/integrations/stripe/service.ts -> http/json-body.ts',
 ])

@@ -1,10 +1,11 @@
 // Bearer API keys. Every route not marked public needs one; the key decides the program and
 // every query is scoped by it.
 import type { FastifyRequest } from 'fastify'
-import type { Store } from '../store/store.js'
-import { authenticate, authenticateRead } from '../modules/api-keys/service.js'
-import type { RecentOwners } from '../modules/api-keys/recent-owners.js'
 import { unauthenticated } from './errors.js'
+import type { Caller } from './route.js'
+
+/** Who holds a key (the api-keys module answers, injected by app.ts); `read` may use a recent answer. */
+export type KeyOwners = (token: string, read: boolean) => Promise<Caller | undefined>
 
 export function bearerToken(header: string | undefined): string | undefined {
   if (!header) return undefined
@@ -17,10 +18,10 @@ export function isRead(request: FastifyRequest): boolean {
   return (request.method === 'GET' || request.method === 'HEAD') && !request.routeOptions.config.changesState
 }
 
-export async function requireCaller(store: Store, recent: RecentOwners, request: FastifyRequest): Promise<void> {
+export async function requireCaller(owners: KeyOwners, request: FastifyRequest): Promise<void> {
   const token = bearerToken(request.headers.authorization)
   if (!token) throw unauthenticated()
-  const owner = isRead(request) ? await authenticateRead(store, recent, token) : await authenticate(store, token)
+  const owner = await owners(token, isRead(request))
   if (!owner) throw unauthenticated()
   request.caller = owner
 }

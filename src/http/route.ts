@@ -3,7 +3,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Static, TSchema } from 'typebox'
 import { Type } from 'typebox'
-import type { Program } from '../modules/programs/store.js'
 import type { ValidateFunction } from 'ajv'
 import { ErrorResponse } from './envelope.js'
 import { compileInput } from './validation.js'
@@ -11,8 +10,14 @@ import type { Bag } from './input.js'
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 
+/**
+ * What the caller's program holds. http/ knows no resource: the programs module fills this in
+ * (module augmentation in programs/store.ts), so handlers see the program as it is.
+ */
+export interface CallerProgram {}
+
 export interface Caller {
-  program: Program
+  program: CallerProgram
   apiKeyId: number
 }
 

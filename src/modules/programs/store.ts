@@ -16,6 +16,12 @@ export interface Program {
   updatedAt: number
 }
 
+// The caller of an API route is a program's key: route handlers see its program as this module
+// defines it (http/route.ts leaves CallerProgram for us to say).
+declare module '../../http/route.js' {
+  interface CallerProgram extends Program {}
+}
+
 export function toProgram(row: Selectable<ProgramTable>): Program {
   return {
     id: Number(row.id),
