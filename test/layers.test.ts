@@ -20,8 +20,6 @@ const KNOWN = new Set([
   'cycle: partners <-> referral-links',
   'cycle: payouts <-> programs',
   'cycle: programs <-> referral-links',
-  // a service importing http/
-  'service imports http: modules/integrations/stripe/service.ts -> http/json-body.ts',
 ])
 
 interface Import {

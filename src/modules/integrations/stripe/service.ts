@@ -10,7 +10,7 @@
 import type { Kysely } from 'kysely'
 import { injected } from '../../../faults.js'
 import { DomainError, badRequest, invalidField } from '../../../domain-errors.js'
-import { parseJsonBody } from '../../../http/json-body.js'
+import { parseJsonBody } from '../../../json-text.js'
 import type { Database, Db, DisputeState } from '../../../store/schema.js'
 import { inTransaction } from '../../../store/transaction.js'
 import { isUniqueViolation } from '../../../store/unique.js'

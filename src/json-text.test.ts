@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { exactDigits, nestingDepth, parseJsonBody } from './json-body.js'
+import { exactDigits, nestingDepth, parseJsonBody } from './json-text.js'
 
 const parse = (text: string) => parseJsonBody(text, 32)
 
