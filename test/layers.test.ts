@@ -16,7 +16,6 @@ const KNOWN = new Set([
   'cycle: commissions <-> programs',
   'cycle: customers <-> tracking',
   'cycle: customers <-> transactions',
-  'cycle: partners <-> payouts',
   'cycle: partners <-> referral-links',
   'cycle: payouts <-> programs',
   'cycle: programs <-> referral-links',

@@ -1,7 +1,7 @@
 // Request and response schemas of the partner endpoints (spec §3.2, seed 000).
 import { Type, type Static } from 'typebox'
 import { PageInput } from '../../http/pagination.js'
-import { SavedMethodFields } from '../payouts/method-schema.js'
+import { SavedMethodFields } from './payout-method-schema.js'
 
 /** Partner ids and referral keys travel in paths: letters, digits and a few safe marks. */
 export const PARTNER_ID_PATTERN = '^[A-Za-z0-9_.@+-]{1,255}$'

@@ -2,7 +2,7 @@
 import { Type, type Static } from 'typebox'
 import { PageInput } from '../../http/pagination.js'
 import { PartnerRef } from '../partners/schemas.js'
-import { Gateway, PayoutSettingsInput } from './method-schema.js'
+import { Gateway, PayoutSettingsInput } from '../partners/payout-method-schema.js'
 
 const PartnerNaming = {
   partner: Type.Optional(PartnerRef),

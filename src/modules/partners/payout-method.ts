@@ -4,7 +4,7 @@
 import { invalid, type FieldErrors } from '../../domain-errors.js'
 import { readJson } from '../../store/json.js'
 import type { PayoutGateway } from '../../store/schema.js'
-import type { PayoutSettingsInput } from './method-schema.js'
+import type { PayoutSettingsInput } from './payout-method-schema.js'
 
 export interface PayoutMethod {
   gateway: PayoutGateway

@@ -1,6 +1,5 @@
-// The schemas of a payout method (gateway and details), shared by payout requests and the partner
-// update extension: kept apart from schemas.ts so that partners/schemas.ts can use them without an
-// import cycle.
+// The schemas of a payout method (gateway and details): a partner saves one (the partner update
+// extension) and payout requests may name their own (payouts/ reads them from here).
 import { Type, type Static } from 'typebox'
 
 const Text = (max = 255) => Type.Optional(Type.String({ maxLength: max }))
