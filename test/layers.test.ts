@@ -17,7 +17,6 @@ const KNOWN = new Set([
   'cycle: customers <-> tracking',
   'cycle: customers <-> transactions',
   'cycle: partners <-> referral-links',
-  'cycle: payouts <-> programs',
   'cycle: programs <-> referral-links',
 ])
 

@@ -14,7 +14,7 @@ import { findPartnerByRowId } from '../partners/store.js'
 import { allPrograms, type Program } from '../programs/store.js'
 import { savedMethod } from '../partners/payout-method.js'
 import { applyAction, createRequest, shortfall } from './service.js'
-import { payoutRules, type PayoutSchedule } from './settings.js'
+import { payoutRules, type PayoutSchedule } from '../programs/payout-settings.js'
 import { claimRun, findOpenPayout, payableBalances, payableLines, type PayableLine } from './store.js'
 import { inWholeMinorUnits } from './whole-units.js'
 

@@ -28,7 +28,7 @@ import { payoutView, type PayoutView } from './representation.js'
 import type { PayoutSettingsInput } from '../partners/payout-method-schema.js'
 import type { NewPayoutInput, ResubmitInput } from './schemas.js'
 import { BREAKDOWN, TRANSITIONS, type PayoutAction } from './status.js'
-import { payoutRules } from './settings.js'
+import { payoutRules } from '../programs/payout-settings.js'
 import { inWholeMinorUnits } from './whole-units.js'
 import {
   findOpenPayout, findPayout, insertLines, insertPayout, linesOf, listPayoutRows, moveStatus, paidBefore, payableLines, rejectReward, rewardIdsOf,

@@ -10,7 +10,7 @@ import { invalid, invalidField, type FieldErrors } from '../../domain-errors.js'
 import { randomToken } from '../../tokens.js'
 import { replaceDomains } from '../referral-links/store.js'
 import { rulesWith } from '../commissions/input.js'
-import { payoutSettingsWith } from '../payouts/settings.js'
+import { payoutSettingsWith } from './payout-settings.js'
 import type { CommissionInput } from '../commissions/schemas.js'
 import { SETTABLE, type PortalSettings, type ProgramSettings } from './settings.js'
 import {

@@ -2,7 +2,7 @@
 // Stored as one JSON document; read through programSettings() so new settings get their default.
 import type { ProgramType } from '../../store/schema.js'
 import { DEFAULT_COMMISSION, commissionRules, type CommissionRules } from '../commissions/rules.js'
-import { PAYOUT_SETTINGS } from '../payouts/settings.js'
+import { PAYOUT_SETTINGS } from './payout-settings.js'
 
 export interface ProgramSettings {
   cookie_lifetime: number
@@ -11,7 +11,7 @@ export interface ProgramSettings {
   partner_email_notifications_enabled: boolean
   referral_portal_enabled: boolean
   rewards_notification_enabled: boolean
-  /** Exact decimal text (0 when never set): the least balance a partner may request (payouts/settings.ts). */
+  /** Exact decimal text (0 when never set): the least balance a partner may request (payout-settings.ts). */
   payout_threshold: number | string
   /** Paying referred customers a partner needs before its first payout request. */
   payout_referred_customers_threshold: number

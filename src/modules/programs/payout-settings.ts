@@ -5,8 +5,8 @@
 import { invalid, type FieldErrors } from '../../domain-errors.js'
 import { decimalText } from '../../money/micros.js'
 import { parseAmount } from '../../money/parse.js'
-import type { ProgramSettings } from '../programs/settings.js'
-import type { Program } from '../programs/store.js'
+import type { ProgramSettings } from './settings.js'
+import type { Program } from './store.js'
 
 export type PayoutSchedule = 'daily' | 'weekly' | 'monthly'
 
