@@ -6,12 +6,12 @@ import { inTransaction } from '../../store/transaction.js'
 import { readJson, writeJson } from '../../store/json.js'
 import { emit } from '../../events/outbox.js'
 import type { Program } from '../programs/store.js'
-import { resolvePartner, viewPartner } from '../partners/service.js'
-import { updatePartnerRow, type PartnerRow } from '../partners/store.js'
-import { partnerCommissionOf } from './input.js'
-import { partnerCommissionView } from './representation.js'
-import type { PartnerCommission } from './rules.js'
-import type { PartnerCommissionInput } from './schemas.js'
+import { resolvePartner, viewPartner } from './service.js'
+import { updatePartnerRow, type PartnerRow } from './store.js'
+import { partnerCommissionOf } from '../commissions/input.js'
+import { partnerCommissionView } from '../commissions/representation.js'
+import type { PartnerCommission } from '../commissions/rules.js'
+import type { PartnerCommissionInput } from '../commissions/schemas.js'
 
 export function ownCommission(row: PartnerRow): PartnerCommission | undefined {
   return readJson<PartnerCommission | null>(row.commission) ?? undefined

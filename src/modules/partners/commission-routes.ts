@@ -1,14 +1,16 @@
-// Commission rules (extension): the program's rules read in full, and a partner's own rate.
+// Commission rules (extension): the program's rules read in full, and a partner's own rate. Here,
+// with partners, because a partner's own rate is read and written through its partner; the rules
+// themselves (commissions/) are pure and depend on nothing above them.
 // The program's rules are set with PUT /v1/program {program_settings: {commission: {...}}}.
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { RouteDeps } from '../../http/route-deps.js'
 import { Envelope, ok } from '../../http/envelope.js'
 import { addRoute, type Caller } from '../../http/route.js'
-import { requireAffiliate } from '../partners/service.js'
-import { commissionView } from './representation.js'
-import { Commission, PartnerCommission, PartnerCommissionInput } from './schemas.js'
-import { readPartnerCommission, setPartnerCommission } from './service.js'
+import { requireAffiliate } from './service.js'
+import { commissionView } from '../commissions/representation.js'
+import { Commission, PartnerCommission, PartnerCommissionInput } from '../commissions/schemas.js'
+import { readPartnerCommission, setPartnerCommission } from './commission.js'
 
 const tags = ['Commissions']
 const IdParam = Type.Object({ id: Type.String({ description: 'Partner id, or any of its referral keys' }) })
