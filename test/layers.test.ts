@@ -16,7 +16,6 @@ const KNOWN = new Set([
   'cycle: customers <-> tracking',
   'cycle: customers <-> transactions',
   'cycle: partners <-> referral-links',
-  'cycle: programs <-> referral-links',
 ])
 
 interface Import {

@@ -13,7 +13,8 @@ import { randomToken } from '../../tokens.js'
 import type { Program } from '../programs/store.js'
 import { bumpRollups, type RollupDelta } from '../stats/store.js'
 import { METRIC } from '../stats/metrics.js'
-import { domainsOf, insertLink, keyTaken, linksOfPartner, updateLinkRow } from '../referral-links/store.js'
+import { insertLink, keyTaken, linksOfPartner, updateLinkRow } from '../referral-links/store.js'
+import { programDomains } from '../programs/service.js'
 import { savedMethodChange } from './payout-method.js'
 import { generatedPassword, hashPassword, isStrongEnough } from './password.js'
 import { partnerListItem, partnerView, type PartnerView } from './representation.js'
@@ -87,7 +88,7 @@ export async function viewPartnerByRef(db: Db, program: Program, ref: string, ba
 export async function listPartners(db: Db, program: Program, query: PartnerListQuery, base: string) {
   const rows = await listPartnerRows(db, program.id, query)
   const needsDomains = rows.some((r) => r.default_domain_id !== null)
-  const hosts = new Map((needsDomains ? await domainsOf(db, program.id) : []).map((d) => [Number(d.id), d.domain]))
+  const hosts = new Map((needsDomains ? await programDomains(db, program.id) : []).map((d) => [Number(d.id), d.domain]))
   return rows.map((r) => partnerListItem(program, r, r.default_key === null ? undefined : {
     key: r.default_key,
     landingUrl: r.default_landing_url,

@@ -8,13 +8,13 @@ import { inTransaction } from '../../store/transaction.js'
 import { emit } from '../../events/outbox.js'
 import { invalid, invalidField, type FieldErrors } from '../../domain-errors.js'
 import { randomToken } from '../../tokens.js'
-import { replaceDomains } from '../referral-links/store.js'
 import { rulesWith } from '../commissions/input.js'
 import { payoutSettingsWith } from './payout-settings.js'
 import type { CommissionInput } from '../commissions/schemas.js'
 import { SETTABLE, type PortalSettings, type ProgramSettings } from './settings.js'
 import {
-  allPrograms, deleteProgramWithCode, findProgram, findProgramByPublicId, insertProgram, saveProgram, setDeleteCode,
+  allPrograms, deleteProgramWithCode, domainsOf, findDomain, findProgram, findProgramByPublicId, insertProgram, replaceDomains, saveProgram,
+  setDeleteCode,
   type Program,
 } from './store.js'
 import { readProgramFigures } from '../stats/service.js'
@@ -142,4 +142,14 @@ export async function programOverview(store: Store, program: Program, base: stri
 /** A program named by its public id (the webhooks Stripe and browsers call name it so), or undefined. */
 export function programByPublicId(db: Db, publicId: string): Promise<Program | undefined> {
   return findProgramByPublicId(db, publicId)
+}
+
+/** The program's additional domains (id and host), in the order they were added; a window of them when paged. */
+export function programDomains(db: Db, programId: number, page?: { offset: number; fetch: number }) {
+  return domainsOf(db, programId, page)
+}
+
+/** One of the program's additional domains by id, or undefined. */
+export function programDomain(db: Db, programId: number, id: number) {
+  return findDomain(db, programId, id)
 }

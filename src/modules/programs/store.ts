@@ -103,3 +103,26 @@ export async function deleteProgramWithCode(db: Db, programId: number, codeHash:
     .executeTakeFirst()
   return Number(result.numDeletedRows) === 1
 }
+
+// The program's additional domains (program_domains): hosts its links may live on, besides the website.
+export function domainsOf(db: Db, programId: number, page?: { offset: number; fetch: number }) {
+  let query = db.selectFrom('program_domains').select(['id', 'domain']).where('program_id', '=', programId).orderBy('id')
+  if (page) query = query.offset(page.offset).limit(page.fetch)
+  return query.execute()
+}
+
+export function findDomain(db: Db, programId: number, id: number) {
+  return db.selectFrom('program_domains').select(['id', 'domain'])
+    .where('program_id', '=', programId).where('id', '=', id).executeTakeFirst()
+}
+
+/** Keeps the listed hosts (their ids stay), adds the new ones, removes the rest. */
+export async function replaceDomains(db: Db, programId: number, hosts: string[], now: number): Promise<void> {
+  const existing = await domainsOf(db, programId)
+  const gone = existing.filter((d) => !hosts.includes(d.domain)).map((d) => d.id)
+  if (gone.length > 0) await db.deleteFrom('program_domains').where('program_id', '=', programId).where('id', 'in', gone).execute()
+  const added = hosts.filter((h) => !existing.some((d) => d.domain === h))
+  if (added.length > 0) {
+    await db.insertInto('program_domains').values(added.map((domain) => ({ program_id: programId, domain, created_at: now }))).execute()
+  }
+}

@@ -7,12 +7,12 @@ import { inTransaction } from '../../store/transaction.js'
 import { isUniqueViolation } from '../../store/unique.js'
 import { emit } from '../../events/outbox.js'
 import { badRequest, invalid, invalidField, notFound, type FieldErrors } from '../../domain-errors.js'
-import type { Program } from '../programs/store.js'
+import { programDomain, programDomains, type Program } from '../programs/service.js'
 import { partnerByIdentity, requirePartnerByIdentity, viewPartner } from '../partners/service.js'
 import { findPartnerByRowId, type PartnerRow } from '../partners/store.js'
 import type { PartnerRef } from '../partners/schemas.js'
 import {
-  deleteLinkRow, domainsOf, findDomain, findLink, insertLink, keyTaken, linksOfPartner, makeDefault, searchLinkRows,
+  deleteLinkRow, findLink, insertLink, keyTaken, linksOfPartner, makeDefault, searchLinkRows,
   updateLinkRow, type LinkRow,
 } from './store.js'
 import { domainUrlPrefix, referralUrl, websiteHost } from './urls.js'
@@ -156,7 +156,7 @@ export async function searchLinks(db: Db, program: Program, q: { id?: string; ke
 export async function linkDomains(db: Db, program: Program, page: { offset: number; fetch: number }, base: string) {
   const all = [
     { id: null, domain: websiteHost(program) ?? new URL(base).host, url: domainUrlPrefix(program, null, base), is_additional: false },
-    ...(await domainsOf(db, program.id)).map((d) => ({
+    ...(await programDomains(db, program.id)).map((d) => ({
       id: Number(d.id), domain: d.domain, url: domainUrlPrefix(program, d.domain, base), is_additional: true,
     })),
   ]
@@ -167,12 +167,12 @@ export async function linkDomains(db: Db, program: Program, page: { offset: numb
 async function checkPlacement(tx: Db, program: Program, fields: LinkFields, errors: FieldErrors): Promise<void> {
   let domain: string | null = null
   if (fields.domain_id !== undefined) {
-    const found = await findDomain(tx, program.id, fields.domain_id)
+    const found = await programDomain(tx, program.id, fields.domain_id)
     if (!found) errors.domain_id = ['The selected domain id is invalid.']
     else domain = found.domain
     if (fields.is_additional === false) errors.is_additional = ['The is additional field must be true when a domain id is given.']
   }
-  const allowed = new Set([websiteHost(program), ...(await domainsOf(tx, program.id)).map((d) => d.domain)].filter(Boolean))
+  const allowed = new Set([websiteHost(program), ...(await programDomains(tx, program.id)).map((d) => d.domain)].filter(Boolean))
   for (const field of ['url', 'direct_tracking_redirect_url'] as const) {
     const value = fields[field]
     if (value === undefined) continue

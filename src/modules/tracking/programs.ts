@@ -3,7 +3,7 @@
 // also in other processes.
 import type { Store } from '../../store/store.js'
 import { allPrograms, findProgram, findProgramByPublicId, type Program } from '../programs/store.js'
-import { domainsOf } from '../referral-links/store.js'
+import { programDomains } from '../programs/service.js'
 import { websiteHost } from '../referral-links/urls.js'
 import { allDomains } from './store.js'
 
@@ -67,7 +67,7 @@ export class ProgramDirectory {
   private async afterMiss(program: Program | undefined): Promise<ProgramPlace | undefined> {
     if (!program) return undefined
     const host = websiteHost(program)
-    const domains = (await domainsOf(this.store.db, program.id)).map((d) => d.domain)
+    const domains = (await programDomains(this.store.db, program.id)).map((d) => d.domain)
     const place = { program, hosts: new Set([...(host ? [host] : []), ...domains]) }
     this.snapshot?.byId.set(program.id, place)
     this.snapshot?.byPublicId.set(program.publicId, place)
