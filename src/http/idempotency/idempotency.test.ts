@@ -14,6 +14,8 @@ let server: TestServer
 let key: string
 let programId: number
 let gate: Promise<void> | undefined
+/** Called when a handler reaches the gate: the first request is then surely running. */
+let atGate: (() => void) | undefined
 let failNext = false
 
 beforeAll(async () => {
@@ -27,7 +29,10 @@ beforeAll(async () => {
       response: { 201: Type.Object({ data: Type.Object({ run: Type.Integer(), amount: Type.Number() }), status: Type.Literal(1) }) },
       successStatus: 201,
       handler: async ({ caller, input }) => {
-        if (gate) await gate
+        if (gate) {
+          atGate?.()
+          await gate
+        }
         if (failNext) {
           failNext = false
           throw new Error('boom')
@@ -81,13 +86,15 @@ describe('Idempotency-Key', () => {
   it('refuses a duplicate while the first is still running (409)', async () => {
     let open!: () => void
     gate = new Promise((resolve) => (open = resolve))
+    const running = new Promise<void>((resolve) => (atGate = resolve))
     const headers = { 'idempotency-key': 'order-4' }
     const first = server.post('/v1/test-orders', { key, headers, body: { amount: 3 } })
-    await new Promise((r) => setTimeout(r, 100))
+    await running
     const duplicate = await server.post('/v1/test-orders', { key, headers, body: { amount: 3 } })
     expect(duplicate.status).toBe(409)
     expect(duplicate.json.code).toBe('idempotency_key_in_flight')
     gate = undefined
+    atGate = undefined
     open()
     expect((await first).status).toBe(201)
     expect((await server.post('/v1/test-orders', { key, headers, body: { amount: 3 } })).headers['idempotent-replayed']).toBe('true')

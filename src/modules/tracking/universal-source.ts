@@ -46,6 +46,12 @@ export const UNIVERSAL_SOURCE = String.raw`
   }
 
   // Calls then(data) with the answer's data, or then(null) when there is none (refused, offline).
+  function eraseCookie(cookieName) {
+    var labels = location.hostname.split('.');
+    for (var i = labels.length - 2; i >= 0; i--) d.cookie = cookieName + '=; path=/; max-age=0; domain=' + labels.slice(i).join('.');
+    d.cookie = cookieName + '=; path=/; max-age=0';
+  }
+
   function post(path, body, then) {
     var sent = fetch(api + path, {
       method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify(body), keepalive: true, credentials: 'omit'
@@ -83,16 +89,23 @@ export const UNIVERSAL_SOURCE = String.raw`
       })['catch'](function () {});
   }
 
-  // The key in the URL replaces the cookie only once the server confirms it names an active
-  // partner's link: a stale or mistyped ?aff= must not wipe a valid referral. Offline, a key is
-  // kept only where there is none yet.
+  // The key in the URL replaces a cookie only once the server confirms it names an active
+  // partner's link: a stale or mistyped ?aff= must not wipe a valid referral. With no cookie yet
+  // there is nothing to wipe: the key is kept at once (a visitor may move on before the answer),
+  // and dropped again if the server says it names no partner. Offline, it stays.
   function report(settings) {
     var key = keyInUrl(settings.param);
     if (!key) return null;
+    var before = readCookie(settings.cookie);
+    if (!before) writeCookie(settings.cookie, key, settings.cookie_lifetime);
     return new Promise(function (done) {
       post('/t/click', { program: program.id, key: key }, function (click) {
-        if (click ? click.key_active : !readCookie(settings.cookie)) writeCookie(settings.cookie, key, settings.cookie_lifetime);
-        if (click && click.key_active && click.click_id) writeCookie('partnero_click', click.click_id, settings.cookie_lifetime);
+        if (click && click.key_active) {
+          writeCookie(settings.cookie, key, settings.cookie_lifetime);
+          if (click.click_id) writeCookie('partnero_click', click.click_id, settings.cookie_lifetime);
+        } else if (click && !before) {
+          eraseCookie(settings.cookie);
+        }
         done();
       });
     });
