@@ -12,11 +12,10 @@ import { partnerByIdentity, partnerRefOf } from '../partners/service.js'
 import { createTransactions } from '../transactions/service.js'
 import { listTransactionPage } from '../transactions/routes.js'
 import { Transaction } from '../transactions/schemas.js'
-import { explainAttribution } from '../tracking/attribution.js'
-import { Attribution } from '../tracking/schemas.js'
+import { explainAttribution } from './attribution.js'
 import { customerView } from './representation.js'
 import {
-  Customer, CustomerLookupInput, ListCustomersInput, NewCustomerInput, SearchCustomersInput, UpdateCustomerInput,
+  Attribution, Customer, CustomerLookupInput, ListCustomersInput, NewCustomerInput, SearchCustomersInput, UpdateCustomerInput,
 } from './schemas.js'
 import {
   changeCustomerState, createCustomer, deleteCustomer, requireAffiliateCustomers, resolveCustomer, updateCustomer, type NewCustomer, listCustomers,

@@ -86,3 +86,15 @@ export const Customer = Type.Object({
   deleted_at: MaybeText,
   tags: Type.Array(Type.Object({ value: Type.String() })),
 })
+
+/** Why a customer is (or is not) credited to a partner (extension: GET /v1/customers/{key}/attribution). */
+export const Attribution = Type.Object({
+  customer: Type.String(),
+  attributed: Type.Boolean(),
+  partner: Type.Union([Type.String(), Type.Null()]),
+  link: Type.Union([Type.Object({ key: Type.String() }), Type.Null()]),
+  click: Type.Union([Type.Object({ id: Type.String(), first_at: Type.String(), last_counted_at: Type.String() }), Type.Null()]),
+  self_referral: Type.Boolean(),
+  earns_commission: Type.Boolean(),
+  reason: Type.String(),
+})

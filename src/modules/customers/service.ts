@@ -11,8 +11,7 @@ import { withUniqueIndex } from '../../store/unique.js'
 import { epochDay } from '../../wire-time.js'
 import { partnerByIdentity, uniqueTags } from '../partners/service.js'
 import { bumpPartnerCounts, findPartnerByRowId, type PartnerRow } from '../partners/store.js'
-import { isSelfReferral, liveClick, visitorClick } from '../tracking/attribution.js'
-import type { ClickRow } from '../tracking/store.js'
+import { isSelfReferral, liveClick, visitorClick } from './attribution.js'
 import type { Program } from '../programs/store.js'
 import { findLink, linksOfPartner } from '../referral-links/store.js'
 import { keyInUrl } from '../referral-links/urls.js'
@@ -23,7 +22,7 @@ import { customerView, type CustomerView } from './representation.js'
 import { CUSTOMER_KEY_PATTERN, type CustomerChanges, type NestedCustomer } from './schemas.js'
 import {
   findCustomerByEmail, findCustomerByKey, findCustomerByRowId, insertCustomer, listCustomerRows, markCustomerDeleted, moveCustomerState,
-  updateCustomerRow, type CustomerListQuery, type CustomerRow, type CustomerState,
+  updateCustomerRow, type ClickRow, type CustomerListQuery, type CustomerRow, type CustomerState,
 } from './store.js'
 
 export function requireAffiliateCustomers(program: Program): void {

@@ -107,3 +107,20 @@ export function listCustomerRows(db: Db, programId: number, q: CustomerListQuery
   if (q.filters?.email !== undefined) query = query.where('c.email_lower', 'like', likePattern(q.filters.email))
   return query.orderBy('c.id', q.sort).offset(q.offset).limit(q.fetch).execute()
 }
+
+// The clicks a customer's attribution names (read only: tracking writes them).
+export interface ClickRow {
+  id: number
+  linkId: number
+  partnerId: number
+  key: string
+  countedAt: number
+  firstAt: number
+}
+
+export async function findClick(db: Db, programId: number, id: number): Promise<ClickRow | undefined> {
+  const row = await readRow<{ id: number | bigint; link_id: number | bigint; partner_id: number | bigint; key: string; counted_at: number | bigint; first_at: number | bigint }>(db, 'click_by_id',
+    `select c.id, c.link_id, c.partner_id, l."key", c.counted_at, c.first_at from clicks c join referral_links l on l.id = c.link_id
+     where c.program_id = ? and c.id = ? and l.deleted_at is null`, [programId, id])
+  return row && { id: Number(row.id), linkId: Number(row.link_id), partnerId: Number(row.partner_id), key: row.key, countedAt: Number(row.counted_at), firstAt: Number(row.first_at) }
+}

@@ -2,7 +2,7 @@
 // of clicks with the counters they move.
 import type { Db } from '../../store/schema.js'
 import type { Store } from '../../store/store.js'
-import { executeRaw, readRow } from '../../store/prepared.js'
+import { executeRaw } from '../../store/prepared.js'
 import { inChunks, insertRows } from '../../store/writes.js'
 import { storableText } from '../../store/text-keys.js'
 
@@ -107,20 +107,4 @@ export async function addPartnerClicks(tx: Db, perPartner: Map<number, number>):
     const values = chunk.map(() => 'select cast(? as bigint) as id, cast(? as bigint) as n').join(' union all ')
     return executeRaw(tx, `update partners set clicks = partners.clicks + v.n from (${values}) as v where partners.id = v.id`, chunk.flat())
   })
-}
-
-export interface ClickRow {
-  id: number
-  linkId: number
-  partnerId: number
-  key: string
-  countedAt: number
-  firstAt: number
-}
-
-export async function findClick(db: Db, programId: number, id: number): Promise<ClickRow | undefined> {
-  const row = await readRow<{ id: number | bigint; link_id: number | bigint; partner_id: number | bigint; key: string; counted_at: number | bigint; first_at: number | bigint }>(db, 'click_by_id',
-    `select c.id, c.link_id, c.partner_id, l."key", c.counted_at, c.first_at from clicks c join referral_links l on l.id = c.link_id
-     where c.program_id = ? and c.id = ? and l.deleted_at is null`, [programId, id])
-  return row && { id: Number(row.id), linkId: Number(row.link_id), partnerId: Number(row.partner_id), key: row.key, countedAt: Number(row.counted_at), firstAt: Number(row.first_at) }
 }

@@ -5,8 +5,7 @@ import type { Db } from '../../store/schema.js'
 import type { Program } from '../programs/store.js'
 import { executeRaw, readRow } from '../../store/prepared.js'
 import { isoMicros } from '../../wire-time.js'
-import { livePartnerId, type CustomerRow } from '../customers/store.js'
-import { findClick, type ClickRow } from './store.js'
+import { findClick, livePartnerId, type ClickRow, type CustomerRow } from './store.js'
 
 const CLICK_ID = /^clk_(\d{1,15})$/
 
