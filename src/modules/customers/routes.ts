@@ -10,8 +10,6 @@ import { listPath, paged, PagedEnvelope, pageOf } from '../../http/pagination.js
 import { addRoute, type Caller } from '../../http/route.js'
 import { partnerByIdentity, partnerRefOf } from '../partners/service.js'
 import { createTransactions } from '../transactions/service.js'
-import { listTransactionPage } from '../transactions/routes.js'
-import { Transaction } from '../transactions/schemas.js'
 import { explainAttribution } from './attribution.js'
 import { customerView } from './representation.js'
 import {
@@ -127,16 +125,6 @@ export function customerRoutes(app: FastifyInstance, { store, base }: RouteDeps)
     handler: async ({ caller, params }) => {
       await deleteCustomer(db, program(caller), params.key as string)
       return done()
-    },
-  })
-
-  addRoute(app, base, {
-    method: 'GET', url: '/v1/customers/:key/transactions', summary: 'A customer\'s transactions', tags, params: KeyParam,
-    input: Type.Object({ page: Type.Optional(Type.Integer()), limit: Type.Optional(Type.Integer()) }),
-    response: { 200: PagedEnvelope(Transaction) },
-    handler: async ({ caller, params, input, bag, base, request }) => {
-      const customer = await resolveCustomer(db, program(caller), params.key as string)
-      return listTransactionPage(db, caller.program, { customerId: customer.id }, input, bag, listPath(base, request))
     },
   })
 

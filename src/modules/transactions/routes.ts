@@ -9,7 +9,7 @@ import { listPath, paged, PagedEnvelope, pageOf } from '../../http/pagination.js
 import type { Bag } from '../../http/input.js'
 import { addRoute, type Caller } from '../../http/route.js'
 import type { Db } from '../../store/schema.js'
-import { requireAffiliateCustomers } from '../customers/service.js'
+import { requireAffiliateCustomers, resolveCustomer } from '../customers/service.js'
 import { partnerRefOf } from '../partners/service.js'
 import type { Program } from '../programs/service.js'
 import { ListTransactionsInput, NewTransactionInput, RefundInput, Transaction, TransactionLookupInput } from './schemas.js'
@@ -22,7 +22,7 @@ const tags = ['Transactions']
 const KeyParam = Type.Object({ key: Type.String({ description: 'Transaction key' }) })
 
 /** One page of transactions with their rewards (also GET /v1/customers/{key}/transactions). */
-export async function listTransactionPage(db: Db, program: Program, filter: TransactionFilter,
+async function listTransactionPage(db: Db, program: Program, filter: TransactionFilter,
   input: { page?: number; limit?: number; sort?: 'asc' | 'desc' }, bag: Bag, path: string) {
   const page = pageOf(input)
   return paged(await listTransactions(db, program, { ...filter, sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1 }), page, path, bag)
@@ -44,6 +44,18 @@ export function transactionRoutes(app: FastifyInstance, { store, base }: RouteDe
       const filter = await transactionFilter(db, p, { key: input.key, partner: partnerRefOf(input), customerKey: input.customer_key ?? input.customer?.key })
       if (!filter) return paged([], pageOf(input), path, bag)
       return listTransactionPage(db, p, filter, input, bag, path)
+    },
+  })
+
+  // A customer's transactions: listed with the transactions, shown under Customers in the docs.
+  addRoute(app, base, {
+    method: 'GET', url: '/v1/customers/:key/transactions', summary: 'A customer\'s transactions', tags: ['Customers'],
+    params: Type.Object({ key: Type.String({ description: 'Customer key (or email)' }) }),
+    input: Type.Object({ page: Type.Optional(Type.Integer()), limit: Type.Optional(Type.Integer()) }),
+    response: { 200: PagedEnvelope(Transaction) },
+    handler: async ({ caller, params, input, bag, base, request }) => {
+      const customer = await resolveCustomer(db, program(caller), params.key as string)
+      return listTransactionPage(db, caller.program, { customerId: customer.id }, input, bag, listPath(base, request))
     },
   })
 
