@@ -22,6 +22,8 @@ export async function recount(raw, programId, currency) {
     return out
   }
   const money = (map) => formatMoneyMap(map)
+  // The maps that always show the program currency, as the API does ("$0.00" when empty).
+  const shown = (map) => formatMoneyMap(map, currency)
   const bucket = (name) => perCurrency('select currency, sum(amount) as v from ledger_entries where program_id = ? and bucket = ? group by currency', [name])
   const [payable, review, paid] = [await bucket('payable'), await bucket('review'), await bucket('paid')]
   const pending = new Map(payable)
@@ -34,13 +36,13 @@ export async function recount(raw, programId, currency) {
     total_purchases: String(await one(`select count(*) from transactions where program_id = ? and ${LIVE}`)),
     total_signups: String(await one('select count(*) from customers where program_id = ? and deleted_at is null and partner_id is not null')),
     total_paid_accounts: String(await one(`select count(distinct customer_id) from transactions where program_id = ? and ${LIVE}`)),
-    total_reward: money(await perCurrency(`select currency, sum(amount) as v from rewards where program_id = ? and archived = 0 and status <> 'rejected' group by currency`)),
-    total_revenue: money(await perCurrency(`select currency, sum(amount - refunded) as v from transactions where program_id = ? and ${LIVE} group by currency`)),
+    total_reward: shown(await perCurrency(`select currency, sum(amount) as v from rewards where program_id = ? and archived = 0 and status <> 'rejected' group by currency`)),
+    total_revenue: shown(await perCurrency(`select currency, sum(amount - refunded) as v from transactions where program_id = ? and ${LIVE} group by currency`)),
     // No click rows exist yet: the partners' click counters are the nearest thing to count.
     affiliate_referred_visitors_clicks: String(await one('select coalesce(sum(clicks), 0) from partners where program_id = ?')),
     total_paid: Object.values(money(paid)),
     total_pending: Object.values(money(pending)),
-    rewards_breakdown: { unclaimed: money(payable), in_review: money(review), paid: money(paid) },
+    rewards_breakdown: { unclaimed: shown(payable), in_review: shown(review), paid: shown(paid) },
     partner_activity: {
       partners_with_signups: String(await one('select count(distinct partner_id) from customers where program_id = ? and deleted_at is null')),
       active_partners: String(await one(`select count(distinct partner_id) from transactions where program_id = ? and ${LIVE}`)),
