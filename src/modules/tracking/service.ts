@@ -13,6 +13,9 @@ import { LinkCache } from './link-cache.js'
 import type { LinkTarget, NewClick } from './store.js'
 import { notAVisit, visitorOf } from './visitor.js'
 
+// A link's visitor reads these (tracking/visitor-page.ts), so they are said in a visitor's words.
+const UNKNOWN_LINK = 'This referral link is not known. It may have been mistyped, or it no longer exists.'
+
 export interface Visit {
   method: string
   ip: string
@@ -95,19 +98,19 @@ export class Tracker {
   private async resolve(key: string, visit: Visit): Promise<{ place: ProgramPlace; target?: LinkTarget }> {
     const targets = await this.links.targets(key)
     const hinted = visit.programHint ? await this.programs.byPublicId(visit.programHint) : undefined
-    if (visit.programHint && !hinted) throw notFound('Program not found')
+    if (visit.programHint && !hinted) throw notFound('This referral link names a program that does not exist (Program not found).')
     const candidates = hinted ? [hinted] : await this.candidates(targets, visit.host)
     if (candidates.length > 1) {
       // A key no program uses is unknown, however many programs the server has.
-      if (targets.length === 0) throw notFound('Referral link not found')
-      throw badRequest('This key is used by several programs: add ?program=PUBLIC_ID to the link.', 'ambiguous_key')
+      if (targets.length === 0) throw notFound(UNKNOWN_LINK)
+      throw badRequest('This referral link is used by several shops and does not say which one (add ?program=PUBLIC_ID to it). Ask whoever shared it for the full link.', 'ambiguous_key')
     }
     for (const place of candidates) {
       const target = targets.find((t) => t.programId === place.program.id)
       if (target) return { place, target }
     }
     if (candidates.length === 1) return { place: candidates[0] as ProgramPlace }
-    throw notFound('Referral link not found')
+    throw notFound(UNKNOWN_LINK)
   }
 
   private async candidates(targets: LinkTarget[], host: string): Promise<ProgramPlace[]> {

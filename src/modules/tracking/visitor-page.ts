@@ -6,17 +6,9 @@ import { fromDomain } from '../../http/errors.js'
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
-/** Messages for visitors, by the error's own message; anything else is shown as it is. */
-const WORDING: Record<string, string> = {
-  'Referral link not found': 'This referral link is not known. It may have been mistyped, or it no longer exists.',
-  'Program not found': 'This referral link names a program that does not exist (Program not found).',
-}
-const AMBIGUOUS = 'This referral link is used by several shops and does not say which one. Ask whoever shared it for the full link.'
-
 export function sendVisitorPage(reply: FastifyReply, error: DomainError): FastifyReply {
-  const message = error.code === 'ambiguous_key' ? AMBIGUOUS : WORDING[error.message] ?? error.message
   const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Link not found</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#222}</style></head>
-<body><h1>Link not found</h1><p>${escape(message)}</p></body></html>`
+<body><h1>Link not found</h1><p>${escape(error.message)}</p></body></html>`
   return reply.code(fromDomain(error).statusCode).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(page)
 }
