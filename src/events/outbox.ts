@@ -3,11 +3,11 @@
 import type { Insertable } from 'kysely'
 import type { Db, OutboxTable } from '../store/schema.js'
 import { writeJson } from '../store/json.js'
-import { gatheredWrites } from '../store/transaction.js'
+import { deferred } from '../store/unit-of-work.js'
 import { appendRows } from '../store/writes.js'
 
 // Inside a transaction, its events are written together just before commit, in the order emitted.
-const events = gatheredWrites<Insertable<OutboxTable>>('outbox', async (db, rows) => {
+const events = deferred<Insertable<OutboxTable>>('outbox', async (db, rows) => {
   await appendRows(db, 'outbox', rows)
 })
 

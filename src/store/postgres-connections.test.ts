@@ -4,7 +4,7 @@
 // transaction when they fail. Run on both stores: SQLite simply runs them at once.
 import { describe, expect, it } from 'vitest'
 import { storeForThisFile, storeKind } from '../../test/support/store.js'
-import { inTransaction, laneOf } from './transaction.js'
+import { inTransaction } from './transaction.js'
 import { isUniqueViolation } from './unique.js'
 import { appendRows } from './writes.js'
 
@@ -72,13 +72,13 @@ describe.skipIf(storeKind() !== 'postgres')('transaction lanes', () => {
     const held = new Promise<void>((resolve) => { release = resolve })
     const seen: (number | undefined)[] = []
     const open = [0, 1, 2].map(() => inTransaction(store().db, async (tx) => {
-      seen.push(laneOf(tx))
+      seen.push(tx.unit.lane)
       await held
     }))
     while (seen.length < 3) await new Promise((resolve) => setTimeout(resolve, 5))
     release()
     await Promise.all(open)
     expect([...seen].sort()).toEqual([0, 1, 2])
-    expect(await inTransaction(store().db, async (tx) => laneOf(tx))).toBe(0)
+    expect(await inTransaction(store().db, async (tx) => tx.unit.lane)).toBe(0)
   })
 })

@@ -6,31 +6,23 @@ import { CompiledQuery } from 'kysely'
 import type { Db } from './schema.js'
 import type { Dialect, Store } from './store.js'
 import { openUnitOf } from './unit.js'
+import { isTx } from './unit-of-work.js'
 
+/** The stores this process opened, by their handle (a transaction's is on its unit of work). */
 const stores = new WeakMap<object, Store>()
-const transactions = new WeakMap<object, Dialect>()
-const roots = new WeakMap<object, Store>()
 
 export function registerStore(store: Store): void {
   stores.set(store.db, store)
 }
 
-/** Called by inTransaction for every transaction it opens. */
-export function registerTransaction(tx: Db, root: Db): void {
-  const dialect = stores.get(root)?.dialect ?? transactions.get(root)
-  if (dialect) transactions.set(tx, dialect)
-  const store = storeOf(root)
-  if (store) roots.set(tx, store)
-}
-
 /** The store a handle (its own, or a transaction opened by inTransaction) belongs to. */
 export function storeOf(db: Db): Store | undefined {
-  return stores.get(db) ?? roots.get(db)
+  return isTx(db) ? db.unit.store : stores.get(db)
 }
 
 /** Which store a handle (the store's own, or a transaction of it) talks to. */
 export function dialectOf(db: Db): Dialect | undefined {
-  return stores.get(db)?.dialect ?? transactions.get(db)
+  return isTx(db) ? db.unit.dialect : stores.get(db)?.dialect
 }
 
 /** SQL that differs between the stores (JSON aggregation, …): one text per dialect. */

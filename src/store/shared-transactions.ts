@@ -96,8 +96,8 @@ export class SharedTransactions {
 
 /** Runs one unit in a savepoint. Its own failure is rolled back and returned; a failure to roll back is thrown. */
 async function runInSavepoint(trx: ControlledTransaction<Database>, i: number, work: Work<unknown>): Promise<Outcome> {
-  // Each unit gets a transaction object of its own: per-transaction state (gathered writes,
-  // commit tasks) is keyed by it.
+  // Each unit gets a transaction object of its own, and inTransaction gives that its own unit of
+  // work: what one unit deferred is written inside its own savepoint.
   const savepoint = await trx.savepoint('unit').execute()
   let value: unknown
   try {

@@ -8,12 +8,13 @@
 // The unit is found through AsyncLocalStorage, so it follows the handler's awaits and nothing else:
 // work the handler hands to shared machinery (group commit) is started outside it (outsideUnits).
 import { AsyncLocalStorage } from 'node:async_hooks'
-import type { Kysely, Transaction } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { Database } from './schema.js'
+import type { Tx } from './unit-of-work.js'
 
 interface OpenUnit {
   root: Kysely<Database>
-  tx: Transaction<Database>
+  tx: Tx
   /** False once the unit's work has returned: a late continuation must not use a finished transaction. */
   open: boolean
 }
@@ -21,7 +22,7 @@ interface OpenUnit {
 const current = new AsyncLocalStorage<OpenUnit>()
 
 /** Runs `work` as the unit of `root`: every query through `root` in its async context goes to `tx`. */
-export async function runAsUnit<T>(root: Kysely<Database>, tx: Transaction<Database>, work: () => Promise<T>): Promise<T> {
+export async function runAsUnit<T>(root: Kysely<Database>, tx: Tx, work: () => Promise<T>): Promise<T> {
   const unit: OpenUnit = { root, tx, open: true }
   try {
     return await current.run(unit, work)
@@ -31,7 +32,7 @@ export async function runAsUnit<T>(root: Kysely<Database>, tx: Transaction<Datab
 }
 
 /** The transaction of the unit open for `root` in this async context, if any. */
-export function openUnitOf(db: unknown): Transaction<Database> | undefined {
+export function openUnitOf(db: unknown): Tx | undefined {
   const unit = current.getStore()
   return unit && unit.open && unit.root === db ? unit.tx : undefined
 }

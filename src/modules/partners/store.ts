@@ -4,7 +4,7 @@ import type { Db, PartnerTable } from '../../store/schema.js'
 import { likePattern } from '../../store/like.js'
 import { readRow, type PerDialect } from '../../store/prepared.js'
 import { readJson } from '../../store/json.js'
-import { gatheredWrites } from '../../store/transaction.js'
+import { deferred } from '../../store/unit-of-work.js'
 import { addToCounters, appendRows } from '../../store/writes.js'
 import type { LinkPlace } from '../referral-links/urls.js'
 import { mergeDeltas } from '../stats/deltas.js'
@@ -132,14 +132,12 @@ function byCurrencyThenMetric(a: AmountRow, b: AmountRow): number {
 }
 
 export async function partnerPartsByRowId(db: Db, programId: number, rowId: number): Promise<PartnerParts | undefined> {
-  await amounts.flush(db)
-  return toParts(await readRow<PartsRow>(db, 'partner_parts_by_row_id', PARTS_BY_ROW_ID, [programId, rowId]))
+  return toParts(await amounts.read(db, (db) => readRow<PartsRow>(db, 'partner_parts_by_row_id', PARTS_BY_ROW_ID, [programId, rowId])))
 }
 
 export async function partnerPartsByRef(db: Db, programId: number, ref: string): Promise<PartnerParts | undefined> {
   if (!storableText(ref)) return undefined
-  await amounts.flush(db)
-  return toParts(await readRow<PartsRow>(db, 'partner_parts_by_ref', PARTS_BY_REF, [programId, programId, ref, programId, ref]))
+  return toParts(await amounts.read(db, (db) => readRow<PartsRow>(db, 'partner_parts_by_ref', PARTS_BY_REF, [programId, programId, ref, programId, ref])))
 }
 
 export interface PartnerListQuery {
@@ -208,8 +206,8 @@ interface AmountBump extends AmountDelta {
   partnerId: number
 }
 
-// Gathered per transaction like the program rollups; every read of partner_amounts flushes first.
-const amounts = gatheredWrites<AmountBump>('partner amounts', async (db, bumps) => {
+// Deferred per transaction like the program rollups; every read of partner_amounts goes through amounts.read.
+const amounts = deferred<AmountBump>('partner amounts', async (db, bumps) => {
   const live = mergeDeltas(bumps, (b) => `${b.programId}|${b.partnerId}|${b.metric}|${b.currency}`)
     .sort((a, b) => a.programId - b.programId || a.partnerId - b.partnerId || a.metric.localeCompare(b.metric) || a.currency.localeCompare(b.currency))
   if (live.length === 0) return
@@ -225,8 +223,7 @@ export async function bumpPartnerAmounts(db: Db, programId: number, partnerId: n
 
 /** One money counter of a partner (0 when it never moved). */
 export async function partnerAmount(db: Db, programId: number, partnerId: number, metric: string, currency: string): Promise<bigint> {
-  await amounts.flush(db)
-  const row = await readRow<{ value: number | bigint }>(db, 'partner_amount', `
-    select value from partner_amounts where program_id = ? and partner_id = ? and metric = ? and currency = ?`, [programId, partnerId, metric, currency])
+  const row = await amounts.read(db, (db) => readRow<{ value: number | bigint }>(db, 'partner_amount', `
+    select value from partner_amounts where program_id = ? and partner_id = ? and metric = ? and currency = ?`, [programId, partnerId, metric, currency]))
   return BigInt(row?.value ?? 0)
 }

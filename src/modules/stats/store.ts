@@ -2,7 +2,7 @@
 // the event that changes them, so reading program stats is one indexed range scan whatever the size.
 import type { Db } from '../../store/schema.js'
 import type { Store } from '../../store/store.js'
-import { gatheredWrites, laneOf } from '../../store/transaction.js'
+import { deferred, isTx } from '../../store/unit-of-work.js'
 import { appendRows } from '../../store/writes.js'
 import { mergeDeltas } from './deltas.js'
 
@@ -23,7 +23,7 @@ const FIRST_SHARD = Math.floor(Math.random() * SHARDS)
 
 /** Only PostgreSQL transactions have lanes; SQLite, with its one writer, always uses shard 0. */
 function shardOf(tx: Db): number {
-  const lane = laneOf(tx)
+  const lane = isTx(tx) ? tx.unit.lane : undefined
   return lane === undefined ? 0 : (FIRST_SHARD + lane) % SHARDS
 }
 
@@ -35,7 +35,7 @@ interface Bump {
 
 // Inside a transaction the deltas are written in one statement just before commit, in a fixed row
 // order: on PostgreSQL the shared rollup rows are held for the shortest time, always locked in one order.
-const rollups = gatheredWrites<Bump>('program rollups', (db, bumps) => writeRollups(db, bumps))
+const rollups = deferred<Bump>('program rollups', (db, bumps) => writeRollups(db, bumps))
 
 /** Adds to a program's rollups for `day`. */
 export async function bumpRollups(tx: Db, programId: number, day: number, deltas: RollupDelta[]): Promise<void> {

@@ -53,7 +53,8 @@ export class SaleBatches {
   /** One outcome per sale, in order. */
   private async recordTogether(sales: KeyedSale[]): Promise<Outcome[]> {
     try {
-      return await inTransaction(this.db, (tx) => recordInside(tx, sales))
+      // The batch is gathered already: on SQLite it is not batched again with other writes.
+      return await inTransaction(this.db, (tx) => recordInside(tx, sales), { batched: true })
     } catch {
       return sales.map(() => 'alone')
     }
