@@ -17,7 +17,6 @@ import { findLink, linksOfPartner } from '../referral-links/store.js'
 import { keyInUrl } from '../referral-links/urls.js'
 import { METRIC } from '../stats/metrics.js'
 import { bumpRollups } from '../stats/store.js'
-import { removeSalesOf } from '../transactions/sales.js'
 import { customerView, type CustomerView } from './representation.js'
 import { CUSTOMER_KEY_PATTERN, type CustomerChanges, type NestedCustomer } from './schemas.js'
 import {
@@ -41,6 +40,13 @@ export async function resolveCustomer(db: Db, program: Program, ref: string): Pr
 /** A customer reference as paths and `customer.id` carry it: the key, then the email. */
 export async function findCustomerByReference(db: Db, program: Program, ref: string): Promise<CustomerRow | undefined> {
   return await findCustomerByKey(db, program.id, ref) ?? (ref.includes('@') ? await findCustomerByEmail(db, program.id, ref) : undefined)
+}
+
+/** The customer a body names: its key, else its email (422 when it names neither). */
+export function customerRefOf(input: { key?: string; email?: string }): string {
+  const ref = input.key ?? input.email
+  if (ref === undefined) throw invalidField('key', 'The key field is required.')
+  return ref
 }
 
 export async function reloadCustomer(db: Db, program: Program, id: number): Promise<CustomerRow> {
@@ -104,13 +110,18 @@ export async function updateCustomer(db: Kysely<Database>, program: Program, ref
   }))
 }
 
-/** Deletes the customer and its transactions, reversing their commissions; the key is free again. */
-export async function deleteCustomer(db: Kysely<Database>, program: Program, ref: string, now = Date.now()): Promise<void> {
+/**
+ * Deletes the customer; the key is free again. Its sales belong to the transactions module, which
+ * builds on this one: `removeSales` takes them away (reversing their commissions) once the customer
+ * is marked and before it is uncounted (transactions/customer-sales.ts).
+ */
+export async function deleteCustomer(db: Kysely<Database>, program: Program, ref: string,
+  removeSales: (tx: Db, customer: CustomerRow) => Promise<void>, now = Date.now()): Promise<void> {
   await inTransaction(db, async (tx) => {
     const row = await resolveCustomer(tx, program, ref)
     // Marked first, on a condition: of two deletes racing, the second finds nothing left to delete.
     if (!await markCustomerDeleted(tx, row, now)) throw notFound('Customer not found')
-    await removeSalesOf(tx, program, row, now)
+    await removeSales(tx, row)
     if (row.partner_id !== null) await countReferral(tx, program, Number(row.partner_id), Number(row.created_at), -1, now)
     await emit(tx, program.id, 'customer.deleted', customerView({ ...row, deleted_at: now }), now)
   })
