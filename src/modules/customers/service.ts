@@ -14,7 +14,7 @@ import { bumpPartnerCounts, findPartnerByRowId, type PartnerRow } from '../partn
 import { isSelfReferral, liveClick, visitorClick } from './attribution.js'
 import type { Program } from '../programs/store.js'
 import { findLink, linksOfPartner } from '../referral-links/store.js'
-import { keyInUrl } from '../referral-links/urls.js'
+import { keyInUrl } from '../programs/referral-urls.js'
 import { METRIC } from '../stats/metrics.js'
 import { bumpRollups } from '../stats/store.js'
 import { customerView, type CustomerView } from './representation.js'

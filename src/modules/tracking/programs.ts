@@ -4,7 +4,7 @@
 import type { Store } from '../../store/store.js'
 import { allPrograms, findProgram, findProgramByPublicId, type Program } from '../programs/store.js'
 import { programDomains } from '../programs/service.js'
-import { websiteHost } from '../referral-links/urls.js'
+import { websiteHost } from '../programs/referral-urls.js'
 import { allDomains } from './store.js'
 
 export const PROGRAMS_TTL_MS = 2000
