@@ -2,7 +2,7 @@
 import { microsToNumber } from '../../money/micros.js'
 import { readJson } from '../../store/json.js'
 import { isoMicros } from '../../wire-time.js'
-import type { Program } from '../programs/store.js'
+import type { Program } from '../programs/service.js'
 import { referralUrl, type LinkPlace } from '../programs/referral-urls.js'
 import type { AmountRow, PartnerParts, PartnerRow } from './store.js'
 

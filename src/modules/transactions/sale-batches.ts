@@ -16,7 +16,7 @@ import { GroupCommit } from '../../store/group-commit.js'
 import { inTransaction } from '../../store/transaction.js'
 import { openUnitOf } from '../../store/unit.js'
 import { findCustomersByKeys } from '../customers/store.js'
-import type { Program } from '../programs/store.js'
+import type { Program } from '../programs/service.js'
 import type { TransactionView } from './representation.js'
 import { addSales, newSaleKey, type Sale } from './sales.js'
 
