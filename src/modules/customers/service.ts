@@ -16,7 +16,7 @@ import type { Program } from '../programs/service.js'
 import { findLink } from '../referral-links/store.js'
 import { keyInUrl } from '../programs/referral-urls.js'
 import { METRIC } from '../stats/metrics.js'
-import { bumpRollups } from '../stats/store.js'
+import { bumpRollups } from '../stats/service.js'
 import { customerView, type CustomerView } from './representation.js'
 import { CUSTOMER_KEY_PATTERN, type CustomerChanges, type NestedCustomer } from './schemas.js'
 import {

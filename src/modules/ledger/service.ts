@@ -8,7 +8,7 @@ import { epochDay } from '../../wire-time.js'
 import { PARTNER_AMOUNT } from '../partners/representation.js'
 import { bumpPartnerAmounts } from '../partners/store.js'
 import { METRIC } from '../stats/metrics.js'
-import { bumpRollups, type RollupDelta } from '../stats/store.js'
+import { bumpRollups, type RollupDelta } from '../stats/service.js'
 import { appendEntries } from './store.js'
 
 export interface Posting {

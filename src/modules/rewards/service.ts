@@ -12,7 +12,7 @@ import { post } from '../ledger/service.js'
 import { resolvePartner } from '../partners/service.js'
 import type { Program } from '../programs/service.js'
 import { METRIC } from '../stats/metrics.js'
-import { bumpRollups } from '../stats/store.js'
+import { bumpRollups } from '../stats/service.js'
 import { rewardView } from './representation.js'
 import { insertReward, rewardNames, type RewardNames, type RewardRow } from './store.js'
 
