@@ -9,8 +9,9 @@ import type { Database, Db } from '../../store/schema.js'
 import { inTransaction } from '../../store/transaction.js'
 import { withUniqueIndex } from '../../store/unique.js'
 import { epochDay } from '../../wire-time.js'
-import { linksOfPartner, partnerByIdentity, uniqueTags } from '../partners/service.js'
-import { bumpPartnerCounts, findPartnerByRowId, type PartnerRow } from '../partners/store.js'
+import {
+  bumpPartnerCounts, findPartnerByRowId, linksOfPartner, partnerByIdentity, uniqueTags, type PartnerRow,
+} from '../partners/service.js'
 import { isSelfReferral, liveClick, visitorClick } from './attribution.js'
 import type { Program } from '../programs/service.js'
 import { findLink } from '../referral-links/store.js'
