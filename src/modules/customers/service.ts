@@ -25,6 +25,9 @@ import {
   updateCustomerRow, type ClickRow, type CustomerListQuery, type CustomerRow, type CustomerState,
 } from './store.js'
 
+// Sales, leads and Stripe find customers, and sales count theirs, through here.
+export { bumpLiveSales, findCustomerByEmail, findCustomerByKey, findCustomersByKeys, livePartnerId, type CustomerRow } from './store.js'
+
 export function requireAffiliateCustomers(program: Program): void {
   if (program.type !== 'affiliate') {
     throw badRequest(`This endpoint serves affiliate programs; this key belongs to a ${program.type} program.`, 'wrong_program_type')

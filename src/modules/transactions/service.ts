@@ -6,8 +6,9 @@ import { emit } from '../../events/outbox.js'
 import { amountField } from '../../money/input.js'
 import type { Database, Db } from '../../store/schema.js'
 import { inTransaction } from '../../store/transaction.js'
-import { addCustomer, findCustomerByReference, withUniqueKey } from '../customers/service.js'
-import { findCustomerByEmail, findCustomerByKey, type CustomerRow } from '../customers/store.js'
+import {
+  addCustomer, findCustomerByEmail, findCustomerByKey, findCustomerByReference, withUniqueKey, type CustomerRow,
+} from '../customers/service.js'
 import type { Program } from '../programs/service.js'
 import { partnerByIdentity } from '../partners/service.js'
 import type { PartnerRef } from '../partners/schemas.js'
