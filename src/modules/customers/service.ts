@@ -14,7 +14,7 @@ import {
 } from '../partners/service.js'
 import { isSelfReferral, liveClick, visitorClick } from './attribution.js'
 import type { Program } from '../programs/service.js'
-import { findLink } from '../referral-links/store.js'
+import { findLink } from '../referral-links/service.js'
 import { keyInUrl } from '../programs/referral-urls.js'
 import { METRIC } from '../stats/metrics.js'
 import { bumpRollups } from '../stats/service.js'

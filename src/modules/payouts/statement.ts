@@ -4,7 +4,7 @@
 import type { Db, PayoutRequestStatus } from '../../store/schema.js'
 import { microsToNumber } from '../../money/micros.js'
 import type { Program } from '../programs/service.js'
-import { rewardNames } from '../rewards/store.js'
+import { rewardNames } from '../rewards/service.js'
 import { payoutFile, statementCsv, type ExportFormat } from './export.js'
 import { statementLine } from './representation.js'
 import { requirePayout, viewPayout, viewPayouts } from './service.js'

@@ -16,6 +16,9 @@ import {
 import type { PartnerRef } from '../partners/schemas.js'
 import { deleteLinkRow, findLink, makeDefault, searchLinkRows } from './store.js'
 
+// A customer's sign-up credits the link its referral URL or partner key names: found through here.
+export { findLink } from './store.js'
+
 /** Link fields with the PHP SDK's camelCase spellings folded into snake_case. */
 export interface LinkFields {
   key?: string

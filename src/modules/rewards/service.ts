@@ -18,6 +18,8 @@ import { insertReward, rewardNames, type RewardNames, type RewardRow } from './s
 
 // Sales read and change their rewards through here: rewards/store.ts is the rewards table's one store.
 export { adjustReward, insertRewards, rewardsOf, rewardsWithPartners, type RewardRow, type RewardWithPartner } from './store.js'
+// Payout statements name each reward's sale and customer through here.
+export { rewardNames, type RewardNames } from './store.js'
 
 /** A reward's change into the ledger (its bucket by status) and the program's reward total (on the day it was earned). */
 export async function postReward(tx: Db, program: Program, reward: RewardRow, kind: LedgerKind, amount: bigint, earnedAt: number, now: number) {

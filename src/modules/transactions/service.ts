@@ -19,6 +19,9 @@ import type { NewTransactionInput } from './schemas.js'
 import type { SaleInput } from './sale-input.js'
 import { findTransactionByKey, listTransactionRows, type TransactionListQuery, type TransactionRow } from './store.js'
 
+// Stripe's events find the sale they concern through here (a missing one is theirs to make).
+export { findTransactionByKey, type TransactionRow } from './store.js'
+
 export async function requireTransaction(db: Db, program: Program, key: string): Promise<TransactionRow> {
   const row = await findTransactionByKey(db, program.id, key)
   if (!row) throw notFound('Transaction not found')
