@@ -8,8 +8,7 @@ import type { Database } from '../../store/schema.js'
 import { claimFact } from '../../store/facts.js'
 import { inTransaction } from '../../store/transaction.js'
 import { randomToken } from '../../tokens.js'
-import { addProgram, type NewProgramInput } from '../programs/service.js'
-import { allPrograms } from '../programs/store.js'
+import { addProgram, listPrograms, type NewProgramInput } from '../programs/service.js'
 import type { Db } from '../../store/schema.js'
 import type { Store } from '../../store/store.js'
 import { findKeyOwner, insertKey, keysMatching, listKeys, markRevoked, type KeyOwner } from './store.js'
@@ -36,7 +35,7 @@ export async function createProgram(db: Kysely<Database>, input: NewProgramInput
 export async function createDemoProgramOnce(db: Kysely<Database>, now = Date.now()) {
   const claimed = await claimFact(db, 'demo_program', String(now))
   if (!claimed) return undefined
-  if ((await allPrograms(db)).length > 0) return undefined
+  if ((await listPrograms(db)).length > 0) return undefined
   return createProgram(db, { name: 'Demo Affiliate Program', type: 'affiliate', website: 'https://example.com', currency: 'USD' }, now)
 }
 

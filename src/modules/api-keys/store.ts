@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely'
 import type { Db, ProgramTable } from '../../store/schema.js'
 import type { Store } from '../../store/store.js'
-import { toProgram, type Program } from '../programs/store.js'
+import { toProgram, type Program } from '../programs/service.js'
 
 export interface KeyOwner {
   apiKeyId: number

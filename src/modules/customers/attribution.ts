@@ -2,7 +2,7 @@
 // carries the partner's key; a merchant's backend may instead pass the click id (`clk_…`) it got
 // from the `partnero_click` cookie, which names the exact link and visit.
 import type { Db } from '../../store/schema.js'
-import type { Program } from '../programs/store.js'
+import type { Program } from '../programs/service.js'
 import { executeRaw, readRow } from '../../store/prepared.js'
 import { isoMicros } from '../../wire-time.js'
 import { findClick, livePartnerId, type ClickRow, type CustomerRow } from './store.js'

@@ -1,36 +1,26 @@
 // Affiliate customer endpoints (spec §3.4): path forms, collection forms naming the customer in
 // the body (PHP SDK), the legacy singular /v1/customer forms, search, and the state actions.
+// Creating and deleting a customer can reach its sales, so those are declared with the
+// transactions (transactions/routes.ts), as is the list of a customer's transactions.
 import type { FastifyInstance } from 'fastify'
 import type { Static } from 'typebox'
 import { Type } from 'typebox'
 import type { RouteDeps } from '../../http/route-deps.js'
 import { Done, Envelope, done, ok } from '../../http/envelope.js'
-import { invalidField } from '../../domain-errors.js'
 import { listPath, paged, PagedEnvelope, pageOf } from '../../http/pagination.js'
 import { addRoute, type Caller } from '../../http/route.js'
 import { partnerByIdentity, partnerRefOf } from '../partners/service.js'
-import { createTransactions } from '../transactions/service.js'
 import { explainAttribution } from './attribution.js'
 import { customerView } from './representation.js'
+import { Attribution, Customer, CustomerLookupInput, ListCustomersInput, SearchCustomersInput, UpdateCustomerInput } from './schemas.js'
 import {
-  Attribution, Customer, CustomerLookupInput, ListCustomersInput, NewCustomerInput, SearchCustomersInput, UpdateCustomerInput,
-} from './schemas.js'
-import {
-  changeCustomerState, createCustomer, deleteCustomer, requireAffiliateCustomers, resolveCustomer, updateCustomer, type NewCustomer, listCustomers,
+  changeCustomerState, customerRefOf, listCustomers, requireAffiliateCustomers, resolveCustomer, updateCustomer,
 } from './service.js'
 
 const tags = ['Customers']
 const KeyParam = Type.Object({ key: Type.String({ description: 'Customer key (or email)' }) })
 
-type NewInput = Static<typeof NewCustomerInput>
 type UpdateInput = Static<typeof UpdateCustomerInput>
-
-/** The flat form, or the legacy {customer, partner} nesting (WordPress plugin). */
-function newCustomerOf(input: NewInput): NewCustomer {
-  const { customer, options, transaction: _t, ...flat } = input
-  const fields = customer ? { ...customer, partner: customer.partner ?? flat.partner } : flat
-  return { ...fields, referralUrl: options?.referral_url }
-}
 
 export function customerRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
   const db = store.db
@@ -69,22 +59,6 @@ export function customerRoutes(app: FastifyInstance, { store, base }: RouteDeps)
     return partner ? partner.id : null
   }
 
-  for (const url of ['/v1/customers', '/v1/customer']) {
-    addRoute(app, base, {
-      method: 'POST', url, summary: url === '/v1/customer' ? 'Create a customer (legacy: {customer, partner, transaction?})' : 'Create a customer attributed to a partner',
-      tags, input: NewCustomerInput, successStatus: 201,
-      response: { 201: Envelope(Customer) },
-      handler: async ({ caller, input }) => {
-        const p = program(caller)
-        if (!input.transaction) return ok(await createCustomer(db, p, newCustomerOf(input)))
-        // The legacy form may carry the customer's first sale: created together, in one transaction.
-        const { referralUrl, ...customer } = newCustomerOf(input)
-        await createTransactions(db, p, { ...input.transaction, customer, options: { create_customer: true, referral_url: referralUrl } })
-        return ok(customerView(await resolveCustomer(db, p, customer.key as string)))
-      },
-    })
-  }
-
   addRoute(app, base, {
     method: 'GET', url: '/v1/customers/:key', summary: 'Get a customer by key (or email)', tags, params: KeyParam,
     response: { 200: Envelope(Customer) },
@@ -94,7 +68,7 @@ export function customerRoutes(app: FastifyInstance, { store, base }: RouteDeps)
   addRoute(app, base, {
     method: 'GET', url: '/v1/customer', summary: 'Get a customer by key (legacy singular form)', tags, input: CustomerLookupInput,
     response: { 200: Envelope(Customer) },
-    handler: async ({ caller, input }) => ok(customerView(await resolveCustomer(db, program(caller), lookupRef(input)))),
+    handler: async ({ caller, input }) => ok(customerView(await resolveCustomer(db, program(caller), customerRefOf(input)))),
   })
 
   addRoute(app, base, {
@@ -107,26 +81,9 @@ export function customerRoutes(app: FastifyInstance, { store, base }: RouteDeps)
     addRoute(app, base, {
       method: 'PUT', url, summary: 'Update the customer named by `key` in the body', tags, input: UpdateCustomerInput,
       response: { 200: Envelope(Customer) },
-      handler: async ({ caller, input }) => ok(await updateCustomer(db, program(caller), lookupRef(input), changesOf(input, true))),
-    })
-    addRoute(app, base, {
-      method: 'DELETE', url, summary: 'Delete the customer named by `key` in the body, with its transactions', tags, input: CustomerLookupInput,
-      response: { 200: Done },
-      handler: async ({ caller, input }) => {
-        await deleteCustomer(db, program(caller), lookupRef(input))
-        return done()
-      },
+      handler: async ({ caller, input }) => ok(await updateCustomer(db, program(caller), customerRefOf(input), changesOf(input, true))),
     })
   }
-
-  addRoute(app, base, {
-    method: 'DELETE', url: '/v1/customers/:key', summary: 'Delete a customer with its transactions (their commissions are reversed)', tags,
-    params: KeyParam, response: { 200: Done },
-    handler: async ({ caller, params }) => {
-      await deleteCustomer(db, program(caller), params.key as string)
-      return done()
-    },
-  })
 
   addRoute(app, base, {
     method: 'GET', url: '/v1/customers/:key/attribution', tags, params: KeyParam,
@@ -148,12 +105,6 @@ export function customerRoutes(app: FastifyInstance, { store, base }: RouteDeps)
       },
     })
   }
-}
-
-function lookupRef(input: { key?: string; email?: string }): string {
-  const ref = input.key ?? input.email
-  if (ref === undefined) throw invalidField('key', 'The key field is required.')
-  return ref
 }
 
 /** `{update: {...}}` wins; otherwise the flat fields (minus `key` when it named the customer). */

@@ -2,7 +2,6 @@
 import { Type, type Static } from 'typebox'
 import { PageInput } from '../../http/pagination.js'
 import { PartnerRef } from '../partners/schemas.js'
-import { SaleInput } from '../transactions/sale-input.js'
 
 /** Customer keys travel in paths: the merchant's own ids (user ids, Stripe ids, emails). */
 export const CUSTOMER_KEY_PATTERN = '^[A-Za-z0-9_.@+:|-]{1,255}$'
@@ -26,16 +25,6 @@ export const CustomerOptions = Type.Object({
 /** A customer as a transaction or the legacy form nests it: its fields, and its partner inside. */
 export const NestedCustomer = Type.Object({ ...CustomerFields, partner: Type.Optional(PartnerRef) })
 export type NestedCustomer = Static<typeof NestedCustomer>
-
-export const NewCustomerInput = Type.Object({
-  ...CustomerFields,
-  partner: Type.Optional(PartnerRef),
-  options: Type.Optional(CustomerOptions),
-  // Legacy: {customer: {...}, partner: {...}, transaction?: {...}} (WordPress plugin, PHP SDK v1).
-  customer: Type.Optional(NestedCustomer),
-  transaction: Type.Optional(SaleInput),
-})
-export type NewCustomerInput = Static<typeof NewCustomerInput>
 
 export const CustomerChanges = Type.Object(CustomerFields)
 export type CustomerChanges = Static<typeof CustomerChanges>

@@ -9,21 +9,24 @@ import type { Database, Db } from '../../store/schema.js'
 import { inTransaction } from '../../store/transaction.js'
 import { withUniqueIndex } from '../../store/unique.js'
 import { epochDay } from '../../wire-time.js'
-import { partnerByIdentity, uniqueTags } from '../partners/service.js'
-import { bumpPartnerCounts, findPartnerByRowId, type PartnerRow } from '../partners/store.js'
+import {
+  bumpPartnerCounts, findPartnerByRowId, linksOfPartner, partnerByIdentity, uniqueTags, type PartnerRow,
+} from '../partners/service.js'
 import { isSelfReferral, liveClick, visitorClick } from './attribution.js'
-import type { Program } from '../programs/store.js'
-import { findLink, linksOfPartner } from '../referral-links/store.js'
-import { keyInUrl } from '../referral-links/urls.js'
+import type { Program } from '../programs/service.js'
+import { findLink } from '../referral-links/service.js'
+import { keyInUrl } from '../programs/referral-urls.js'
 import { METRIC } from '../stats/metrics.js'
-import { bumpRollups } from '../stats/store.js'
-import { removeSalesOf } from '../transactions/sales.js'
+import { bumpRollups } from '../stats/service.js'
 import { customerView, type CustomerView } from './representation.js'
 import { CUSTOMER_KEY_PATTERN, type CustomerChanges, type NestedCustomer } from './schemas.js'
 import {
   findCustomerByEmail, findCustomerByKey, findCustomerByRowId, insertCustomer, listCustomerRows, markCustomerDeleted, moveCustomerState,
   updateCustomerRow, type ClickRow, type CustomerListQuery, type CustomerRow, type CustomerState,
 } from './store.js'
+
+// Sales, leads and Stripe find customers, and sales count theirs, through here.
+export { bumpLiveSales, findCustomerByEmail, findCustomerByKey, findCustomersByKeys, livePartnerId, type CustomerRow } from './store.js'
 
 export function requireAffiliateCustomers(program: Program): void {
   if (program.type !== 'affiliate') {
@@ -41,6 +44,13 @@ export async function resolveCustomer(db: Db, program: Program, ref: string): Pr
 /** A customer reference as paths and `customer.id` carry it: the key, then the email. */
 export async function findCustomerByReference(db: Db, program: Program, ref: string): Promise<CustomerRow | undefined> {
   return await findCustomerByKey(db, program.id, ref) ?? (ref.includes('@') ? await findCustomerByEmail(db, program.id, ref) : undefined)
+}
+
+/** The customer a body names: its key, else its email (422 when it names neither). */
+export function customerRefOf(input: { key?: string; email?: string }): string {
+  const ref = input.key ?? input.email
+  if (ref === undefined) throw invalidField('key', 'The key field is required.')
+  return ref
 }
 
 export async function reloadCustomer(db: Db, program: Program, id: number): Promise<CustomerRow> {
@@ -104,13 +114,18 @@ export async function updateCustomer(db: Kysely<Database>, program: Program, ref
   }))
 }
 
-/** Deletes the customer and its transactions, reversing their commissions; the key is free again. */
-export async function deleteCustomer(db: Kysely<Database>, program: Program, ref: string, now = Date.now()): Promise<void> {
+/**
+ * Deletes the customer; the key is free again. Its sales belong to the transactions module, which
+ * builds on this one: `removeSales` takes them away (reversing their commissions) once the customer
+ * is marked and before it is uncounted (transactions/customer-sales.ts).
+ */
+export async function deleteCustomer(db: Kysely<Database>, program: Program, ref: string,
+  removeSales: (tx: Db, customer: CustomerRow) => Promise<void>, now = Date.now()): Promise<void> {
   await inTransaction(db, async (tx) => {
     const row = await resolveCustomer(tx, program, ref)
     // Marked first, on a condition: of two deletes racing, the second finds nothing left to delete.
     if (!await markCustomerDeleted(tx, row, now)) throw notFound('Customer not found')
-    await removeSalesOf(tx, program, row, now)
+    await removeSales(tx, row)
     if (row.partner_id !== null) await countReferral(tx, program, Number(row.partner_id), Number(row.created_at), -1, now)
     await emit(tx, program.id, 'customer.deleted', customerView({ ...row, deleted_at: now }), now)
   })

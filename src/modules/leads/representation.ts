@@ -1,7 +1,7 @@
 // A lead and the program's lead setup as Partnero answers them (spec §3.8).
 import { readJson } from '../../store/json.js'
 import { isoDate } from '../../wire-time.js'
-import type { Program } from '../programs/store.js'
+import type { Program } from '../programs/service.js'
 import type { LeadRow } from './store.js'
 
 export type Answer = string | string[]

@@ -6,9 +6,9 @@
 import type { Db, LedgerBucket, LedgerKind } from '../../store/schema.js'
 import { epochDay } from '../../wire-time.js'
 import { PARTNER_AMOUNT } from '../partners/representation.js'
-import { bumpPartnerAmounts } from '../partners/store.js'
+import { bumpPartnerAmounts } from '../partners/service.js'
 import { METRIC } from '../stats/metrics.js'
-import { bumpRollups, type RollupDelta } from '../stats/store.js'
+import { bumpRollups, type RollupDelta } from '../stats/service.js'
 import { appendEntries } from './store.js'
 
 export interface Posting {

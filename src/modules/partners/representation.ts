@@ -2,8 +2,8 @@
 import { microsToNumber } from '../../money/micros.js'
 import { readJson } from '../../store/json.js'
 import { isoMicros } from '../../wire-time.js'
-import type { Program } from '../programs/store.js'
-import { referralUrl, type LinkPlace } from '../referral-links/urls.js'
+import type { Program } from '../programs/service.js'
+import { referralUrl, type LinkPlace } from '../programs/referral-urls.js'
 import type { AmountRow, PartnerParts, PartnerRow } from './store.js'
 
 /** Per-partner money counters kept in partner_amounts. */

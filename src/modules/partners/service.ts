@@ -10,11 +10,10 @@ import { emit } from '../../events/outbox.js'
 import { badRequest, invalid, invalidField, notFound, type FieldErrors } from '../../domain-errors.js'
 import { epochDay } from '../../wire-time.js'
 import { randomToken } from '../../tokens.js'
-import type { Program } from '../programs/store.js'
-import { bumpRollups, type RollupDelta } from '../stats/store.js'
+import { bumpRollups, type RollupDelta } from '../stats/service.js'
 import { METRIC } from '../stats/metrics.js'
-import { insertLink, keyTaken, linksOfPartner, updateLinkRow } from '../referral-links/store.js'
-import { programDomains } from '../programs/service.js'
+import { programDomains, type Program } from '../programs/service.js'
+import { insertLink, keyTaken, linksOfPartner, updateLinkRow } from './link-store.js'
 import { savedMethodChange } from './payout-method.js'
 import { generatedPassword, hashPassword, isStrongEnough } from './password.js'
 import { partnerListItem, partnerView, type PartnerView } from './representation.js'
@@ -23,6 +22,11 @@ import {
   findPartnerByEmail, findPartnerById, findPartnerByKey, insertPartner, listPartnerRows, markPartnerDeleted, partnerPartsByRef,
   partnerPartsByRowId, updatePartnerRow, type PartnerListQuery, type PartnerRow,
 } from './store.js'
+
+// Referral links build on partners: they read and write a partner's link rows through here.
+export { insertLink, keyTaken, linksOfPartner, updateLinkRow, type LinkRow } from './link-store.js'
+// Customers, sales, the ledger and payouts find a partner by row and move its counts and money through here.
+export { bumpPartnerAmounts, bumpPartnerCounts, bumpPartnersCounts, findPartnerByRowId, partnerAmount, type PartnerRow } from './store.js'
 
 const KEY_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789'
 const PASSWORD_RULE = 'The password must be at least 8 characters long and contain a lower-case letter, an upper-case letter and a digit.'

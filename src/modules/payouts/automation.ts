@@ -10,8 +10,8 @@ import type { Kysely } from 'kysely'
 import type { Database, Db } from '../../store/schema.js'
 import { inTransaction } from '../../store/transaction.js'
 import { isoDate } from '../../wire-time.js'
-import { findPartnerByRowId } from '../partners/store.js'
-import { allPrograms, type Program } from '../programs/store.js'
+import { findPartnerByRowId } from '../partners/service.js'
+import { listPrograms, type Program } from '../programs/service.js'
 import { savedMethod } from '../partners/payout-method.js'
 import { applyAction, createRequest, shortfall } from './service.js'
 import { payoutRules, type PayoutSchedule } from '../programs/payout-settings.js'
@@ -30,7 +30,7 @@ export function slotOf(schedule: PayoutSchedule, now: number): string {
 /** Runs every program whose current slot has not run yet; answers how many requests were made. */
 export async function runAutomaticPayouts(db: Kysely<Database>, now = Date.now()): Promise<number> {
   let made = 0
-  for (const program of await allPrograms(db)) {
+  for (const program of await listPrograms(db)) {
     const { automation } = payoutRules(program)
     if (program.type !== 'affiliate' || !automation.enabled || automation.schedule === null) continue
     const slot = slotOf(automation.schedule, now)

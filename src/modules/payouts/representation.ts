@@ -3,7 +3,7 @@ import type { Static } from 'typebox'
 import { microsToNumber } from '../../money/micros.js'
 import { readJson } from '../../store/json.js'
 import { isoMicros } from '../../wire-time.js'
-import type { RewardNames } from '../rewards/store.js'
+import type { RewardNames } from '../rewards/service.js'
 import type { PayoutRequest, StatementLine } from './schemas.js'
 import type { LineRow, PayoutRow } from './store.js'
 

@@ -2,7 +2,7 @@
 // given must name the same partner, or nothing matches.
 import type { Db } from '../../store/schema.js'
 import { partnerByIdentity } from '../partners/service.js'
-import type { Program } from '../programs/store.js'
+import type { Program } from '../programs/service.js'
 import type { SearchPayoutsInput } from './schemas.js'
 
 /** undefined = no partner filter; null = no partner matches them all. */

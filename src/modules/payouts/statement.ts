@@ -3,8 +3,8 @@
 // (GET /v1/payout_requests:export).
 import type { Db, PayoutRequestStatus } from '../../store/schema.js'
 import { microsToNumber } from '../../money/micros.js'
-import type { Program } from '../programs/store.js'
-import { rewardNames } from '../rewards/store.js'
+import type { Program } from '../programs/service.js'
+import { rewardNames } from '../rewards/service.js'
 import { payoutFile, statementCsv, type ExportFormat } from './export.js'
 import { statementLine } from './representation.js'
 import { requirePayout, viewPayout, viewPayouts } from './service.js'

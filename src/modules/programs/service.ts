@@ -23,6 +23,8 @@ import {
 } from './representation.js'
 
 export type { Program }
+// API keys read their program in the statement that finds the key (api-keys/store.ts): the row becomes a Program here.
+export { toProgram } from './store.js'
 
 export interface NewProgramInput {
   name: string
@@ -137,6 +139,11 @@ export async function programDetails(store: Store, program: Program, base: strin
 export async function programOverview(store: Store, program: Program, base: string) {
   if (program.type !== 'affiliate') return programDetails(store, program, base)
   return affiliateOverview(program, await readProgramFigures(store, program.id), base)
+}
+
+/** A program by its row id, or undefined. */
+export function programById(db: Db, id: number): Promise<Program | undefined> {
+  return findProgram(db, id)
 }
 
 /** A program named by its public id (the webhooks Stripe and browsers call name it so), or undefined. */

@@ -8,14 +8,16 @@ import { isUniqueViolation } from '../../store/unique.js'
 import { emit } from '../../events/outbox.js'
 import { badRequest, invalid, invalidField, notFound, type FieldErrors } from '../../domain-errors.js'
 import { programDomain, programDomains, type Program } from '../programs/service.js'
-import { partnerByIdentity, requirePartnerByIdentity, viewPartner } from '../partners/service.js'
-import { findPartnerByRowId, type PartnerRow } from '../partners/store.js'
-import type { PartnerRef } from '../partners/schemas.js'
+import { domainUrlPrefix, referralUrl, websiteHost } from '../programs/referral-urls.js'
 import {
-  deleteLinkRow, findLink, insertLink, keyTaken, linksOfPartner, makeDefault, searchLinkRows,
-  updateLinkRow, type LinkRow,
-} from './store.js'
-import { domainUrlPrefix, referralUrl, websiteHost } from './urls.js'
+  findPartnerByRowId, insertLink, keyTaken, linksOfPartner, partnerByIdentity, requirePartnerByIdentity, updateLinkRow, viewPartner,
+  type LinkRow, type PartnerRow,
+} from '../partners/service.js'
+import type { PartnerRef } from '../partners/schemas.js'
+import { deleteLinkRow, findLink, makeDefault, searchLinkRows } from './store.js'
+
+// A customer's sign-up credits the link its referral URL or partner key names: found through here.
+export { findLink } from './store.js'
 
 /** Link fields with the PHP SDK's camelCase spellings folded into snake_case. */
 export interface LinkFields {

@@ -1,11 +1,11 @@
-// Referral link and link-domain queries, scoped by program. A deleted partner's links are kept,
-// marked deleted (migration 0013), and every query here skips them: the key is free again.
-import type { Insertable, Selectable, Updateable } from 'kysely'
-import type { Db, ReferralLinkTable } from '../../store/schema.js'
-import { readRow, readRows } from '../../store/prepared.js'
+// Referral link queries, scoped by program. A deleted partner's links are kept, marked deleted
+// (migration 0013), and every query here skips them: the key is free again. Those partner rules
+// need too (a partner's links, a new link, a renamed one, a key taken) are the partners module's
+// (partners/link-store.ts), as is the row type.
+import type { Db } from '../../store/schema.js'
+import { readRow } from '../../store/prepared.js'
 import { storableText } from '../../store/text-keys.js'
-
-export type LinkRow = Selectable<ReferralLinkTable> & { domain: string | null }
+import type { LinkRow } from '../partners/service.js'
 
 function linksWithDomain(db: Db, programId: number) {
   return db.selectFrom('referral_links')
@@ -14,17 +14,6 @@ function linksWithDomain(db: Db, programId: number) {
     .select('program_domains.domain')
     .where('referral_links.program_id', '=', programId)
     .where('referral_links.deleted_at', 'is', null)
-}
-
-const LINKS_OF_PARTNER = `
-  select l.*, d.domain from referral_links l left join program_domains d on d.id = l.domain_id
-  where l.program_id = ? and l.partner_id = ? and l.deleted_at is null
-  order by l.is_default desc, l.id asc`
-
-/** A partner's links, the default first, then in the order they were made (prepared: on every partner read). */
-export function linksOfPartner(db: Db, programId: number, partnerId: number, page?: { offset: number; fetch: number }): Promise<LinkRow[]> {
-  if (!page) return readRows(db, 'links_of_partner', LINKS_OF_PARTNER, [programId, partnerId])
-  return readRows(db, 'links_of_partner_page', `${LINKS_OF_PARTNER} limit ? offset ?`, [programId, partnerId, page.fetch, page.offset])
 }
 
 export function findLink(db: Db, programId: number, key: string): Promise<LinkRow | undefined> {
@@ -43,16 +32,6 @@ export function searchLinkRows(db: Db, programId: number, q: { key?: string; par
   return query.orderBy('referral_links.id', 'asc').offset(q.offset).limit(q.fetch).execute()
 }
 
-export async function insertLink(db: Db, values: Insertable<ReferralLinkTable>): Promise<void> {
-  await db.insertInto('referral_links').values(values).execute()
-}
-
-export async function updateLinkRow(db: Db, programId: number, id: number, changes: Updateable<ReferralLinkTable>): Promise<void> {
-  // A PUT that names no link field changes nothing (and SQL has no empty SET).
-  if (Object.keys(changes).length === 0) return
-  await db.updateTable('referral_links').set(changes).where('program_id', '=', programId).where('id', '=', id).execute()
-}
-
 export async function deleteLinkRow(db: Db, programId: number, id: number): Promise<void> {
   await db.deleteFrom('referral_links').where('program_id', '=', programId).where('id', '=', id).execute()
 }
@@ -63,8 +42,4 @@ export async function makeDefault(db: Db, programId: number, partnerId: number, 
     .where('program_id', '=', programId).where('partner_id', '=', partnerId).where('id', '!=', linkId).execute()
   await db.updateTable('referral_links').set({ is_default: 1 })
     .where('program_id', '=', programId).where('id', '=', linkId).execute()
-}
-
-export async function keyTaken(db: Db, programId: number, key: string): Promise<boolean> {
-  return (await readRow(db, 'link_key_taken', 'select id from referral_links where program_id = ? and "key" = ? and deleted_at is null', [programId, key])) !== undefined
 }

@@ -10,14 +10,16 @@ import { epochDay } from '../../wire-time.js'
 import type { AppliedRule } from '../commissions/engine.js'
 import { post } from '../ledger/service.js'
 import { resolvePartner } from '../partners/service.js'
-import type { Program } from '../programs/store.js'
+import type { Program } from '../programs/service.js'
 import { METRIC } from '../stats/metrics.js'
-import { bumpRollups } from '../stats/store.js'
+import { bumpRollups } from '../stats/service.js'
 import { rewardView } from './representation.js'
 import { insertReward, rewardNames, type RewardNames, type RewardRow } from './store.js'
 
 // Sales read and change their rewards through here: rewards/store.ts is the rewards table's one store.
 export { adjustReward, insertRewards, rewardsOf, rewardsWithPartners, type RewardRow, type RewardWithPartner } from './store.js'
+// Payout statements name each reward's sale and customer through here.
+export { rewardNames, type RewardNames } from './store.js'
 
 /** A reward's change into the ledger (its bucket by status) and the program's reward total (on the day it was earned). */
 export async function postReward(tx: Db, program: Program, reward: RewardRow, kind: LedgerKind, amount: bigint, earnedAt: number, now: number) {

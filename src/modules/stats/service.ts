@@ -4,6 +4,9 @@ import type { Store } from '../../store/store.js'
 import { epochDay } from '../../wire-time.js'
 import { sumRollups, type RollupSum } from './store.js'
 
+// Every module that moves a figure adds to the rollups through here, in the caller's transaction.
+export { bumpRollups, type RollupDelta } from './store.js'
+
 /** Growth compares the last GROWTH_WINDOW_DAYS days with the same number of days before them. */
 export const GROWTH_WINDOW_DAYS = 30
 

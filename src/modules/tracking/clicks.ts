@@ -6,7 +6,7 @@ import type { Database } from '../../store/schema.js'
 import { inTransaction } from '../../store/transaction.js'
 import { epochDay } from '../../wire-time.js'
 import { METRIC } from '../stats/metrics.js'
-import { bumpRollups } from '../stats/store.js'
+import { bumpRollups } from '../stats/service.js'
 import { addPartnerClicks, clickIds, liveLinkIds, upsertClicks, type NewClick } from './store.js'
 
 /** The same visitor on the same link within this window counts once. */

@@ -2,9 +2,8 @@
 // program's settings and hosts, and they change rarely. A change reaches clicks within the TTL,
 // also in other processes.
 import type { Store } from '../../store/store.js'
-import { allPrograms, findProgram, findProgramByPublicId, type Program } from '../programs/store.js'
-import { programDomains } from '../programs/service.js'
-import { websiteHost } from '../referral-links/urls.js'
+import { listPrograms, programById, programByPublicId, programDomains, type Program } from '../programs/service.js'
+import { websiteHost } from '../programs/referral-urls.js'
 import { allDomains } from './store.js'
 
 export const PROGRAMS_TTL_MS = 2000
@@ -42,11 +41,11 @@ export class ProgramDirectory {
   constructor(private readonly store: Store, private readonly clock: () => number = Date.now) {}
 
   async byId(id: number): Promise<ProgramPlace | undefined> {
-    return (await this.current()).byId.get(id) ?? this.afterMiss(await findProgram(this.store.db, id))
+    return (await this.current()).byId.get(id) ?? this.afterMiss(await programById(this.store.db, id))
   }
 
   async byPublicId(publicId: string): Promise<ProgramPlace | undefined> {
-    return (await this.current()).byPublicId.get(publicId) ?? this.afterMiss(await findProgramByPublicId(this.store.db, publicId))
+    return (await this.current()).byPublicId.get(publicId) ?? this.afterMiss(await programByPublicId(this.store.db, publicId))
   }
 
   /** A program changed through this process: the next lookup reads them all again. */
@@ -83,7 +82,7 @@ export class ProgramDirectory {
   }
 
   private async load(): Promise<Snapshot> {
-    const [programs, domains] = await Promise.all([allPrograms(this.store.db), allDomains(this.store)])
+    const [programs, domains] = await Promise.all([listPrograms(this.store.db), allDomains(this.store)])
     const byId = new Map<number, ProgramPlace>()
     for (const program of programs) {
       const host = websiteHost(program)

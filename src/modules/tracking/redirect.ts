@@ -2,8 +2,8 @@
 // the program's own website and additional domains: a link's stored URLs are checked again here,
 // so no link, key or header can turn /r/ into an open redirect. URLs are built with URL objects,
 // which percent-encode anything (CR, LF, spaces) that could break out of a Location header.
-import type { Program } from '../programs/store.js'
-import { referralUrl } from '../referral-links/urls.js'
+import type { Program } from '../programs/service.js'
+import { referralUrl } from '../programs/referral-urls.js'
 import type { ProgramPlace } from './programs.js'
 import type { LinkTarget } from './store.js'
 

@@ -1,4 +1,6 @@
-// Transaction endpoints (spec §3.7) and the partial-refund extension.
+// Transaction endpoints (spec §3.7) and the partial-refund extension; and the customer endpoints
+// that reach a customer's sales (spec §3.4): its transactions, creating it with a first sale,
+// deleting it with its transactions. Those are shown under Customers in the docs.
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { transactionView } from './representation.js'
@@ -9,17 +11,21 @@ import { listPath, paged, PagedEnvelope, pageOf } from '../../http/pagination.js
 import type { Bag } from '../../http/input.js'
 import { addRoute, type Caller } from '../../http/route.js'
 import type { Db } from '../../store/schema.js'
-import { requireAffiliateCustomers, resolveCustomer } from '../customers/service.js'
+import { Customer, CustomerLookupInput } from '../customers/schemas.js'
+import { customerRefOf, requireAffiliateCustomers, resolveCustomer } from '../customers/service.js'
 import { partnerRefOf } from '../partners/service.js'
 import type { Program } from '../programs/service.js'
-import { ListTransactionsInput, NewTransactionInput, RefundInput, Transaction, TransactionLookupInput } from './schemas.js'
+import { createCustomerWithSale, deleteCustomerWithSales } from './customer-sales.js'
+import { ListTransactionsInput, NewCustomerInput, NewTransactionInput, RefundInput, Transaction, TransactionLookupInput } from './schemas.js'
 import {
   archiveTransaction, createTransactions, deleteTransaction, listTransactions, refundTransaction, requireTransaction, transactionFilter,
   type TransactionFilter,
 } from './service.js'
 
 const tags = ['Transactions']
+const customerTags = ['Customers']
 const KeyParam = Type.Object({ key: Type.String({ description: 'Transaction key' }) })
+const CustomerKeyParam = Type.Object({ key: Type.String({ description: 'Customer key (or email)' }) })
 
 /** One page of transactions with their rewards (also GET /v1/customers/{key}/transactions). */
 async function listTransactionPage(db: Db, program: Program, filter: TransactionFilter,
@@ -47,15 +53,40 @@ export function transactionRoutes(app: FastifyInstance, { store, base }: RouteDe
     },
   })
 
-  // A customer's transactions: listed with the transactions, shown under Customers in the docs.
+  // The customer endpoints that reach a customer's sales: declared here, shown under Customers in the docs.
   addRoute(app, base, {
-    method: 'GET', url: '/v1/customers/:key/transactions', summary: 'A customer\'s transactions', tags: ['Customers'],
-    params: Type.Object({ key: Type.String({ description: 'Customer key (or email)' }) }),
+    method: 'GET', url: '/v1/customers/:key/transactions', summary: 'A customer\'s transactions', tags: customerTags, params: CustomerKeyParam,
     input: Type.Object({ page: Type.Optional(Type.Integer()), limit: Type.Optional(Type.Integer()) }),
     response: { 200: PagedEnvelope(Transaction) },
     handler: async ({ caller, params, input, bag, base, request }) => {
       const customer = await resolveCustomer(db, program(caller), params.key as string)
       return listTransactionPage(db, caller.program, { customerId: customer.id }, input, bag, listPath(base, request))
+    },
+  })
+
+  for (const url of ['/v1/customers', '/v1/customer']) {
+    addRoute(app, base, {
+      method: 'POST', url, summary: url === '/v1/customer' ? 'Create a customer (legacy: {customer, partner, transaction?})' : 'Create a customer attributed to a partner',
+      tags: customerTags, input: NewCustomerInput, successStatus: 201,
+      response: { 201: Envelope(Customer) },
+      handler: async ({ caller, input }) => ok(await createCustomerWithSale(db, program(caller), input)),
+    })
+    addRoute(app, base, {
+      method: 'DELETE', url, summary: 'Delete the customer named by `key` in the body, with its transactions', tags: customerTags, input: CustomerLookupInput,
+      response: { 200: Done },
+      handler: async ({ caller, input }) => {
+        await deleteCustomerWithSales(db, program(caller), customerRefOf(input))
+        return done()
+      },
+    })
+  }
+
+  addRoute(app, base, {
+    method: 'DELETE', url: '/v1/customers/:key', summary: 'Delete a customer with its transactions (their commissions are reversed)', tags: customerTags,
+    params: CustomerKeyParam, response: { 200: Done },
+    handler: async ({ caller, params }) => {
+      await deleteCustomerWithSales(db, program(caller), params.key as string)
+      return done()
     },
   })
 

@@ -1,7 +1,8 @@
-// Request and response schemas of the transaction endpoints (spec §3.7).
+// Request and response schemas of the transaction endpoints (spec §3.7), and of the customer create
+// that may carry a first sale (spec §3.4).
 import { Type, type Static } from 'typebox'
 import { PageInput } from '../../http/pagination.js'
-import { CustomerOptions, NestedCustomer } from '../customers/schemas.js'
+import { CustomerFields, CustomerOptions, NestedCustomer } from '../customers/schemas.js'
 import { PartnerRef } from '../partners/schemas.js'
 import { Money } from '../../money/schema.js'
 import { SaleFields, SaleInput } from './sale-input.js'
@@ -17,6 +18,17 @@ export const NewTransactionInput = Type.Object({
   transactions: Type.Optional(Type.Array(SaleInput, { minItems: 1, maxItems: 100 })),
 })
 export type NewTransactionInput = Static<typeof NewTransactionInput>
+
+/** POST /v1/customers: the flat form, or the legacy nesting, which may carry the customer's first sale. */
+export const NewCustomerInput = Type.Object({
+  ...CustomerFields,
+  partner: Type.Optional(PartnerRef),
+  options: Type.Optional(CustomerOptions),
+  // Legacy: {customer: {...}, partner: {...}, transaction?: {...}} (WordPress plugin, PHP SDK v1).
+  customer: Type.Optional(NestedCustomer),
+  transaction: Type.Optional(SaleInput),
+})
+export type NewCustomerInput = Static<typeof NewCustomerInput>
 
 export const RefundInput = Type.Object({ amount: Money })
 

@@ -6,9 +6,10 @@ import { emit } from '../../events/outbox.js'
 import { amountField } from '../../money/input.js'
 import type { Database, Db } from '../../store/schema.js'
 import { inTransaction } from '../../store/transaction.js'
-import { addCustomer, findCustomerByReference, withUniqueKey } from '../customers/service.js'
-import { findCustomerByEmail, findCustomerByKey, type CustomerRow } from '../customers/store.js'
-import type { Program } from '../programs/store.js'
+import {
+  addCustomer, findCustomerByEmail, findCustomerByKey, findCustomerByReference, withUniqueKey, type CustomerRow,
+} from '../customers/service.js'
+import type { Program } from '../programs/service.js'
 import { partnerByIdentity } from '../partners/service.js'
 import type { PartnerRef } from '../partners/schemas.js'
 import { transactionView, type TransactionView } from './representation.js'
@@ -17,6 +18,9 @@ import { saleBatchesOf, type KeyedSale } from './sale-batches.js'
 import type { NewTransactionInput } from './schemas.js'
 import type { SaleInput } from './sale-input.js'
 import { findTransactionByKey, listTransactionRows, type TransactionListQuery, type TransactionRow } from './store.js'
+
+// Stripe's events find the sale they concern through here (a missing one is theirs to make).
+export { findTransactionByKey, type TransactionRow } from './store.js'
 
 export async function requireTransaction(db: Db, program: Program, key: string): Promise<TransactionRow> {
   const row = await findTransactionByKey(db, program.id, key)

@@ -7,7 +7,7 @@ import { badRequest, invalid, invalidField, notFound, type FieldErrors } from '.
 import type { Database, Db } from '../../store/schema.js'
 import { withUniqueIndex } from '../../store/unique.js'
 import { randomToken } from '../../tokens.js'
-import type { Program } from '../programs/store.js'
+import type { Program } from '../programs/service.js'
 import { isWebhookEvent } from './events.js'
 import { newDelivery } from './payload.js'
 import { deliveryView, eventsOf, webhookView, type DeliveryRow, type SubscriptionRow } from './representation.js'

@@ -1,7 +1,9 @@
 // How a referral link's URL is built: the destination (the link's landing page, its additional
 // domain, or the program website) carrying the key in the program's referral parameter, either as
-// a query (`https://shop.example?aff=key`, Partnero's default) or as a path (`/aff/key`).
-import type { Program } from '../programs/store.js'
+// a query (`https://shop.example?aff=key`, Partnero's default) or as a path (`/aff/key`). The
+// program's settings decide all of it, so it lives here, where partners, referral links,
+// customers and tracking all reach it.
+import type { Program } from './store.js'
 
 export interface LinkPlace {
   key: string
