@@ -22,7 +22,7 @@ import { referralLinkRoutes } from './modules/referral-links/routes.js'
 import { customerRoutes } from './modules/customers/routes.js'
 import { transactionRoutes } from './modules/transactions/routes.js'
 import { commissionRoutes } from './modules/partners/commission-routes.js'
-import { rewardRoutes } from './modules/rewards/routes.js'
+import { bonusRoutes } from './modules/partners/bonus-routes.js'
 import { leadRoutes } from './modules/leads/routes.js'
 import { trackingRoutes } from './modules/tracking/routes.js'
 import { webhookRoutes } from './modules/webhooks/routes.js'
@@ -94,7 +94,7 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
 
   const deps: RouteDeps = { config, store, limits, base: (request) => baseUrl(request, config.publicUrl) }
   for (const register of [healthRoutes, programRoutes, partnerRoutes, referralLinkRoutes, customerRoutes, transactionRoutes, commissionRoutes,
-    rewardRoutes, leadRoutes, payoutRoutes, webhookRoutes, stripeRoutes, eventRoutes, trackingRoutes, openApiRoutes]) register(app, deps)
+    bonusRoutes, leadRoutes, payoutRoutes, webhookRoutes, stripeRoutes, eventRoutes, trackingRoutes, openApiRoutes]) register(app, deps)
   return app
 }
 

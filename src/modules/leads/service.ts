@@ -14,7 +14,7 @@ import { addCustomer, findCustomerByEmail, findCustomerByKey } from '../customer
 import { partnerByIdentity, partnerRefOf } from '../partners/service.js'
 import type { PartnerRef } from '../partners/schemas.js'
 import type { Program } from '../programs/service.js'
-import { amountField } from '../../money/input.js'
+import { amountField } from '../../amount-field.js'
 import { addSale } from '../transactions/sales.js'
 import { leadView, type LeadView, type StoredAnswer } from './representation.js'
 import type { NewLeadInput } from './schemas.js'

@@ -12,7 +12,7 @@ import { statsPair } from '../../../test/support/recompute.js'
 import { DomainError } from '../../domain-errors.js'
 import { findProgram, type Program } from '../programs/store.js'
 import { makePartner } from '../../../test/support/partners.js'
-import { grantBonus } from '../rewards/service.js'
+import { grantBonus } from '../partners/bonus.js'
 import { releaseDueRewards } from '../rewards/review.js'
 import { archiveTransaction, createTransactions, deleteTransaction, refundTransaction } from '../transactions/service.js'
 

@@ -5,10 +5,8 @@
 // counters in the caller's transaction, so the counters are always the ledger's sums.
 import type { Db, LedgerBucket, LedgerKind } from '../../store/schema.js'
 import { epochDay } from '../../wire-time.js'
-import { PARTNER_AMOUNT } from '../partners/representation.js'
-import { bumpPartnerAmounts } from '../partners/service.js'
 import { METRIC } from '../stats/metrics.js'
-import { bumpRollups, type RollupDelta } from '../stats/service.js'
+import { PARTNER_AMOUNT, bumpPartnerAmounts, bumpRollups, type RollupDelta } from '../stats/service.js'
 import { appendEntries } from './store.js'
 
 export interface Posting {

@@ -4,15 +4,8 @@ import { readJson } from '../../store/json.js'
 import { isoMicros } from '../../wire-time.js'
 import type { Program } from '../programs/service.js'
 import { referralUrl, type LinkPlace } from '../programs/referral-urls.js'
+import { PARTNER_AMOUNT } from '../stats/service.js'
 import type { AmountRow, PartnerParts, PartnerRow } from './store.js'
-
-/** Per-partner money counters kept in partner_amounts. */
-export const PARTNER_AMOUNT = {
-  revenue: 'revenue',
-  paid: 'commissions.paid',
-  pending: 'commissions.pending',
-  notPaid: 'commissions.not_paid',
-} as const
 
 export function tagsOf(row: PartnerRow): string[] {
   return readJson<string[]>(row.tags) ?? []

@@ -26,7 +26,7 @@ import {
 // Referral links build on partners: they read and write a partner's link rows through here.
 export { insertLink, keyTaken, linksOfPartner, updateLinkRow, type LinkRow } from './link-store.js'
 // Customers, sales, the ledger and payouts find a partner by row and move its counts and money through here.
-export { bumpPartnerAmounts, bumpPartnerCounts, bumpPartnersCounts, findPartnerByRowId, partnerAmount, type PartnerRow } from './store.js'
+export { bumpPartnerCounts, bumpPartnersCounts, findPartnerByRowId, type PartnerRow } from './store.js'
 
 const KEY_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789'
 const PASSWORD_RULE = 'The password must be at least 8 characters long and contain a lower-case letter, an upper-case letter and a digit.'

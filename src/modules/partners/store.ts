@@ -4,10 +4,9 @@ import type { Db, PartnerTable } from '../../store/schema.js'
 import { likePattern } from '../../store/like.js'
 import { readRow, type PerDialect } from '../../store/prepared.js'
 import { readJson } from '../../store/json.js'
-import { deferred } from '../../store/unit-of-work.js'
-import { addToCounters, appendRows } from '../../store/writes.js'
+import { addToCounters } from '../../store/writes.js'
 import type { LinkPlace } from '../programs/referral-urls.js'
-import { mergeDeltas } from '../stats/deltas.js'
+import { partnerAmounts } from '../stats/service.js'
 import { injected } from '../../faults.js'
 import { storableText } from '../../store/text-keys.js'
 
@@ -132,12 +131,12 @@ function byCurrencyThenMetric(a: AmountRow, b: AmountRow): number {
 }
 
 export async function partnerPartsByRowId(db: Db, programId: number, rowId: number): Promise<PartnerParts | undefined> {
-  return toParts(await amounts.read(db, (db) => readRow<PartsRow>(db, 'partner_parts_by_row_id', PARTS_BY_ROW_ID, [programId, rowId])))
+  return toParts(await partnerAmounts.read(db, (db) => readRow<PartsRow>(db, 'partner_parts_by_row_id', PARTS_BY_ROW_ID, [programId, rowId])))
 }
 
 export async function partnerPartsByRef(db: Db, programId: number, ref: string): Promise<PartnerParts | undefined> {
   if (!storableText(ref)) return undefined
-  return toParts(await amounts.read(db, (db) => readRow<PartsRow>(db, 'partner_parts_by_ref', PARTS_BY_REF, [programId, programId, ref, programId, ref])))
+  return toParts(await partnerAmounts.read(db, (db) => readRow<PartsRow>(db, 'partner_parts_by_ref', PARTS_BY_REF, [programId, programId, ref, programId, ref])))
 }
 
 export interface PartnerListQuery {
@@ -193,37 +192,4 @@ export async function bumpPartnerCounts(db: Db, programId: number, partnerId: nu
 export async function bumpPartnersCounts(db: Db, programId: number, deltas: Map<number, Partial<Record<PartnerCount, number>>>): Promise<Map<number, PartnerRow>> {
   const after = await addToCounters<PartnerRow>(db, 'partners', programId, deltas, PARTNER_COUNTS, '*')
   return new Map(after.map((p) => [Number(p.id), p]))
-}
-
-export interface AmountDelta {
-  metric: string
-  currency: string
-  value: bigint
-}
-
-interface AmountBump extends AmountDelta {
-  programId: number
-  partnerId: number
-}
-
-// Deferred per transaction like the program rollups; every read of partner_amounts goes through amounts.read.
-const amounts = deferred<AmountBump>('partner amounts', async (db, bumps) => {
-  const live = mergeDeltas(bumps, (b) => `${b.programId}|${b.partnerId}|${b.metric}|${b.currency}`)
-    .sort((a, b) => a.programId - b.programId || a.partnerId - b.partnerId || a.metric.localeCompare(b.metric) || a.currency.localeCompare(b.currency))
-  if (live.length === 0) return
-  await appendRows(db, 'partner_amounts',
-    live.map((b) => ({ program_id: b.programId, partner_id: b.partnerId, metric: b.metric, currency: b.currency, value: b.value })),
-    'on conflict (program_id, partner_id, metric, currency) do update set value = partner_amounts.value + excluded.value')
-})
-
-/** Adds to a partner's money counters (partner_amounts), creating rows on first use. */
-export async function bumpPartnerAmounts(db: Db, programId: number, partnerId: number, deltas: AmountDelta[]): Promise<void> {
-  await amounts.add(db, deltas.map((d) => ({ ...d, programId, partnerId })))
-}
-
-/** One money counter of a partner (0 when it never moved). */
-export async function partnerAmount(db: Db, programId: number, partnerId: number, metric: string, currency: string): Promise<bigint> {
-  const row = await amounts.read(db, (db) => readRow<{ value: number | bigint }>(db, 'partner_amount', `
-    select value from partner_amounts where program_id = ? and partner_id = ? and metric = ? and currency = ?`, [programId, partnerId, metric, currency]))
-  return BigInt(row?.value ?? 0)
 }

@@ -14,11 +14,10 @@ import { MAX_LEVELS } from '../commissions/rules.js'
 import { ownCommission } from '../partners/commission.js'
 import { bumpLiveSales, livePartnerId, type CustomerRow } from '../customers/service.js'
 import { announceReward, postReward } from '../rewards/service.js'
-import { PARTNER_AMOUNT } from '../partners/representation.js'
-import { bumpPartnerAmounts, bumpPartnersCounts, findPartnerByRowId, partnerAmount, type PartnerRow } from '../partners/service.js'
+import { bumpPartnersCounts, findPartnerByRowId, type PartnerRow } from '../partners/service.js'
 import type { Program } from '../programs/service.js'
 import { METRIC } from '../stats/metrics.js'
-import { bumpRollups } from '../stats/service.js'
+import { PARTNER_AMOUNT, bumpPartnerAmounts, bumpRollups, partnerAmount } from '../stats/service.js'
 import { transactionView, transactionViewOf, type TransactionView } from './representation.js'
 import { adjustReward, insertRewards, rewardsOf, type RewardWithPartner } from '../rewards/service.js'
 import { findTransactionById, insertTransactions, liveTransactionsOf, markArchived, markDeleted, takeRefund, type TransactionRow } from './store.js'
@@ -129,7 +128,7 @@ export async function refundSale(tx: Db, program: Program, t: TransactionRow, am
     const back = commissionOn(rule, netBefore) - commissionOn(rule, netAfter)
     if (back === 0n) continue
     const changed = await adjustReward(tx, reward, { by: -back })
-    await postReward(tx, program, changed, 'reversal', -back, Number(after.created_at), now)
+    await postReward(tx, program.id, changed, 'reversal', -back, Number(after.created_at), now)
   }
   return after
 }
@@ -324,7 +323,7 @@ async function storeRewards(tx: Db, program: Program, planned: PlannedReward[], 
   const stored: RewardWithPartner[] = []
   for (const [i, reward] of rows.entries()) {
     const { earner, sale: { row: t, customer } } = planned[i] as PlannedReward
-    await postReward(tx, program, reward, 'accrual', BigInt(reward.amount), Number(t.created_at), now)
+    await postReward(tx, program.id, reward, 'accrual', BigInt(reward.amount), Number(t.created_at), now)
     await announceReward(tx, program.id, reward, 'reward.created', now, {
       partner_public_id: earner.public_id, transaction_key: t.key, customer_key: customer.key ?? customer.deleted_key,
     })
@@ -349,7 +348,7 @@ async function settleRewards(tx: Db, program: Program, t: TransactionRow, how: S
       ? await adjustReward(tx, reward, { by: -worth })
       : await adjustReward(tx, reward, { archived: how === 'archive' ? 1 : 0 })
     const signed = how === 'restore' ? worth : -worth
-    await postReward(tx, program, changed, how === 'restore' ? 'reinstatement' : 'reversal', signed, Number(t.created_at), now)
+    await postReward(tx, program.id, changed, how === 'restore' ? 'reinstatement' : 'reversal', signed, Number(t.created_at), now)
   }
 }
 

@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely'
 import { badRequest, invalid, invalidField, notFound, type FieldErrors } from '../../domain-errors.js'
 import { emit } from '../../events/outbox.js'
-import { amountField } from '../../money/input.js'
+import { amountField } from '../../amount-field.js'
 import type { Database, Db } from '../../store/schema.js'
 import { inTransaction } from '../../store/transaction.js'
 import {

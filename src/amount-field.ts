@@ -1,6 +1,6 @@
 // An amount named by a request field: exact micros, or a 422 that names the field.
-import { invalidField } from '../domain-errors.js'
-import { parseAmount } from './parse.js'
+import { invalidField } from './domain-errors.js'
+import { parseAmount } from './money/parse.js'
 
 export function amountField(name: string, value: unknown, { positive = false } = {}): bigint {
   const parsed = parseAmount(value)

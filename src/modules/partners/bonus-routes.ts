@@ -4,13 +4,13 @@ import { Type } from 'typebox'
 import type { RouteDeps } from '../../http/route-deps.js'
 import { Envelope, ok } from '../../http/envelope.js'
 import { addRoute } from '../../http/route.js'
-import { requireAffiliate } from '../partners/service.js'
-import { BonusInput, Reward } from './schemas.js'
-import { grantBonus } from './service.js'
+import { BonusInput, Reward } from '../rewards/schemas.js'
+import { grantBonus } from './bonus.js'
+import { requireAffiliate } from './service.js'
 
 const IdParam = Type.Object({ id: Type.String({ description: 'Partner id, or any of its referral keys' }) })
 
-export function rewardRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
+export function bonusRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
   addRoute(app, base, {
     method: 'POST', url: '/v1/partners/:id/reward', tags: ['Rewards'], params: IdParam, input: BonusInput, successStatus: 201,
     summary: 'Grant a partner a manual bonus, payable at once',
