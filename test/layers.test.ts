@@ -4,7 +4,8 @@
 // started (type imports included). http/ imports no module, money/ nothing outside money/, a
 // service knows no HTTP, a route no store, and no module file imports another module's store: it
 // reaches that module's data through its service. Nothing in src/modules imports what assembles or
-// runs the modules (app, main, jobs, cli, web).
+// runs the modules (app, main, jobs, cli, web). And every table is written by one module (or one
+// shared part of the store, such as the outbox) only.
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -107,6 +108,30 @@ function breaks(all: Import[]): string[] {
   return [...found].sort()
 }
 
+/** The tables of the store, as src/store/schema.ts declares them. */
+function tables(): string[] {
+  const schema = fs.readFileSync(path.join(SRC, 'store', 'schema.ts'), 'utf8')
+  const body = schema.slice(schema.indexOf('export interface Database {'))
+  return [...body.slice(0, body.indexOf('}')).matchAll(/^\s+(\w+): \w+Table$/gm)].map((m) => m[1] as string)
+}
+
+/** Per table, the rooms whose code writes it (query builder, the store's write helpers, SQL text). */
+function writers(known: string[]): Map<string, Set<string>> {
+  const found = new Map<string, Set<string>>()
+  const names = known.join('|')
+  const writes = new RegExp(
+    `(?:insertInto|updateTable|deleteFrom)\\(\\s*'(${names})'|(?:appendRows|insertRows|addToCounters)(?:<[^>]*>)?\\(\\s*\\w+,\\s*'(${names})'` +
+    `|\\b(?:insert into|update|delete from)\\s+"?(${names})"?\\s`, 'gi')
+  for (const file of sourceFiles(SRC).filter((f) => !f.includes(`${path.sep}migrations${path.sep}`))) {
+    const from = room(path.relative(SRC, file))
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(writes)) {
+      const table = (m[1] ?? m[2] ?? m[3]) as string
+      found.set(table, new Set([...(found.get(table) ?? []), from]))
+    }
+  }
+  return found
+}
+
 function isModuleFile(file: string): boolean {
   return file.startsWith(`modules${path.sep}`)
 }
@@ -153,5 +178,23 @@ describe('the direction of dependencies', () => {
 
   it('finds no import against the rules', () => {
     expect(breaks(imports())).toEqual([])
+  })
+})
+
+describe('who writes a table', () => {
+  const known = tables()
+  const written = writers(known)
+
+  it('reads the tables and finds their writers (the reader works)', () => {
+    expect(known).toContain('partner_amounts')
+    expect(known.length).toBeGreaterThan(20)
+    expect([...written.get('partners') ?? []]).toEqual(['partners'])
+    expect([...written.get('clicks') ?? []]).toEqual(['tracking'])
+    expect([...written.get('outbox') ?? []]).toEqual(['events'])
+  })
+
+  it('is one module (or one shared part of the store) for every table', () => {
+    const shared = [...written].filter(([, rooms]) => rooms.size > 1).map(([table, rooms]) => `${table}: ${[...rooms].sort().join(', ')}`)
+    expect(shared).toEqual([])
   })
 })

@@ -3,6 +3,7 @@
 import type { Insertable } from 'kysely'
 import type { Db, OutboxTable } from '../store/schema.js'
 import { writeJson } from '../store/json.js'
+import { dialectOf } from '../store/prepared.js'
 import { deferred } from '../store/unit-of-work.js'
 import { appendRows } from '../store/writes.js'
 
@@ -13,4 +14,19 @@ const events = deferred<Insertable<OutboxTable>>('outbox', async (db, rows) => {
 
 export async function emit(tx: Db, programId: number, type: string, data: unknown, now = Date.now()): Promise<void> {
   await events.add(tx, [{ program_id: programId, type, data: writeJson(data), created_at: now }])
+}
+
+/**
+ * Up to `limit` events after id `after` that webhooks have not fanned out yet, oldest first. On
+ * PostgreSQL they are locked for the caller's transaction, skipping those another process holds.
+ */
+export function eventsToFanOut(tx: Db, after: number, limit: number) {
+  let pick = tx.selectFrom('outbox').select(['id', 'program_id', 'type', 'data', 'created_at'])
+    .where('fanned_out', '=', 0).where('id', '>', after).orderBy('id').limit(limit)
+  if (dialectOf(tx) === 'postgres') pick = pick.forUpdate().skipLocked()
+  return pick.execute()
+}
+
+export async function markFannedOut(tx: Db, ids: number[]): Promise<void> {
+  await tx.updateTable('outbox').set({ fanned_out: 1 }).where('id', 'in', ids).execute()
 }

@@ -1,8 +1,8 @@
-// The queries on a partner's referral links that partner rules need: a partner is made with its
-// default link and renames it with its `key`, and partner keys and link keys are one namespace.
-// Here, not in referral-links/, because referral links build on partners; that module reaches these
-// through the partners service, and keeps its own queries (a link by key, search, delete, the
-// default moved) in referral-links/store.ts. A deleted partner's links are kept, marked deleted
+// A partner's referral links: every write of the table, and the reads partner rules need (a
+// partner is made with its default link and renames it with its `key`; partner keys and link keys
+// are one namespace). Here, not in referral-links/, because referral links build on partners: that
+// module reaches these through the partners service, and keeps only its reads (a link by key,
+// search) in referral-links/store.ts. A deleted partner's links are kept, marked deleted
 // (migration 0013), and every query skips them: the key is free again.
 import type { Insertable, Selectable, Updateable } from 'kysely'
 import type { Db, ReferralLinkTable } from '../../store/schema.js'
@@ -33,4 +33,16 @@ export async function updateLinkRow(db: Db, programId: number, id: number, chang
 
 export async function keyTaken(db: Db, programId: number, key: string): Promise<boolean> {
   return (await readRow(db, 'link_key_taken', 'select id from referral_links where program_id = ? and "key" = ? and deleted_at is null', [programId, key])) !== undefined
+}
+
+export async function deleteLinkRow(db: Db, programId: number, id: number): Promise<void> {
+  await db.deleteFrom('referral_links').where('program_id', '=', programId).where('id', '=', id).execute()
+}
+
+/** Makes one link the partner's default, and no other. */
+export async function makeDefault(db: Db, programId: number, partnerId: number, linkId: number): Promise<void> {
+  await db.updateTable('referral_links').set({ is_default: 0 })
+    .where('program_id', '=', programId).where('partner_id', '=', partnerId).where('id', '!=', linkId).execute()
+  await db.updateTable('referral_links').set({ is_default: 1 })
+    .where('program_id', '=', programId).where('id', '=', linkId).execute()
 }

@@ -24,9 +24,9 @@ import {
 } from './store.js'
 
 // Referral links build on partners: they read and write a partner's link rows through here.
-export { insertLink, keyTaken, linksOfPartner, updateLinkRow, type LinkRow } from './link-store.js'
+export { deleteLinkRow, insertLink, keyTaken, linksOfPartner, makeDefault, updateLinkRow, type LinkRow } from './link-store.js'
 // Customers, sales, the ledger and payouts find a partner by row and move its counts and money through here.
-export { bumpPartnerCounts, bumpPartnersCounts, findPartnerByRowId, type PartnerRow } from './store.js'
+export { addPartnerClicks, bumpPartnerCounts, bumpPartnersCounts, findPartnerByRowId, type PartnerRow } from './store.js'
 
 const KEY_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789'
 const PASSWORD_RULE = 'The password must be at least 8 characters long and contain a lower-case letter, an upper-case letter and a digit.'

@@ -2,9 +2,9 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely'
 import type { Db, PartnerTable } from '../../store/schema.js'
 import { likePattern } from '../../store/like.js'
-import { readRow, type PerDialect } from '../../store/prepared.js'
+import { executeRaw, readRow, type PerDialect } from '../../store/prepared.js'
 import { readJson } from '../../store/json.js'
-import { addToCounters } from '../../store/writes.js'
+import { addToCounters, inChunks } from '../../store/writes.js'
 import type { LinkPlace } from '../programs/referral-urls.js'
 import { partnerAmounts } from '../stats/service.js'
 import { injected } from '../../faults.js'
@@ -192,4 +192,13 @@ export async function bumpPartnerCounts(db: Db, programId: number, partnerId: nu
 export async function bumpPartnersCounts(db: Db, programId: number, deltas: Map<number, Partial<Record<PartnerCount, number>>>): Promise<Map<number, PartnerRow>> {
   const after = await addToCounters<PartnerRow>(db, 'partners', programId, deltas, PARTNER_COUNTS, '*')
   return new Map(after.map((p) => [Number(p.id), p]))
+}
+
+/** Adds counted clicks to their partners, one statement for the whole batch. */
+export async function addPartnerClicks(tx: Db, perPartner: Map<number, number>): Promise<void> {
+  const sorted = [...perPartner.entries()].sort(([a], [b]) => a - b)
+  await inChunks(sorted, async (chunk) => {
+    const values = chunk.map(() => 'select cast(? as bigint) as id, cast(? as bigint) as n').join(' union all ')
+    return executeRaw(tx, `update partners set clicks = partners.clicks + v.n from (${values}) as v where partners.id = v.id`, chunk.flat())
+  })
 }

@@ -19,7 +19,7 @@ import { epochDay } from '../../wire-time.js'
 import { move, post, type Posting } from '../ledger/service.js'
 import { findPartnerByRowId, partnerByIdentity, partnerRefOf, requireAffiliate, type PartnerRow } from '../partners/service.js'
 import type { Program } from '../programs/service.js'
-import { announceReward } from '../rewards/service.js'
+import { announceReward, rejectReward } from '../rewards/service.js'
 import { METRIC } from '../stats/metrics.js'
 import { bumpRollups, type RollupDelta } from '../stats/service.js'
 import { payoutMethodOf, savedMethod, type PayoutMethod } from '../partners/payout-method.js'
@@ -30,7 +30,7 @@ import { BREAKDOWN, TRANSITIONS, type PayoutAction } from './status.js'
 import { payoutRules } from '../programs/payout-settings.js'
 import { inWholeMinorUnits } from './whole-units.js'
 import {
-  findOpenPayout, findPayout, insertLines, insertPayout, linesOf, listPayoutRows, moveStatus, paidBefore, payableLines, rejectReward, rewardIdsOf,
+  findOpenPayout, findPayout, insertLines, insertPayout, linesOf, listPayoutRows, moveStatus, paidBefore, payableLines, rewardIdsOf,
   type PayableLine, type PayoutListQuery, type PayoutRow,
 } from './store.js'
 

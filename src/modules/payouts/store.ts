@@ -110,13 +110,6 @@ export async function paidBefore(db: Db, programId: number, rewardIds: number[])
   return new Set(rows.map((r) => Number(r.reward_id)))
 }
 
-/** Rejects a reward still payable; the row after, or undefined when it is no longer `ok`. */
-export function rejectReward(db: Db, programId: number, rewardId: number) {
-  return db.updateTable('rewards').set({ status: 'rejected' })
-    .where('program_id', '=', programId).where('id', '=', rewardId).where('status', '=', 'ok')
-    .returningAll().executeTakeFirst()
-}
-
 /** Partners owed money in a program: the positive payable balances, per partner and currency. */
 export async function payableBalances(db: Db, programId: number): Promise<Array<{ partnerId: number; currency: string }>> {
   const rows = await db.selectFrom('ledger_entries').select(['partner_id', 'currency'])

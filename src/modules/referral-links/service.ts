@@ -10,11 +10,12 @@ import { badRequest, invalid, invalidField, notFound, type FieldErrors } from '.
 import { programDomain, programDomains, type Program } from '../programs/service.js'
 import { domainUrlPrefix, referralUrl, websiteHost } from '../programs/referral-urls.js'
 import {
-  findPartnerByRowId, insertLink, keyTaken, linksOfPartner, partnerByIdentity, requirePartnerByIdentity, updateLinkRow, viewPartner,
+  deleteLinkRow, findPartnerByRowId, insertLink, keyTaken, linksOfPartner, makeDefault, partnerByIdentity, requirePartnerByIdentity,
+  updateLinkRow, viewPartner,
   type LinkRow, type PartnerRow,
 } from '../partners/service.js'
 import type { PartnerRef } from '../partners/schemas.js'
-import { deleteLinkRow, findLink, makeDefault, searchLinkRows } from './store.js'
+import { findLink, searchLinkRows } from './store.js'
 
 // A customer's sign-up credits the link its referral URL or partner key names: found through here.
 export { findLink } from './store.js'

@@ -1,7 +1,7 @@
-// Referral link queries, scoped by program. A deleted partner's links are kept, marked deleted
-// (migration 0013), and every query here skips them: the key is free again. Those partner rules
-// need too (a partner's links, a new link, a renamed one, a key taken) are the partners module's
-// (partners/link-store.ts), as is the row type.
+// Referral link reads, scoped by program: a link by key, the search. The table is written by the
+// partners module alone (partners/link-store.ts: links are a partner's), as is the row type. A
+// deleted partner's links are kept, marked deleted (migration 0013), and every query here skips
+// them: the key is free again.
 import type { Db } from '../../store/schema.js'
 import { readRow } from '../../store/prepared.js'
 import { storableText } from '../../store/text-keys.js'
@@ -30,16 +30,4 @@ export function searchLinkRows(db: Db, programId: number, q: { key?: string; par
   if (q.key !== undefined) query = query.where('referral_links.key', '=', q.key)
   if (q.partnerId !== undefined) query = query.where('referral_links.partner_id', '=', q.partnerId)
   return query.orderBy('referral_links.id', 'asc').offset(q.offset).limit(q.fetch).execute()
-}
-
-export async function deleteLinkRow(db: Db, programId: number, id: number): Promise<void> {
-  await db.deleteFrom('referral_links').where('program_id', '=', programId).where('id', '=', id).execute()
-}
-
-/** Makes one link the partner's default, and no other. */
-export async function makeDefault(db: Db, programId: number, partnerId: number, linkId: number): Promise<void> {
-  await db.updateTable('referral_links').set({ is_default: 0 })
-    .where('program_id', '=', programId).where('partner_id', '=', partnerId).where('id', '!=', linkId).execute()
-  await db.updateTable('referral_links').set({ is_default: 1 })
-    .where('program_id', '=', programId).where('id', '=', linkId).execute()
 }

@@ -6,6 +6,7 @@ import type { Database } from '../../store/schema.js'
 import { inTransaction } from '../../store/transaction.js'
 import { move, post } from '../ledger/service.js'
 import { announceReward } from './service.js'
+import { dueForRelease, releaseReward } from './store.js'
 
 const BATCH = 200
 
@@ -13,19 +14,15 @@ const BATCH = 200
 export async function releaseDueRewards(db: Kysely<Database>, now = Date.now()): Promise<number> {
   let released = 0
   for (;;) {
-    const due = await db.selectFrom('rewards').select('id')
-      .where('status', '=', 'review_period').where('review_until', '<=', now).where('archived', '=', 0)
-      .orderBy('review_until').limit(BATCH).execute()
-    for (const { id } of due) if (await releaseOne(db, Number(id), now)) released++
+    const due = await dueForRelease(db, now, BATCH)
+    for (const id of due) if (await releaseOne(db, id, now)) released++
     if (due.length < BATCH) return released
   }
 }
 
 async function releaseOne(db: Kysely<Database>, id: number, now: number): Promise<boolean> {
   return inTransaction(db, async (tx) => {
-    const reward = await tx.updateTable('rewards').set({ status: 'ok' })
-      .where('id', '=', id).where('status', '=', 'review_period').where('archived', '=', 0)
-      .returningAll().executeTakeFirst()
+    const reward = await releaseReward(tx, id)
     if (!reward) return false
     const programId = Number(reward.program_id)
     await post(tx, programId, move(Number(reward.partner_id), id, 'release', 'review', 'payable', BigInt(reward.amount), reward.currency), now)

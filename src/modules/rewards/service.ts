@@ -13,6 +13,8 @@ import { insertReward, rewardNames, type RewardNames, type RewardRow } from './s
 
 // Sales read and change their rewards through here: rewards/store.ts is the rewards table's one store.
 export { adjustReward, insertRewards, rewardsOf, rewardsWithPartners, type RewardRow, type RewardWithPartner } from './store.js'
+// Payouts reject a reward they cannot pay through here.
+export { rejectReward } from './store.js'
 // Payout statements name each reward's sale and customer through here.
 export { rewardNames, type RewardNames } from './store.js'
 

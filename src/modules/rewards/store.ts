@@ -58,3 +58,25 @@ export async function rewardNames(db: Db, reward: RewardRow): Promise<RewardName
     where r.id = ?`, [reward.id])
   return found ?? { partner_public_id: null, transaction_key: null, customer_key: null }
 }
+
+/** Rejects a reward still payable; the row after, or undefined when it is no longer `ok`. */
+export function rejectReward(db: Db, programId: number, rewardId: number) {
+  return db.updateTable('rewards').set({ status: 'rejected' })
+    .where('program_id', '=', programId).where('id', '=', rewardId).where('status', '=', 'ok')
+    .returningAll().executeTakeFirst()
+}
+
+/** The ids of up to `limit` rewards whose review period ended by `now`, earliest first. */
+export async function dueForRelease(db: Db, now: number, limit: number): Promise<number[]> {
+  const due = await db.selectFrom('rewards').select('id')
+    .where('status', '=', 'review_period').where('review_until', '<=', now).where('archived', '=', 0)
+    .orderBy('review_until').limit(limit).execute()
+  return due.map((r) => Number(r.id))
+}
+
+/** Moves a reward out of review, once: the row after, or undefined when it was not (or no longer) in review. */
+export function releaseReward(db: Db, id: number) {
+  return db.updateTable('rewards').set({ status: 'ok' })
+    .where('id', '=', id).where('status', '=', 'review_period').where('archived', '=', 0)
+    .returningAll().executeTakeFirst()
+}

@@ -6,8 +6,9 @@ import type { Database } from '../../store/schema.js'
 import { inTransaction } from '../../store/transaction.js'
 import { epochDay } from '../../wire-time.js'
 import { METRIC } from '../stats/metrics.js'
+import { addPartnerClicks } from '../partners/service.js'
 import { bumpRollups } from '../stats/service.js'
-import { addPartnerClicks, clickIds, liveLinkIds, upsertClicks, type NewClick } from './store.js'
+import { clickIds, liveLinkIds, upsertClicks, type NewClick } from './store.js'
 
 /** The same visitor on the same link within this window counts once. */
 export const COUNTING_WINDOW_MS = 3600_000

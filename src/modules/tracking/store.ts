@@ -99,12 +99,3 @@ export async function clickIds(tx: Db, pairs: { linkId: number; visitor: string 
     chunk.flatMap((p) => [p.linkId, p.visitor])))
   return rows.map((r) => ({ id: Number(r.id), linkId: Number(r.link_id), visitor: r.visitor }))
 }
-
-/** Adds counted clicks to their partners, one statement for the whole batch. */
-export async function addPartnerClicks(tx: Db, perPartner: Map<number, number>): Promise<void> {
-  const sorted = [...perPartner.entries()].sort(([a], [b]) => a - b)
-  await inChunks(sorted, async (chunk) => {
-    const values = chunk.map(() => 'select cast(? as bigint) as id, cast(? as bigint) as n').join(' union all ')
-    return executeRaw(tx, `update partners set clicks = partners.clicks + v.n from (${values}) as v where partners.id = v.id`, chunk.flat())
-  })
-}

@@ -8,6 +8,7 @@ import type { Database, Db, WebhookDeliveryTable } from '../../store/schema.js'
 import { readJson } from '../../store/json.js'
 import { dialectOf } from '../../store/prepared.js'
 import { inTransaction } from '../../store/transaction.js'
+import { eventsToFanOut, markFannedOut } from '../../events/outbox.js'
 import { newDelivery } from './payload.js'
 import { withOpenSecret } from './store.js'
 import { eventsOf, type DeliveryRow, type SubscriptionRow } from './representation.js'
@@ -26,10 +27,7 @@ const INSERT_CHUNK = 100
  */
 export async function fanOut(db: Kysely<Database>, now: number, batch: number, after = 0): Promise<{ count: number; last: number } | undefined> {
   return inTransaction(db, async (tx) => {
-    let pick = tx.selectFrom('outbox').select(['id', 'program_id', 'type', 'data', 'created_at'])
-      .where('fanned_out', '=', 0).where('id', '>', after).orderBy('id').limit(batch)
-    if (dialectOf(tx) === 'postgres') pick = pick.forUpdate().skipLocked()
-    const events = await pick.execute()
+    const events = await eventsToFanOut(tx, after, batch)
     if (events.length === 0) return undefined
     const programIds = [...new Set(events.map((e) => Number(e.program_id)))]
     const subscriptions = await tx.selectFrom('webhook_subscriptions').selectAll()
@@ -46,7 +44,7 @@ export async function fanOut(db: Kysely<Database>, now: number, batch: number, a
       await tx.insertInto('webhook_deliveries').values(deliveries.slice(i, i + INSERT_CHUNK))
         .onConflict((oc) => oc.columns(['subscription_id', 'outbox_id']).doNothing()).execute()
     }
-    await tx.updateTable('outbox').set({ fanned_out: 1 }).where('id', 'in', events.map((e) => Number(e.id))).execute()
+    await markFannedOut(tx, events.map((e) => Number(e.id)))
     return { count: events.length, last: Number(events[events.length - 1]!.id) }
   })
 }
