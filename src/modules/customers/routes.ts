@@ -9,7 +9,7 @@ import type { RouteDeps } from '../../http/route-deps.js'
 import { Done, Envelope, done, ok } from '../../http/envelope.js'
 import { listPath, paged, PagedEnvelope, pageOf } from '../../http/pagination.js'
 import { addRoute, type Caller } from '../../http/route.js'
-import { partnerByIdentity, partnerRefOf } from '../partners/service.js'
+import { listedPartnerId } from '../partners/service.js'
 import { explainAttribution } from './attribution.js'
 import { customerView } from './representation.js'
 import { Attribution, Customer, CustomerLookupInput, ListCustomersInput, SearchCustomersInput, UpdateCustomerInput } from './schemas.js'
@@ -40,7 +40,7 @@ export function customerRoutes(app: FastifyInstance, { store, base }: RouteDeps)
         const p = program(caller)
         const page = pageOf(input)
         const filter = searching ? input as Static<typeof SearchCustomersInput> : undefined
-        const partnerId = searching ? undefined : await partnerFilter(p, input as Static<typeof ListCustomersInput>)
+        const partnerId = searching ? undefined : await listedPartnerId(db, p, input as Static<typeof ListCustomersInput>)
         if (partnerId === null) return paged([], page, listPath(base, request), bag)
         const customers = await listCustomers(db, p, {
           sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1, partnerId,
@@ -49,14 +49,6 @@ export function customerRoutes(app: FastifyInstance, { store, base }: RouteDeps)
         return paged(customers, page, listPath(base, request), bag)
       },
     })
-  }
-
-  /** The partner a list is filtered by: undefined = no filter, null = a partner that does not exist. */
-  async function partnerFilter(p: Caller['program'], input: Static<typeof ListCustomersInput>) {
-    const ref = partnerRefOf(input)
-    if (ref === undefined) return undefined
-    const partner = await partnerByIdentity(db, p, ref)
-    return partner ? partner.id : null
   }
 
   addRoute(app, base, {

@@ -69,6 +69,13 @@ export async function partnerByIdentity(db: Db, program: Program, ref: PartnerRe
   throw invalidField(field, `The ${field} must be named by id, key or email.`)
 }
 
+/** The partner a list is narrowed to: undefined when the request names none, null when it names one that does not exist (an empty list). */
+export async function listedPartnerId(db: Db, program: Program, input: PartnerNaming): Promise<number | null | undefined> {
+  const ref = partnerRefOf(input)
+  if (ref === undefined) return undefined
+  return (await partnerByIdentity(db, program, ref))?.id ?? null
+}
+
 export async function requirePartnerByIdentity(db: Db, program: Program, ref: PartnerRef): Promise<PartnerRow> {
   const row = await partnerByIdentity(db, program, ref)
   if (!row) throw notFound('Partner not found')

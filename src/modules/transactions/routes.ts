@@ -13,7 +13,6 @@ import { addRoute, type Caller } from '../../http/route.js'
 import type { Db } from '../../store/schema.js'
 import { Customer, CustomerLookupInput } from '../customers/schemas.js'
 import { customerRefOf, requireAffiliateCustomers, resolveCustomer } from '../customers/service.js'
-import { partnerRefOf } from '../partners/service.js'
 import type { Program } from '../programs/service.js'
 import { createCustomerWithSale, deleteCustomerWithSales } from './customer-sales.js'
 import { ListTransactionsInput, NewCustomerInput, NewTransactionInput, RefundInput, Transaction, TransactionLookupInput } from './schemas.js'
@@ -47,7 +46,7 @@ export function transactionRoutes(app: FastifyInstance, { store, base }: RouteDe
     handler: async ({ caller, input, bag, base, request }) => {
       const p = program(caller)
       const path = listPath(base, request)
-      const filter = await transactionFilter(db, p, { key: input.key, partner: partnerRefOf(input), customerKey: input.customer_key ?? input.customer?.key })
+      const filter = await transactionFilter(db, p, { key: input.key, partner: input, customerKey: input.customer_key ?? input.customer?.key })
       if (!filter) return paged([], pageOf(input), path, bag)
       return listTransactionPage(db, p, filter, input, bag, path)
     },

@@ -10,8 +10,7 @@ import {
   addCustomer, findCustomerByEmail, findCustomerByKey, findCustomerByReference, withUniqueKey, type CustomerRow,
 } from '../customers/service.js'
 import type { Program } from '../programs/service.js'
-import { partnerByIdentity } from '../partners/service.js'
-import type { PartnerRef } from '../partners/schemas.js'
+import { listedPartnerId, type PartnerNaming } from '../partners/service.js'
 import { transactionView, type TransactionView } from './representation.js'
 import { addSales, archiveSale, refundSale, removeSale, type Sale } from './sales.js'
 import { saleBatchesOf, type KeyedSale } from './sale-batches.js'
@@ -194,13 +193,11 @@ function isoTime(text: string): number {
 export type TransactionFilter = Omit<TransactionListQuery, 'sort' | 'offset' | 'fetch'>
 
 /** The filter for the partner and customer a list names; undefined when one of them names nobody (an empty list). */
-export async function transactionFilter(db: Db, program: Program, named: { key?: string; partner?: PartnerRef; customerKey?: string }) {
+export async function transactionFilter(db: Db, program: Program, named: { key?: string; partner: PartnerNaming; customerKey?: string }) {
   const filter: TransactionFilter = { key: named.key }
-  if (named.partner !== undefined) {
-    const partner = await partnerByIdentity(db, program, named.partner)
-    if (!partner) return undefined
-    filter.partnerId = partner.id
-  }
+  const partnerId = await listedPartnerId(db, program, named.partner)
+  if (partnerId === null) return undefined
+  filter.partnerId = partnerId
   if (named.customerKey !== undefined) {
     const customer = await findCustomerByKey(db, program.id, named.customerKey)
     if (!customer) return undefined
