@@ -20,6 +20,8 @@ import { findTransactionByKey, listTransactionRows, type TransactionListQuery, t
 
 // Stripe's events find the sale they concern through here (a missing one is theirs to make).
 export { findTransactionByKey, type TransactionRow } from './store.js'
+// A lead converted with a sale records it through here.
+export { addSale } from './sales.js'
 
 export async function requireTransaction(db: Db, program: Program, key: string): Promise<TransactionRow> {
   const row = await findTransactionByKey(db, program.id, key)
