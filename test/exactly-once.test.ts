@@ -31,16 +31,29 @@ interface Send {
   idempotencyKey?: string
 }
 
-/** Sends every request by `clients` concurrent workers; a 409 (the same key still in flight) is retried. */
+/**
+ * Sends every request by `clients` concurrent workers. A 409 says the same key is still in flight
+ * in that server: the request is sent again once the other sends of the same request (one of them
+ * holds the key) have been answered, when the first answer is stored.
+ */
 async function sendAll(key: string, sends: Send[], clients: number): Promise<Answer[]> {
   const answers: Answer[] = []
+  const inFlight = new Map<string, Set<Promise<Answer>>>()
   await drain(sends, clients, async (s, n, i) => {
     const server = servers[(n + i) % 2] as TestServer
     const headers: Record<string, string> = s.idempotencyKey ? { 'idempotency-key': s.idempotencyKey } : {}
-    for (;;) {
-      const res = await server.request(s.method, s.path, { key, body: s.body, headers })
+    const same = `${s.method} ${s.path} ${s.idempotencyKey ?? ''}`
+    const sending = inFlight.get(same) ?? new Set<Promise<Answer>>()
+    inFlight.set(same, sending)
+    for (let attempt = 1; ; attempt++) {
+      const others = [...sending]
+      const request = server.request(s.method, s.path, { key, body: s.body, headers })
+      sending.add(request)
+      const res = await request.finally(() => sending.delete(request))
       if (res.status !== 409) return void answers.push(res)
-      await new Promise((r) => setTimeout(r, 5))
+      // Only these sends exist, and a send of the same request is answered 409 while another runs.
+      if (attempt > 3) throw new Error(`${same}: still 409 after ${attempt} sends`)
+      await Promise.allSettled([...others, ...sending])
     }
   })
   return answers
