@@ -3,6 +3,7 @@
 // refuses (bad percent-encoding, an overlong path id), and a slow client. Each is answered with its
 // status in the Partnero error shape, like every other error; then a fuzz of single-byte mutations
 // of valid requests, which may be answered anything but a 5xx or a body out of that shape.
+import type http from 'node:http'
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import fc from 'fast-check'
@@ -12,10 +13,21 @@ import { scaled } from './support/scale.js'
 let server: TestServer
 let key: string
 let port: number
+/** The server's end of each connection, by the client's port: its socket and the last request read on it. */
+const serverEnds = new Map<number, { socket: net.Socket; request?: http.IncomingMessage }>()
 beforeAll(async () => {
   server = await startServer()
   key = (await server.program()).key
   port = Number(new URL(server.url).port)
+  server.app.server.on('connection', (socket: net.Socket) => {
+    const from = socket.remotePort as number
+    serverEnds.set(from, { socket })
+    socket.once('close', () => serverEnds.delete(from))
+  })
+  server.app.server.on('request', (request: http.IncomingMessage) => {
+    const end = serverEnds.get(request.socket.remotePort as number)
+    if (end) end.request = request
+  })
   await server.post('/v1/partners', { key, body: { id: 'fuzz-id', key: 'fuzz-id', email: 'fuzz@example.com' } })
 })
 afterAll(() => server.close())
@@ -27,16 +39,47 @@ interface RawAnswer {
   body: string
 }
 
+/** Resolves once `check` holds, checked again after every turn of the event loop (the server runs in this process). */
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setImmediate(resolve))
+}
+
+/**
+ * The server has read the `sent` bytes of the connection from `clientPort`, or stopped reading it
+ * (it answered a refusal and closes). It parses bytes as it reads them: what they make of the
+ * request is known from then on, and only more input changes it.
+ */
+function readBy(clientPort: number, sent: number): boolean {
+  const end = serverEnds.get(clientPort)
+  return end !== undefined && (end.socket.bytesRead >= sent || !end.socket.writable)
+}
+
+/** The server waits for more input on that connection: headers not all there, or a body shorter than its framing says. */
+function waitsForInput(clientPort: number): boolean {
+  const end = serverEnds.get(clientPort)
+  if (!end || !end.socket.writable) return false
+  return end.request === undefined || !end.request.complete
+}
+
 /**
  * Writes `request` as it is and reads the first answer. A request the server still waits on (a
- * Content-Length past the body) is then ended by half-closing: the server sees the end of input.
- * (Half-closing at once would abort requests still running: Node answers nothing then.)
+ * Content-Length past the body) is then ended by half-closing, once the server has read all of it:
+ * the server sees the end of input. (Half-closing at once would abort requests still running: Node
+ * answers nothing then.)
  */
 function sendRaw(request: string | Buffer): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.write(request))
+    const sent = Buffer.isBuffer(request) ? request.length : Buffer.byteLength(request)
+    let finished = false
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(request, () => {
+      const from = socket.localPort as number
+      void until(() => finished || readBy(from, sent)).then(() => {
+        if (!finished && waitsForInput(from)) socket.end()
+      })
+    }))
     let received = Buffer.alloc(0)
     const done = () => {
+      finished = true
       clearTimeout(giveUp)
       socket.destroy()
       resolve(firstAnswer(received.toString('latin1')))
@@ -48,9 +91,11 @@ function sendRaw(request: string | Buffer): Promise<RawAnswer> {
     // The server may reset a connection it refused while the rest of the request still arrives.
     socket.on('error', () => {})
     socket.on('close', done)
-    const endInput = setTimeout(() => socket.end(), 500)
-    const giveUp = setTimeout(() => reject(new Error(`no answer to ${JSON.stringify(String(request).slice(0, 80))}`)), 5_000)
-    socket.on('close', () => clearTimeout(endInput))
+    // A bound on a server that neither answers nor waits for input: the test fails, it does not hang.
+    const giveUp = setTimeout(() => {
+      finished = true
+      reject(new Error(`no answer to ${JSON.stringify(String(request).slice(0, 80))}`))
+    }, 5_000)
   })
 }
 
@@ -163,13 +208,16 @@ describe('malformed HTTP', () => {
     // Node's own check runs every 30 s after 60 s of waiting: the test raises its event at once,
     // on a real connection that has sent half a request.
     const accepted = new Promise<net.Socket>((resolve) => server.app.server.once('connection', resolve))
-    const client = net.connect(port, '127.0.0.1', () => client.write('GET /v1/program HTTP/1.1\r\nHost: local'))
+    const half = 'GET /v1/program HTTP/1.1\r\nHost: local'
+    const client = net.connect(port, '127.0.0.1', () => client.write(half))
     const chunks: Buffer[] = []
     client.on('data', (chunk: Buffer) => chunks.push(chunk))
     client.on('error', () => {})
     const closed = new Promise((resolve) => client.on('close', resolve))
     const socket = await accepted
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    // The server has read the half request: bytes left unread when it closes would make it reset
+    // the connection, and the answer could be lost with it.
+    await until(() => socket.bytesRead >= half.length)
     server.app.server.emit('clientError', Object.assign(new Error('Request timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), socket)
     await closed
     expectPartneroError(firstAnswer(Buffer.concat(chunks).toString('latin1')), 408, 'request_timeout', 'a slow client')

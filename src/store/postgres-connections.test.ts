@@ -4,6 +4,7 @@
 // transaction when they fail. Run on both stores: SQLite simply runs them at once.
 import { describe, expect, it } from 'vitest'
 import { storeForThisFile, storeKind } from '../../test/support/store.js'
+import { count } from '../../test/support/count.js'
 import { inTransaction } from './transaction.js'
 import { isUniqueViolation } from './unique.js'
 import { appendRows } from './writes.js'
@@ -71,11 +72,13 @@ describe.skipIf(storeKind() !== 'postgres')('transaction lanes', () => {
     let release!: () => void
     const held = new Promise<void>((resolve) => { release = resolve })
     const seen: (number | undefined)[] = []
+    const inside = count()
     const open = [0, 1, 2].map(() => inTransaction(store().db, async (tx) => {
       seen.push(tx.unit.lane)
+      inside.add()
       await held
     }))
-    while (seen.length < 3) await new Promise((resolve) => setTimeout(resolve, 5))
+    await inside.reach(3)
     release()
     await Promise.all(open)
     expect([...seen].sort()).toEqual([0, 1, 2])

@@ -7,6 +7,7 @@ import { openMigratedStore } from '../../src/store/store.js'
 import { call, type Answer } from './client.js'
 import { runCli, serveCli, type RunningServer } from './cli.js'
 import { seeded, type Random } from './random.js'
+import { count } from './count.js'
 import { statsPair } from './recompute.js'
 import type { TestStore } from './store.js'
 
@@ -136,6 +137,11 @@ class Fleet {
     return started
   }
 
+  /** The server is still in the fleet, yet its process is gone: it exited without being killed. */
+  diedByItself(server: RunningServer): boolean {
+    return this.running.includes(server) && (server.child.exitCode !== null || server.child.signalCode !== null)
+  }
+
   /** A server to send to: any that runs, or the next to come up. */
   async any(hint: number): Promise<RunningServer> {
     for (let k = 0; k < this.running.length; k++) {
@@ -186,16 +192,16 @@ export async function crashRun(testStore: TestStore, run: CrashRun): Promise<Cra
   try {
     const partner = await call((await fleet.any(0)).url, 'POST', '/v1/partners', { key, body: { email: 'crash@example.com', name: 'Crash', key: 'crash_ref' } })
     if (partner.status !== 201) throw new Error(`partner: ${partner.status} ${partner.text}`)
-    let answered = 0
+    const answered = count()
     const sender = async (s: number) => {
       for (let chain = nextChain(), c = 0; chain; chain = nextChain(), c++) {
         for (const write of chain) {
           await sendUntilAnswered(fleet, s + c, key, write, report)
-          answered++
+          answered.add()
         }
       }
     }
-    const killer = new Killer(run, fleet, () => (deadline === undefined ? answered / (run.writes ?? 1) : 0), random)
+    const killer = new Killer(run, fleet, (fraction) => answered.reach(Math.ceil(fraction * (run.writes ?? Infinity))), random)
     await Promise.all(Array.from({ length: run.senders }, (_, s) => sender(s)))
     await killer.stop()
   } finally {
@@ -215,9 +221,14 @@ async function sendUntilAnswered(fleet: Fleet, hint: number, key: string, write:
     try {
       answer = await call(server.url, write.method, write.path, { key, body: write.body, headers })
     } catch {
-      // No answer: the server died with the request in flight (or before it arrived). Same request again.
+      // No answer: the server died with the request in flight (or before it arrived). The killer takes
+      // a server out of the fleet before it kills it, so the same request goes again at once, to
+      // another server or to this one once it is back. A server that died by itself fails the run.
       report.retries++
-      await new Promise((resolve) => setTimeout(resolve, 10))
+      if (fleet.diedByItself(server)) {
+        report.mismatches.push(`a server exited without being killed (${write.method} ${write.path} unanswered)`)
+        return
+      }
       continue
     }
     if (answer.headers['idempotent-replayed'] === 'true') report.replayed++
@@ -233,33 +244,40 @@ async function sendUntilAnswered(fleet: Fleet, hint: number, key: string, write:
 
 /** Kills a server at the planned moments (fractions of the writes answered) or every `everyMs`. */
 class Killer {
-  private stopped = false
+  private stopping!: () => void
+  /** Resolves when the senders are done: the killer kills no more. */
+  private readonly stopped = new Promise<void>((resolve) => (this.stopping = resolve))
+  private isStopped = false
   private readonly done: Promise<void>
 
-  constructor(run: CrashRun, fleet: Fleet, progress: () => number, random: Random) {
+  /** `answered(fraction)` resolves once that fraction of the planned writes has been answered. */
+  constructor(run: CrashRun, fleet: Fleet, answered: (fraction: number) => Promise<void>, random: Random) {
     const pick = () => random.int(run.servers)
-    this.done = 'at' in run.kills ? this.atFractions([...run.kills.at].sort(), fleet, progress, pick) : this.every(run.kills.everyMs, fleet, pick)
+    this.done = 'at' in run.kills ? this.atFractions([...run.kills.at].sort(), fleet, answered, pick) : this.every(run.kills.everyMs, fleet, pick)
   }
 
-  private async atFractions(at: number[], fleet: Fleet, progress: () => number, pick: () => number): Promise<void> {
+  private async atFractions(at: number[], fleet: Fleet, answered: (fraction: number) => Promise<void>, pick: () => number): Promise<void> {
     for (const fraction of at) {
-      while (!this.stopped && progress() < fraction) await new Promise((resolve) => setTimeout(resolve, 2))
-      if (this.stopped) return
+      await Promise.race([answered(fraction), this.stopped])
+      if (this.isStopped) return
       await fleet.kill(pick())
     }
   }
 
   private async every(ms: number, fleet: Fleet, pick: () => number): Promise<void> {
     for (;;) {
-      const started = Date.now()
-      while (!this.stopped && Date.now() - started < ms) await new Promise((resolve) => setTimeout(resolve, 20))
-      if (this.stopped) return
+      // The schedule is the load under test (a kill every `ms` while the writes go on), not a wait for something.
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, ms))), this.stopped])
+      clearTimeout(timer)
+      if (this.isStopped) return
       await fleet.kill(pick())
     }
   }
 
   async stop(): Promise<void> {
-    this.stopped = true
+    this.isStopped = true
+    this.stopping()
     await this.done
   }
 }

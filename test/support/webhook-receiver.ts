@@ -6,6 +6,7 @@ import http from 'node:http'
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import { startServer, type TestServer } from './server.js'
+import { count } from './count.js'
 
 export interface Received {
   headers: http.IncomingHttpHeaders
@@ -22,7 +23,7 @@ export interface Receiver {
   script(...replies: Reply[]): void
   /** Answers every request left hanging (a timed-out or abandoned attempt). */
   releaseHanging(): void
-  /** Resolves once `n` requests have arrived. */
+  /** Resolves once `n` requests have arrived; fails if they have not after `ms` (a bound, not a wait). */
   waitFor(n: number, ms?: number): Promise<void>
   close(): Promise<void>
 }
@@ -31,11 +32,13 @@ export async function startReceiver(): Promise<Receiver> {
   const received: Received[] = []
   const replies: Reply[] = []
   const hanging: http.ServerResponse[] = []
+  const arrived = count()
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
       received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() })
+      arrived.add()
       const reply = replies.shift() ?? { status: 200 }
       if (reply === 'hang') return void hanging.push(res)
       res.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers })
@@ -52,11 +55,11 @@ export async function startReceiver(): Promise<Receiver> {
       for (const res of hanging.splice(0)) if (!res.destroyed) res.writeHead(200).end()
     },
     async waitFor(n, ms = 5000) {
-      const until = Date.now() + ms
-      while (received.length < n) {
-        if (Date.now() > until) throw new Error(`expected ${n} requests, got ${received.length}`)
-        await new Promise((r) => setTimeout(r, 10))
-      }
+      let giveUp: NodeJS.Timeout | undefined
+      const late = new Promise<never>((_, reject) => {
+        giveUp = setTimeout(() => reject(new Error(`expected ${n} requests, got ${received.length}`)), ms)
+      })
+      await Promise.race([arrived.reach(n), late]).finally(() => clearTimeout(giveUp))
     },
     close: () => new Promise<void>((resolve) => {
       for (const res of hanging.splice(0)) res.destroy()

@@ -1,8 +1,18 @@
 // Manual bonuses, and rewards leaving their review period on the server's own clock.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startServer, type TestServer } from '../../../test/support/server.js'
 import { eventsOf, makePartner } from '../../../test/support/partners.js'
 import { startJobs } from '../../jobs/index.js'
+
+/** The release job's passes, counted as each ends, so the test can wait for the passes it needs. */
+const passes = await vi.hoisted(async () => (await import('../../../test/support/count.js')).count())
+vi.mock('./review.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./review.js')>()
+  return {
+    ...real,
+    releaseDueRewards: (...args: Parameters<typeof real.releaseDueRewards>) => real.releaseDueRewards(...args).finally(passes.add),
+  }
+})
 
 let server: TestServer
 beforeAll(async () => {
@@ -47,12 +57,15 @@ describe('the review release job', () => {
     const first = await server.store.db.selectFrom('transactions').select('id').where('program_id', '=', p.id).where('key', '=', 'review_1').executeTakeFirstOrThrow()
     await server.store.db.updateTable('rewards').set({ review_until: Date.now() - 60_000 }).where('transaction_id', '=', first.id).execute()
 
+    // Two job runners, as two server processes would run them: both start with a pass at once (the
+    // race for the same reward), then go round every 20 ms. Any ended pass has released the first
+    // reward (or found it released); six passes in all take both through several more rounds, each
+    // of which must release nothing again. stop() waits for a pass still running.
     const jobs = [startJobs(server.store.db, server.app.log, { reviewReleaseMs: 20 }), startJobs(server.store.db, server.app.log, { reviewReleaseMs: 20 })]
-    const statusOf = async (key: string) => (await server.get(`/v1/transactions/${key}`, { key: p.key })).json.data.rewards[0].status
-    for (let i = 0; i < 200 && await statusOf('review_1') !== 'ok'; i++) await new Promise((r) => setTimeout(r, 25))
-    await new Promise((r) => setTimeout(r, 100))
+    await passes.reach(6)
     await Promise.all(jobs.map((j) => j.stop()))
 
+    const statusOf = async (key: string) => (await server.get(`/v1/transactions/${key}`, { key: p.key })).json.data.rewards[0].status
     expect(await statusOf('review_1')).toBe('ok')
     expect(await statusOf('review_2')).toBe('review_period')
     const view = (await server.get('/v1/partners/review_ref', { key: p.key })).json.data

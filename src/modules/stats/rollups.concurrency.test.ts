@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '../../../test/support/server.js'
 import { storeKind } from '../../../test/support/store.js'
+import { count } from '../../../test/support/count.js'
 import { inTransaction } from '../../store/transaction.js'
 import { epochDay } from '../../wire-time.js'
 import { METRIC } from './metrics.js'
@@ -20,13 +21,13 @@ describe.skipIf(storeKind() !== 'postgres')('rollups under concurrent transactio
     const day = epochDay(Date.now())
     let release!: () => void
     const held = new Promise<void>((resolve) => { release = resolve })
-    let started = 0
+    const started = count()
     const open = [1, 2, 3].map((n) => inTransaction(server.store.db, async (tx) => {
       await bumpRollups(tx, p.id, day, [{ metric: METRIC.clicks, value: n }])
-      started++
+      started.add()
       await held
     }))
-    while (started < 3) await new Promise((resolve) => setTimeout(resolve, 5))
+    await started.reach(3)
     release()
     await Promise.all(open)
     const rows = await server.store.all<{ shard: number; value: number }>('test_click_rollups',

@@ -16,7 +16,9 @@ afterAll(() => server.close())
 
 /**
  * Longer than the cache waits between two reads of the change count, far shorter than it keeps an
- * entry: each test below would fail if a change waited for the entry to expire.
+ * entry: each test below would fail if a change waited for the entry to expire. This wait is the
+ * behaviour under test (the server re-reads the count once CHANGES_CHECK_MS have passed on its own
+ * clock, which it does not let a test set), not a stand-in for a condition the test could watch.
  */
 const moments = () => new Promise((resolve) => setTimeout(resolve, CHANGES_CHECK_MS * 3))
 if (CHANGES_CHECK_MS * 3 >= LINK_TTL_MS) throw new Error('these tests need changes checked far more often than entries expire')

@@ -1,10 +1,11 @@
-// Stripe retries, and sends events in no promised order. 1,000 events (sales, partial and full
-// refunds, disputes) sent to one program in order, and to another three times over, shuffled, by
-// 8 concurrent senders: both programs must end in the same state.
+// Stripe retries, and sends events in no promised order. 1,000 events (CI; 400 in a plain `npm test`:
+// sales, partial and full refunds, disputes) sent to one program in order, and to another three
+// times over, shuffled, by 8 concurrent senders: both programs must end in the same state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '../../../../test/support/server.js'
 import { makePartner } from '../../../../test/support/partners.js'
 import { seeded, shuffled, thrice } from '../../../../test/support/random.js'
+import { scaled } from '../../../../test/support/scale.js'
 import { charge, checkout, dispute, sendStripe, setUpStripe, stripeEvent } from '../../../../test/support/stripe.js'
 
 let server: TestServer
@@ -13,7 +14,7 @@ beforeAll(async () => {
 })
 afterAll(() => server.close())
 
-const EVENTS = 1000
+const EVENTS = scaled(400, 1_000)
 const CUSTOMERS = 20
 
 function generateEvents(): string[] {
@@ -89,7 +90,7 @@ describe('Stripe events', () => {
     expect(answers).toHaveLength(3 * EVENTS)
 
     const expected = await stateOf(inOrder)
-    expect(expected.transactions.length).toBeGreaterThan(200)
+    expect(expected.transactions.length).toBeGreaterThan(EVENTS / 5)
     expect(expected.transactions.some(([, , , , archived]) => archived)).toBe(true)
     expect(expected.transactions.some(([, amount, refunded]) => refunded === amount)).toBe(true)
     expect(await stateOf(scrambled)).toEqual(expected)
