@@ -58,9 +58,9 @@ export function asMailError(err: unknown): MailError {
   return new MailError(message, permanent)
 }
 
-/** The links in a text body: what a person needs to act on a mail read from the log. */
+/** The links in a text body: what a person needs to act on a mail read from the log. A sentence's full stop is not part of its link. */
 export function linksIn(text: string): string[] {
-  return [...new Set(text.match(/https?:\/\/[^\s<>"]+/g) ?? [])]
+  return [...new Set((text.match(/https?:\/\/[^\s<>"]+/g) ?? []).map((link) => link.replace(/[.,;:!?)]+$/, '')))]
 }
 
 export function logSender(log: FastifyBaseLogger): Sender {
