@@ -22,6 +22,8 @@ export interface Config {
   logLevel: string
   /** Webhook URLs may point at loopback and private networks (tests, intranets); off by default. */
   allowPrivateWebhookUrls: boolean
+  /** Outgoing email (src/mail/): without an SMTP URL, mails are written to the log instead. */
+  mail: { smtpUrl: string | undefined; from: string | undefined }
 }
 
 export class ConfigError extends Error {}
@@ -32,7 +34,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 // Values that are secrets or may carry a password: a bad one is named, never shown (the message
 // reaches terminals, logs and CI output).
-const SECRET_SETTINGS = new Set(['PARTNERKIT_SECRET_KEY', 'DATABASE_URL', 'REDIS_URL'])
+const SECRET_SETTINGS = new Set(['PARTNERKIT_SECRET_KEY', 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL'])
 
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = []
@@ -70,6 +72,15 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read('LOG_LEVEL', 'info', (raw) =>
       LOG_LEVELS.includes(raw) ? raw : new Problem(`expected one of ${LOG_LEVELS.join(', ')}`)),
     allowPrivateWebhookUrls: read('PARTNERKIT_ALLOW_PRIVATE_WEBHOOK_URLS', false, boolean),
+    mail: {
+      // smtps:// speaks TLS from the start (port 465); smtp:// upgrades with STARTTLS when offered.
+      smtpUrl: read<string | undefined>('SMTP_URL', undefined, urlWithScheme(['smtp:', 'smtps:'])),
+      from: read<string | undefined>('MAIL_FROM', undefined, mailbox),
+    },
+  }
+  // Relays refuse mail from an address they do not know, so there is no guessed default.
+  if (config.mail.smtpUrl !== undefined && config.mail.from === undefined && !problems.some((p) => p.startsWith('MAIL_FROM'))) {
+    problems.push('MAIL_FROM: required when SMTP_URL is set, e.g. "Acme Partners <partners@acme.example>"')
   }
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`)
@@ -106,6 +117,14 @@ function urlWithScheme(schemes: string[]) {
     }
     return new Problem(`expected a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}`)
   }
+}
+
+/** `partners@acme.example` or `Acme Partners <partners@acme.example>`, on one line (it becomes a header). */
+function mailbox(raw: string): string | Problem {
+  const address = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/
+  const named = /^([^<>\r\n]*)<([^<>]+)>$/.exec(raw)
+  if (!/[\r\n]/.test(raw) && (address.test(raw) || (named && address.test((named[2] as string).trim())))) return raw
+  return new Problem('expected an address such as partners@acme.example or "Acme Partners <partners@acme.example>"')
 }
 
 function publicUrl(raw: string): string | Problem {

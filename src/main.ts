@@ -6,6 +6,7 @@ import { openMigratedStore } from './store/store.js'
 import { buildApp } from './app.js'
 import { createDemoProgramOnce } from './modules/api-keys/service.js'
 import { startJobs } from './jobs/index.js'
+import { logSender, smtpSender } from './mail/sender.js'
 
 export async function serve(config: Config = loadConfig()): Promise<void> {
   const store = await openMigratedStore({
@@ -14,8 +15,11 @@ export async function serve(config: Config = loadConfig()): Promise<void> {
   const demo = await createDemoProgramOnce(store.db)
   const app = await buildApp({ config, store })
   const address = await app.listen({ port: config.port, host: config.host })
-  const jobs = startJobs(store.db, app.log, {}, { allowPrivateUrls: config.allowPrivateWebhookUrls })
   const shownUrl = config.publicUrl ?? address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost')
+  const { smtpUrl, from } = config.mail
+  // loadConfig refuses SMTP_URL without MAIL_FROM, so `from` is there whenever SMTP is.
+  const sender = smtpUrl !== undefined && from !== undefined ? smtpSender(smtpUrl, from) : logSender(app.log)
+  const jobs = startJobs(store.db, app.log, {}, { allowPrivateUrls: config.allowPrivateWebhookUrls }, { sender, baseUrl: shownUrl })
   // One write, so whoever reads the output gets the address and the demo key together.
   process.stdout.write(`Partnerkit is serving ${shownUrl} (store: ${store.dialect}, ${store.location})\n${demo
     ? `\nA demo affiliate program was created: ${demo.program.name} (${demo.program.publicId}).\n`

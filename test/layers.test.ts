@@ -4,7 +4,7 @@
 // started (type imports included). http/ imports no module, money/ nothing outside money/, a
 // service knows no HTTP, a route no store, and no module file imports another module's store: it
 // reaches that module's data through its service. Nothing in src/modules imports what assembles or
-// runs the modules (app, main, jobs, cli, web). And every table is written by one module (or one
+// runs the modules (app, main, jobs, cli, web, mail). And every table is written by one module (or one
 // shared part of the store, such as the outbox) only.
 import fs from 'node:fs'
 import path from 'node:path'
@@ -22,8 +22,8 @@ const LAYERS: Record<string, string[]> = {
   edges: ['tracking', 'health', 'integrations/*'],
 }
 
-/** What assembles and runs the modules: above every layer. */
-const ABOVE_MODULES = ['app', 'main', 'jobs', 'cli', 'web']
+/** What assembles and runs the modules: above every layer (mail reads their events and sends for them). */
+const ABOVE_MODULES = ['app', 'main', 'jobs', 'cli', 'web', 'mail']
 
 interface Import {
   from: string

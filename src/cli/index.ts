@@ -8,6 +8,7 @@ import { migrateToLatest } from '../store/migrate.js'
 import { openMigratedStore, openStore, type Store } from '../store/store.js'
 import { integrationsCommand } from './integrations.js'
 import { keysCommand } from './keys.js'
+import { mailCommand } from './mail.js'
 import { programsCommand } from './programs.js'
 import { UsageError } from './usage.js'
 
@@ -25,6 +26,8 @@ const HELP = `Usage: partnerkit <command>
   keys revoke KEY                         revoke a key (the full key or its display prefix)
   integrations stripe --program PUBLIC_ID --webhook-secret whsec_… [--reverse-on-dispute true|false]
                                           set the program's Stripe webhook signing secret
+  mail list [--to EMAIL] [--limit 20]     the recent mails, newest first, with their links
+                                          (without SMTP_URL mails are not sent: sign in from here)
 
 Every command uses DATABASE_URL (postgres://…) or the SQLite file in PARTNERKIT_DATA_DIR (./data).
 `
@@ -58,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0
     }
     const commands: Record<string, (store: Store, args: string[]) => Promise<number>> = {
-      programs: programsCommand, keys: keysCommand, integrations: integrationsCommand,
+      programs: programsCommand, keys: keysCommand, integrations: integrationsCommand, mail: mailCommand,
     }
     const run = Object.hasOwn(commands, command) ? commands[command] : undefined
     if (!run) throw new UsageError(`Unknown command "${command}".`)

@@ -17,6 +17,7 @@ import { linkChanges } from './migrations/0011-link-changes.js'
 import { roomForCounters } from './migrations/0012-room-for-counters.js'
 import { partnerTombstones } from './migrations/0013-partner-tombstones.js'
 import { stripeInvoicePayments } from './migrations/0014-stripe-invoice-payments.js'
+import { mail } from './migrations/0016-mail.js'
 
 export type StoreMigration = (store: Store) => Migration
 
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, StoreMigration> = {
   '0012-room-for-counters': roomForCounters,
   '0013-partner-tombstones': partnerTombstones,
   '0014-stripe-invoice-payments': stripeInvoicePayments,
+  '0016-mail': mail,
 }
 
 export async function migrateToLatest(store: Store): Promise<string[]> {

@@ -53,6 +53,8 @@ export interface OutboxTable {
   created_at: number
   /** 1 once the webhook dispatcher has made this event's deliveries (0007-webhooks). */
   fanned_out: Generated<number>
+  /** 1 once the mail job has read this event (0016-mail). */
+  mailed: Generated<number>
 }
 
 /** One row per program, day, metric and currency: the running sums behind program stats. */
@@ -413,6 +415,31 @@ export interface PayoutRunTable {
   created_at: number
 }
 
+export type MailStatus = 'pending' | 'sent' | 'logged' | 'failed'
+
+/** An outgoing email (src/mail/): sent over SMTP, or written to the log when there is no SMTP_URL. */
+export interface MailTable {
+  id: Generated<number>
+  program_id: number | null
+  /** The event that made the mail, if one did (at most one mail per event). */
+  outbox_id: number | null
+  /** The message's name: `application-received`, `sign-in-code`… */
+  kind: string
+  to_address: string
+  subject: string
+  text: string
+  html: string
+  status: MailStatus
+  attempts: number
+  next_attempt_at: number
+  claimed_until: number | null
+  claim_token: string | null
+  last_error: string | null
+  created_at: number
+  /** When it was sent (or logged). */
+  sent_at: number | null
+}
+
 export interface Database {
   programs: ProgramTable
   api_keys: ApiKeyTable
@@ -441,6 +468,7 @@ export interface Database {
   payout_counters: PayoutCounterTable
   payout_rewards: PayoutRewardTable
   payout_runs: PayoutRunTable
+  mails: MailTable
 }
 
 export type Db = Kysely<Database> | Transaction<Database>
