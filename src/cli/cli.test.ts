@@ -13,6 +13,8 @@ beforeAll(async () => {
 afterAll(() => server.close())
 
 const KEY = /^pk_live_[A-Za-z0-9]{32}$/
+/** For tests that start several commands one after another (each a node process loading the app). */
+const SEVERAL_COMMANDS_MS = 60_000
 
 async function createProgram(...extra: string[]) {
   const res = await runCli(['programs', 'create', '--name', 'Acme Partners', '--type', 'affiliate', ...extra], env)
@@ -71,7 +73,7 @@ describe('programs', () => {
       expect(res.stderr).toMatch(/^partnerkit: /)
     }
     expect(JSON.parse((await runCli(['programs', 'list'], env)).stdout)).toHaveLength(before)
-  })
+  }, SEVERAL_COMMANDS_MS)
 })
 
 describe('keys', () => {
@@ -153,7 +155,7 @@ describe('the command itself', () => {
       expect(res.code, name).toBe(78)
       expect(res.stderr).toContain(name)
     }
-  })
+  }, SEVERAL_COMMANDS_MS)
 })
 
 describe('version and configuration errors', () => {
