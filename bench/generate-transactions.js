@@ -245,7 +245,7 @@ function countClicks(g, clicks) {
 
 /** The partners' counts and amounts and the program's rollups, as the steps above added them up. */
 async function writeCounters(g) {
-  const { PARTNER_AMOUNT } = await dist('modules/partners/representation.js')
+  const { PARTNER_AMOUNT } = await dist('modules/stats/service.js')
   const { raw, ids, counts } = g
   const { id: programId, currency } = g.program
   await raw.runMany('update partners set clicks = ?, signups = ?, referrals_count = ?, sales_count = ?, paid_accounts = ? where id = ?',
