@@ -18,7 +18,7 @@ const projects = [
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     // A worker per core (vitest's default leaves one of two cores to its own process, which mostly

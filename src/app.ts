@@ -28,7 +28,9 @@ import { trackingRoutes } from './modules/tracking/routes.js'
 import { webhookRoutes } from './modules/webhooks/routes.js'
 import { stripeRoutes } from './modules/integrations/stripe/routes.js'
 import { payoutRoutes } from './modules/payouts/routes.js'
+import { signInRoutes } from './modules/sign-in/routes.js'
 import { openApiRoutes, openApiOptions } from './http/openapi.js'
+import { webRoutes } from './web/index.js'
 import { RecentOwners } from './modules/api-keys/recent-owners.js'
 import { authenticate, authenticateRead } from './modules/api-keys/service.js'
 
@@ -71,7 +73,7 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
     await limits.perKey(request, reply)
   })
   app.addHook('preValidation', async (request) => {
-    if (request.is404) return
+    if (request.is404 || request.routeOptions.config.web) return
     request.bag = inputBag(request.query, request.body)
     // Validation coerces and fills defaults in place; the bag stays as the caller sent it.
     const validate = request.routeOptions.config.validateInput
@@ -94,7 +96,7 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
 
   const deps: RouteDeps = { config, store, limits, base: (request) => baseUrl(request, config.publicUrl) }
   for (const register of [healthRoutes, programRoutes, partnerRoutes, referralLinkRoutes, customerRoutes, transactionRoutes, commissionRoutes,
-    bonusRoutes, leadRoutes, payoutRoutes, webhookRoutes, stripeRoutes, eventRoutes, trackingRoutes, openApiRoutes]) register(app, deps)
+    bonusRoutes, signInRoutes, leadRoutes, payoutRoutes, webhookRoutes, stripeRoutes, eventRoutes, trackingRoutes, openApiRoutes, webRoutes]) register(app, deps)
   return app
 }
 

@@ -14,6 +14,10 @@ export type ErrorKind =
   | 'conflict'
   /** Something the service depends on is not answering. */
   | 'unavailable'
+  /** A one-time thing (a sign-in link) that was used, replaced or ran out. */
+  | 'gone'
+  /** Credentials that do not match. */
+  | 'unauthorized'
 
 export class DomainError extends Error {
   constructor(
@@ -30,6 +34,8 @@ export const badRequest = (message: string, code = 'bad_request') => new DomainE
 export const forbidden = (message: string) => new DomainError('forbidden', 'forbidden', message)
 export const notFound = (message = 'Not found.') => new DomainError('not_found', 'not_found', message)
 export const conflict = (message: string, code = 'conflict') => new DomainError('conflict', code, message)
+export const gone = (message: string, code: string) => new DomainError('gone', code, message)
+export const unauthorized = (message: string, code: string) => new DomainError('unauthorized', code, message)
 export const unavailable = (message: string, code: string) => new DomainError('unavailable', code, message)
 export const invalid = (errors: FieldErrors, message = 'The given data was invalid.') =>
   new DomainError('invalid', 'validation_failed', message, errors)

@@ -17,7 +17,7 @@ const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src')
 const LAYERS: Record<string, string[]> = {
   // counters and rollups, commission rules, the ledger, rewards: the money every program type shares
   core: ['stats', 'commissions', 'ledger', 'rewards'],
-  resources: ['programs', 'api-keys', 'webhooks', 'partners', 'referral-links', 'customers', 'transactions', 'leads', 'payouts', 'events'],
+  resources: ['programs', 'api-keys', 'webhooks', 'partners', 'sign-in', 'referral-links', 'customers', 'transactions', 'leads', 'payouts', 'events'],
   // where visitors, providers and probes come in
   edges: ['tracking', 'health', 'integrations/*'],
 }
@@ -34,7 +34,7 @@ function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name)
     if (entry.isDirectory()) return sourceFiles(full)
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [full] : []
+    return /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) ? [full] : []
   })
 }
 
@@ -43,9 +43,15 @@ function imports(): Import[] {
     const text = fs.readFileSync(file, 'utf8')
     return [...text.matchAll(/^(?:import|export)\b[^'";]*?from '(\.[^']+)'/gm)].map((m) => ({
       from: path.relative(SRC, file),
-      to: path.relative(SRC, path.resolve(path.dirname(file), (m[1] as string).replace(/\.js$/, '.ts'))),
+      to: resolved(path.resolve(path.dirname(file), m[1] as string)),
     }))
   })
+}
+
+/** An import's file: `./x.js` is x.ts or x.tsx. */
+function resolved(target: string): string {
+  const ts = target.replace(/\.js$/, '.ts')
+  return path.relative(SRC, fs.existsSync(ts) ? ts : `${ts}x`)
 }
 
 /** The room a file is in: a module (integrations count one each), or a top-level folder or file. */
@@ -101,6 +107,8 @@ function breaks(all: Import[]): string[] {
     if (path.basename(from) === 'service.ts' && to.startsWith(`http${path.sep}`)) found.add(`service imports http: ${from} -> ${to}`)
     // Routes are thin: even their own module's queries go through its service.
     if (path.basename(from) === 'routes.ts' && isModule && path.basename(to) === 'store.ts') found.add(`route imports a store: ${from} -> ${to}`)
+    // Pages call services, never stores (web.md §2).
+    if (from.startsWith(`web${path.sep}`) && path.basename(to) === 'store.ts') found.add(`page imports a store: ${from} -> ${to}`)
     if (isModuleFile(from) && isModule && path.basename(to) === 'store.ts' && room(from) !== room(to)) {
       found.add(`module imports another's store: ${from} -> ${to}`)
     }

@@ -44,7 +44,7 @@ function send(reply: FastifyReply, error: ApiError) {
   return reply.code(error.statusCode).type('application/json').send(error.body())
 }
 
-function asApiError(error: FastifyError, bodyLimitBytes: number): ApiError | undefined {
+export function asApiError(error: FastifyError, bodyLimitBytes: number): ApiError | undefined {
   if (error instanceof ApiError) return error
   if (error instanceof DomainError) return fromDomain(error)
   if (error.validation) return new ApiError(422, 'validation_failed', 'The given data was invalid.', fieldErrors(error.validation as never))

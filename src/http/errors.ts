@@ -28,7 +28,7 @@ export interface ErrorBody {
 export const unauthenticated = () => new ApiError(401, 'unauthenticated', 'Unauthenticated.')
 
 const STATUS: Record<ErrorKind, number> = {
-  refused: 400, forbidden: 403, not_found: 404, conflict: 409, invalid: 422, unavailable: 503,
+  refused: 400, forbidden: 403, not_found: 404, conflict: 409, invalid: 422, unavailable: 503, gone: 410, unauthorized: 401,
 }
 
 /** The one place a service's error becomes an HTTP answer. */

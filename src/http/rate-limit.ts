@@ -20,6 +20,8 @@ export interface RateLimits {
   perKey: RateLimiter
   /** A budget per client IP, for public calls that have no key (tracking). */
   perIp(name: string, max: number, windowSeconds: number): RateLimiter
+  /** A budget per thing a request names (the account a sign-in tries), known only once the body is read. */
+  perSubject(name: string, max: number, windowSeconds: number): (request: FastifyRequest, reply: FastifyReply, subject: string) => Promise<void>
 }
 
 export async function setUpRateLimit(app: FastifyInstance, options: RateLimitOptions): Promise<RateLimits> {
@@ -49,6 +51,14 @@ export async function setUpRateLimit(app: FastifyInstance, options: RateLimitOpt
     perKey: limiter(app, 'per-key', options.max, options.windowSeconds,
       (request) => `key:${request.caller?.program.publicId}:${request.caller?.apiKeyId ?? request.ip}`),
     perIp: (name, max, windowSeconds) => limiter(app, name, max, windowSeconds, (request) => `${name}:${request.ip}`),
+    perSubject(name, max, windowSeconds) {
+      const subjects = new WeakMap<FastifyRequest, string>()
+      const check = limiter(app, name, max, windowSeconds, (request) => `${name}:${subjects.get(request)}`)
+      return (request, reply, subject) => {
+        subjects.set(request, subject.toLowerCase())
+        return check(request, reply)
+      }
+    },
   }
 }
 

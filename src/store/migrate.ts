@@ -18,6 +18,7 @@ import { roomForCounters } from './migrations/0012-room-for-counters.js'
 import { partnerTombstones } from './migrations/0013-partner-tombstones.js'
 import { stripeInvoicePayments } from './migrations/0014-stripe-invoice-payments.js'
 import { mail } from './migrations/0016-mail.js'
+import { signIn } from './migrations/0017-sign-in.js'
 
 export type StoreMigration = (store: Store) => Migration
 
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, StoreMigration> = {
   '0013-partner-tombstones': partnerTombstones,
   '0014-stripe-invoice-payments': stripeInvoicePayments,
   '0016-mail': mail,
+  '0017-sign-in': signIn,
 }
 
 export async function migrateToLatest(store: Store): Promise<string[]> {

@@ -115,6 +115,11 @@ export interface PartnerTable {
    * the partner can still be reversed and its counters still follow them; every look-up skips it.
    */
   deleted_at: Generated<number | null>
+  /** When the partner followed the verification link (migration 0017); null for an applicant who has not yet. */
+  email_verified_at: number | null
+  language: Generated<string | null>
+  /** JSON array of the mail kinds the partner turned off, or null for none. */
+  mail_opt_out: Generated<string | null>
 }
 
 export interface ProgramDomainTable {
@@ -440,6 +445,34 @@ export interface MailTable {
   sent_at: number | null
 }
 
+export interface PartnerSessionTable {
+  /** SHA-256 (hex) of the session cookie's value */
+  id: string
+  partner_id: number
+  program_id: number
+  csrf: string
+  created_at: number
+  expires_at: number
+}
+
+export type SignInPurpose = 'url' | 'link' | 'reset' | 'verify'
+
+export interface SignInTokenTable {
+  id: Generated<number>
+  program_id: number
+  partner_id: number
+  purpose: SignInPurpose
+  /** SHA-256 (hex) of the token in the link */
+  token_hash: string
+  /** SHA-256 (hex) of the code typed instead of following the link (passwordless sign-in) */
+  code_hash: string | null
+  email: string | null
+  code_attempts: Generated<number>
+  created_at: number
+  expires_at: number
+  ended: 'used' | 'replaced' | null
+}
+
 export interface Database {
   programs: ProgramTable
   api_keys: ApiKeyTable
@@ -469,6 +502,8 @@ export interface Database {
   payout_rewards: PayoutRewardTable
   payout_runs: PayoutRunTable
   mails: MailTable
+  partner_sessions: PartnerSessionTable
+  sign_in_tokens: SignInTokenTable
 }
 
 export type Db = Kysely<Database> | Transaction<Database>

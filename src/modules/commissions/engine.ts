@@ -15,7 +15,20 @@ export interface AppliedRule {
   amount: string
   rounding: boolean
   currency: string
+  /** Which rule chose the rate: the portal tells the partner why (absent on rewards made before it was kept). */
+  source?: RateSource
 }
+
+export type RateSource =
+  | { kind: 'base' }
+  | { kind: 'partner' }
+  | { kind: 'tier'; metric: string; from: string }
+  | { kind: 'product'; product_id?: string; product_type?: string }
+  | { kind: 'level'; level: number }
+  | { kind: 'override' }
+  | { kind: 'manual' }
+
+export type SourcedRate = Rate & { source?: RateSource }
 
 /** What the engine needs to know about a sale, its customer and its partner. */
 export interface SaleFacts {
@@ -62,17 +75,18 @@ export function commissionOn(rule: AppliedRule, net: bigint): bigint {
 }
 
 /** A rate applied to this sale. A static rate pays in the program currency, at most the sale when the currencies match. */
-export function applyRate(rate: Rate, facts: SaleFacts, rounding: boolean): AppliedRule {
+export function applyRate(rate: SourcedRate, facts: SaleFacts, rounding: boolean): AppliedRule {
   const amount = String(facts.amount)
-  if (rate.type === 'percent') return { type: 'percent', value: rate.value, amount, rounding, currency: facts.currency }
+  const source = rate.source ? { source: rate.source } : {}
+  if (rate.type === 'percent') return { type: 'percent', value: rate.value, amount, rounding, currency: facts.currency, ...source }
   let full = micros(rate.value)
   if (facts.currency === facts.programCurrency && full > facts.amount) full = facts.amount
-  return { type: 'fixed', value: String(full), amount, rounding, currency: facts.programCurrency }
+  return { type: 'fixed', value: String(full), amount, rounding, currency: facts.programCurrency, ...source }
 }
 
 /** The transaction's `reward` override: exactly this, in the sale's currency. */
 export function fixedReward(reward: bigint, facts: SaleFacts): AppliedRule {
-  return { type: 'fixed', value: String(reward), amount: String(facts.amount), rounding: false, currency: facts.currency }
+  return { type: 'fixed', value: String(reward), amount: String(facts.amount), rounding: false, currency: facts.currency, source: { kind: 'override' } }
 }
 
 /**
@@ -80,38 +94,39 @@ export function fixedReward(reward: bigint, facts: SaleFacts): AppliedRule {
  * over. A partner's own commission replaces everything; otherwise a matching product rule or a
  * reached performance tier replaces the base rate (`products_over_tiers` decides between them).
  */
-export function rateFor(rules: CommissionRules, own: PartnerCommission | undefined, facts: SaleFacts): Rate | undefined {
+export function rateFor(rules: CommissionRules, own: PartnerCommission | undefined, facts: SaleFacts): SourcedRate | undefined {
   if (!withinPeriod(own?.period ?? rules.period, facts)) return undefined
-  if (own) return { type: own.type, value: own.value }
+  if (own) return { type: own.type, value: own.value, source: { kind: 'partner' } }
   const tier = bestTier(rules, facts)
   const product = productRule(rules, facts)
   if (product && (rules.products_over_tiers || !tier)) return product
-  return tier ?? { type: rules.type, value: rules.value }
+  return tier ?? { type: rules.type, value: rules.value, source: { kind: 'base' } }
 }
 
 /** The rate of the partner `level` steps up the referring chain (2 = the referrer's referrer). */
-export function levelRate(rules: CommissionRules, level: number): Rate | undefined {
-  return rules.levels[level - 2]
+export function levelRate(rules: CommissionRules, level: number): SourcedRate | undefined {
+  const rate = rules.levels[level - 2]
+  return rate && { type: rate.type, value: rate.value, source: { kind: 'level', level } }
 }
 
-function bestTier(rules: CommissionRules, facts: SaleFacts): Rate | undefined {
+function bestTier(rules: CommissionRules, facts: SaleFacts): SourcedRate | undefined {
   const reached = rules.tiers.filter((t) => facts.partner[t.metric] >= (t.metric === 'revenue' ? micros(t.from) : BigInt(t.from)))
   // Tiers on different metrics may all be reached: the partner gets the best of them.
-  let best: { rate: Rate; worth: bigint } | undefined
+  let best: { rate: SourcedRate; worth: bigint } | undefined
   for (const tier of reached) {
     const worth = commissionOn(applyRate(tier, facts, false), facts.amount)
-    if (!best || worth > best.worth) best = { rate: { type: tier.type, value: tier.value }, worth }
+    if (!best || worth > best.worth) best = { rate: { type: tier.type, value: tier.value, source: { kind: 'tier', metric: tier.metric, from: tier.from } }, worth }
   }
   return best?.rate
 }
 
-function productRule(rules: CommissionRules, facts: SaleFacts): Rate | undefined {
+function productRule(rules: CommissionRules, facts: SaleFacts): SourcedRate | undefined {
   const matching = rules.products.filter((p) =>
     (p.product_id === undefined || facts.productIds.includes(p.product_id))
     && (p.product_type === undefined || facts.productTypes.includes(p.product_type)))
   // Highest priority first; among equals, the rule listed first.
   const [first] = matching.sort((a, b) => b.priority - a.priority)
-  return first ? { type: first.type, value: first.value } : undefined
+  return first ? { type: first.type, value: first.value, source: { kind: 'product', product_id: first.product_id, product_type: first.product_type } } : undefined
 }
 
 function withinPeriod(period: Period, facts: SaleFacts): boolean {

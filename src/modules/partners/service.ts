@@ -107,7 +107,10 @@ export async function listPartners(db: Db, program: Program, query: PartnerListQ
   }, base))
 }
 
-export async function createPartner(db: Kysely<Database>, program: Program, input: NewPartnerInput, base: string, now = Date.now()) {
+/** An applicant (portal sign-up) verifies the address first; a partner the merchant creates through the API is vouched for. */
+export interface PartnerOrigin { applicant?: boolean }
+
+export async function createPartner(db: Kysely<Database>, program: Program, input: NewPartnerInput, base: string, now = Date.now(), origin: PartnerOrigin = {}) {
   if (input.password !== undefined && !isStrongEnough(input.password)) throw invalidField('password', PASSWORD_RULE)
   const passwordHash = await hashPassword(input.password ?? generatedPassword())
   return withUniqueFields(() => inTransaction(db, async (tx) => {
@@ -133,6 +136,7 @@ export async function createPartner(db: Kysely<Database>, program: Program, inpu
       tags: writeJson(uniqueTags(input.tags ?? [])),
       custom_fields: writeJson(fieldList(input.custom_fields ?? {})),
       referring_partner_id: referrer ? referrer.id : null,
+      email_verified_at: origin.applicant ? null : now,
       created_at: now,
       updated_at: now,
     })

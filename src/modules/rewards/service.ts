@@ -36,7 +36,7 @@ export async function announceReward(tx: Db, programId: number, reward: RewardRo
 /** A manual reward for a partner, payable at once: recorded, posted and announced in the caller's transaction. */
 export async function addManualReward(tx: Db, programId: number, partner: { id: number; public_id: string },
   bonus: { amount: bigint; currency: string; description: string | null }, now: number) {
-  const rule: AppliedRule = { type: 'fixed', value: String(bonus.amount), amount: '0', rounding: false, currency: bonus.currency }
+  const rule: AppliedRule = { type: 'fixed', value: String(bonus.amount), amount: '0', rounding: false, currency: bonus.currency, source: { kind: 'manual' } }
   const reward = await insertReward(tx, {
     program_id: programId, transaction_id: null, partner_id: partner.id, customer_id: null, level: 1, kind: 'manual',
     rule: writeJson(rule), amount: bonus.amount, currency: bonus.currency, status: 'ok', review_until: null, archived: 0,

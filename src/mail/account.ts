@@ -1,0 +1,27 @@
+// The mails a partner asks for from the portal (a sign-in code, a reset link, a verification
+// link): composed and queued here, so the pages know which mail, never how it is made or sent.
+import type { Db } from '../store/schema.js'
+import type { Program } from '../modules/programs/service.js'
+import type { PartnerRow } from '../modules/partners/service.js'
+import { queueMail } from './store.js'
+import { signIn } from './messages/sign-in.js'
+import { passwordReset } from './messages/password-reset.js'
+import { verifyEmail } from './messages/verify-email.js'
+
+const minutes = (ms: number) => Math.round(ms / 60_000)
+
+export async function mailSignInCode(db: Db, program: Program, partner: PartnerRow, code: string, url: string, validMs: number) {
+  const message = signIn({ programName: program.name, partnerName: partner.name, code, url, validMinutes: minutes(validMs) })
+  await queueMail(db, { kind: 'sign-in', to: partner.email, message, programId: program.id })
+}
+
+export async function mailPasswordReset(db: Db, program: Program, partner: PartnerRow, url: string, validMs: number) {
+  const message = passwordReset({ programName: program.name, partnerName: partner.name, url, validMinutes: minutes(validMs) })
+  await queueMail(db, { kind: 'password-reset', to: partner.email, message, programId: program.id })
+}
+
+/** To the address being verified, which is the partner's own or the one it is changing to. */
+export async function mailVerification(db: Db, program: Program, partner: PartnerRow, to: string, url: string, validMs: number) {
+  const message = verifyEmail({ programName: program.name, partnerName: partner.name, url, validMinutes: minutes(validMs) })
+  await queueMail(db, { kind: 'verify-email', to, message, programId: program.id })
+}

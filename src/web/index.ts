@@ -1,0 +1,24 @@
+// The pages: the partner portal (and, next, the merchant admin), in one encapsulated plugin so its
+// form parsing and HTML error pages never reach the JSON API beside it.
+import type { FastifyInstance } from 'fastify'
+import formbody from '@fastify/formbody'
+import type { RouteDeps } from '../http/route-deps.js'
+import { assetRoutes } from './assets.js'
+import { sendErrorPage } from './errors.js'
+import { portalPages } from './portal/index.js'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A page: its form body is read as the browser sent it (no API input bag). */
+    web?: boolean
+  }
+}
+
+export function webRoutes(app: FastifyInstance, { store, limits, base }: RouteDeps) {
+  assetRoutes(app)
+  app.register(async (web) => {
+    await web.register(formbody, { bodyLimit: 65_536 })
+    web.setErrorHandler(sendErrorPage)
+    portalPages(web, { db: store.db, limits, origin: base })
+  })
+}

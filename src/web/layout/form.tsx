@@ -1,0 +1,72 @@
+// Forms that work without JavaScript: a POST with the session's CSRF token, fields with labels and
+// their own error messages (from a DomainError's field errors, the same ones the API answers).
+import type { ComponentChildren } from 'preact'
+
+export type FieldErrors = Record<string, string[]>
+
+export function Form(props: { action: string; csrf?: string; children: ComponentChildren; label?: string }) {
+  return (
+    <form method="post" action={props.action} aria-label={props.label}>
+      {props.csrf !== undefined && <input type="hidden" name="_csrf" value={props.csrf} />}
+      {props.children}
+    </form>
+  )
+}
+
+export interface FieldProps {
+  name: string
+  label: string
+  type?: 'text' | 'email' | 'password' | 'url' | 'number' | 'hidden'
+  value?: string
+  required?: boolean
+  autocomplete?: string
+  hint?: string
+  errors?: FieldErrors
+  inputmode?: 'numeric' | 'email' | 'text' | 'decimal'
+  pattern?: string
+  minlength?: number
+  maxlength?: number
+}
+
+export function Field(props: FieldProps) {
+  const id = `f-${props.name}`
+  const messages = props.errors?.[props.name] ?? []
+  const described = [props.hint ? `${id}-hint` : '', messages.length ? `${id}-error` : ''].filter(Boolean).join(' ')
+  return (
+    <div>
+      <label for={id}>{props.label}</label>
+      <input
+        // preact types each input type's attributes apart; one field component serves them all.
+        id={id} name={props.name} type={(props.type ?? 'text') as 'text'} value={props.value} required={props.required}
+        autocomplete={props.autocomplete} inputMode={props.inputmode} pattern={props.pattern} minLength={props.minlength} maxLength={props.maxlength}
+        aria-invalid={messages.length ? 'true' : undefined} aria-describedby={described || undefined}
+      />
+      {props.hint && <p class="hint" id={`${id}-hint`}>{props.hint}</p>}
+      {messages.length > 0 && <p class="field-error" id={`${id}-error`}>{messages.join(' ')}</p>}
+    </div>
+  )
+}
+
+export function Select(props: { name: string; label: string; options: Array<{ value: string; label: string }>; value?: string; errors?: FieldErrors }) {
+  const id = `f-${props.name}`
+  const messages = props.errors?.[props.name] ?? []
+  return (
+    <div>
+      <label for={id}>{props.label}</label>
+      <select id={id} name={props.name} aria-describedby={messages.length ? `${id}-error` : undefined}>
+        {props.options.map((o) => <option key={o.value} value={o.value} selected={o.value === props.value}>{o.label}</option>)}
+      </select>
+      {messages.length > 0 && <p class="field-error" id={`${id}-error`}>{messages.join(' ')}</p>}
+    </div>
+  )
+}
+
+export function Check(props: { name: string; label: ComponentChildren; checked?: boolean; required?: boolean; value?: string }) {
+  return (
+    <label class="check"><input type="checkbox" name={props.name} value={props.value ?? 'on'} checked={props.checked} required={props.required} />{props.label}</label>
+  )
+}
+
+export function Submit(props: { children: ComponentChildren }) {
+  return <button type="submit">{props.children}</button>
+}

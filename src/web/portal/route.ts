@@ -1,0 +1,108 @@
+// How a portal page is served. A page file declares its path, method and who may see it, and
+// returns a component or a redirect; this file does what every page needs first: find the program
+// (from the path, or from the host when the program has its own portal domain), find the session,
+// refuse cross-site posts and posts without the session's token, and send the page with its headers.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Kysely } from 'kysely'
+import type { VNode } from 'preact'
+import type { Database } from '../../store/schema.js'
+import type { RateLimits } from '../../http/rate-limit.js'
+import { notFound } from '../../domain-errors.js'
+import { programByPublicId, type Program } from '../../modules/programs/service.js'
+import { sessionOf, type Session } from '../../modules/sign-in/service.js'
+import { readCookie } from '../session/cookie.js'
+import { requireSameOrigin, requireToken } from '../session/csrf.js'
+import { redirect, sendPage } from '../layout/render.js'
+import { en, type NoticeKey } from '../i18n/en.js'
+import type { Notice } from '../layout/shell.js'
+import { portalHostProgram } from './hosts.js'
+
+export interface PortalDeps {
+  db: Kysely<Database>
+  limits: RateLimits
+  /** This server's absolute address as the request reached it (PUBLIC_URL when set). */
+  origin: (request: FastifyRequest) => string
+}
+
+export type Form = Record<string, string | string[] | undefined>
+
+export interface PageContext {
+  request: FastifyRequest
+  reply: FastifyReply
+  db: Kysely<Database>
+  limits: RateLimits
+  program: Program
+  /** The signed-in partner's session (always there on partner pages). */
+  session?: Session
+  params: Record<string, string>
+  query: Record<string, string | undefined>
+  /** The posted form (empty on GET). */
+  form: Form
+  /** A portal path as this request addresses the portal: `/portal/PID/links`, or `/links` on the portal's own host. */
+  path(to: string): string
+  /** The same, absolute: for links in mails and the sign-in URL. */
+  absolute(to: string): string
+  /** What the form before the redirect here said happened. */
+  notice?: Notice
+}
+
+export type Outcome = VNode | { redirect: string } | { status: number; page: VNode }
+
+export interface PageSpec {
+  method: 'GET' | 'POST'
+  /** After the program: `/links`, `/payouts/:number/statement`… */
+  path: string
+  /** guest: signing in and applying (a signed-in partner goes to the dashboard); partner: signed in only; open: anyone. */
+  access: 'guest' | 'partner' | 'open'
+  handle(ctx: PageContext): Promise<Outcome | void>
+}
+
+/** The value of a one-value form field (the first, when sent twice), trimmed. */
+export function field(form: Form, name: string): string {
+  const value = form[name]
+  return (Array.isArray(value) ? value[0] ?? '' : value ?? '').trim()
+}
+
+/** Pages register here; the portal plugin adds each at /portal/:program and on portal hosts. */
+export function portalPage(app: FastifyInstance, deps: PortalDeps, spec: PageSpec) {
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const params = request.params as Record<string, string>
+    const hosted = params.program === undefined
+    const program = hosted ? await portalHostProgram(deps.db, request.hostname) : await programByPublicId(deps.db, params.program as string)
+    if (!program || program.type !== 'affiliate') throw notFound('There is no partner portal here.')
+    const prefix = hosted ? '' : `/portal/${program.publicId}`
+    const path = (to: string) => `${prefix}${to}` || '/'
+    const ctx: PageContext = {
+      request, reply, db: deps.db, limits: deps.limits, program, params,
+      query: request.query as Record<string, string | undefined>,
+      form: (request.method === 'POST' ? request.body ?? {} : {}) as Form,
+      path,
+      absolute: (to) => `${deps.origin(request)}${path(to)}`,
+      notice: noticeOf((request.query as Record<string, unknown>).notice),
+    }
+    if (request.method === 'POST') requireSameOrigin(request)
+    const cookie = readCookie(request, program.publicId)
+    ctx.session = cookie ? await sessionOf(deps.db, program, cookie) : undefined
+    if (spec.access === 'partner' && !ctx.session) {
+      return redirect(reply, path(`/sign-in${request.method === 'GET' ? `?next=${encodeURIComponent(spec.path)}` : ''}`))
+    }
+    if (spec.access === 'guest' && ctx.session && request.method === 'GET') return redirect(reply, path('/'))
+    if (request.method === 'POST' && ctx.session && spec.access !== 'guest') requireToken(ctx.form._csrf, ctx.session.csrf)
+    const outcome = await spec.handle(ctx)
+    if (outcome === undefined) return reply
+    if ('redirect' in outcome) return redirect(reply, outcome.redirect)
+    if ('page' in outcome) return sendPage(reply, outcome.page, outcome.status)
+    return sendPage(reply, outcome)
+  }
+  const config = { public: true, web: true }
+  const schema = { hide: true }
+  app.route({ method: spec.method, url: `/portal/:program${spec.path === '/' ? '' : spec.path}`, config, schema, handler })
+  // On a program's own portal host the same pages answer without the prefix; on any other host
+  // these paths are nobody's (the handler answers 404).
+  app.route({ method: spec.method, url: spec.path, config, schema, handler })
+}
+
+function noticeOf(key: unknown): Notice | undefined {
+  if (typeof key !== 'string' || !Object.hasOwn(en.notices, key)) return undefined
+  return { kind: 'ok', text: en.notices[key as NoticeKey] }
+}
