@@ -13,6 +13,7 @@ import { formatMoney } from '../money/format.js'
 import { programById, type Program } from '../modules/programs/service.js'
 import { portalUrl } from '../modules/programs/representation.js'
 import { partnerByIdentity } from '../modules/partners/service.js'
+import { mailsTurnedOff, OPTIONAL_MAILS } from '../modules/partners/account.js'
 import type { ProgramSettings } from '../modules/programs/settings.js'
 import type { Message } from './message.js'
 import type { NewMail } from './store.js'
@@ -61,6 +62,7 @@ export async function mailsForEvents(db: Db, events: OutboxEvent[], base: string
     // Partners (and so these mails) belong to affiliate programs only.
     if (!program || program.type !== 'affiliate' || program.settings.program[setting] !== true) continue
     const made = await mailFor(db, program, event.type, readJson(event.data), base)
+    if (made && await turnedOff(db, program, made)) continue
     if (made) mails.push({ ...made, programId, outboxId: Number(event.id) })
   }
   return mails
@@ -105,6 +107,13 @@ async function mailFor(db: Db, program: Program, type: string, data: unknown, ba
     }
   }
   return undefined
+}
+
+/** The partner said in its profile that it does not want this kind of mail. */
+async function turnedOff(db: Db, program: Program, made: Made): Promise<boolean> {
+  if (!(OPTIONAL_MAILS as readonly string[]).includes(made.kind)) return false
+  const partner = await partnerByIdentity(db, program, { email: made.to })
+  return partner !== undefined && (mailsTurnedOff(partner) as string[]).includes(made.kind)
 }
 
 function approved(programName: string, p: PartnerData, portal: string): Made {

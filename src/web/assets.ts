@@ -29,7 +29,7 @@ export function assetUrl(name: AssetName): string {
 
 export function assetRoutes(app: FastifyInstance) {
   for (const asset of assets.values()) {
-    app.get(asset.url, { config: { public: true, web: true } }, async (_request, reply) => {
+    app.get(asset.url, { config: { public: true, web: true }, schema: { hide: true } }, async (_request, reply) => {
       reply.header('cache-control', 'public, max-age=31536000, immutable').type(asset.type)
       return asset.body
     })

@@ -67,14 +67,16 @@ describe('commission engine', () => {
       products: [{ product_type: 'annual', type: 'percent', value: '50', priority: 1 }],
     }
     const sale = facts(100_000_000n, 'USD')
-    expect(rateFor(rules, undefined, sale)).toEqual({ type: 'percent', value: '30' })
-    expect(rateFor(rules, undefined, { ...sale, partner: { ...sale.partner, customers: 10n } })).toEqual({ type: 'percent', value: '40' })
-    expect(rateFor(rules, undefined, { ...sale, partner: { ...sale.partner, customers: 10n }, productTypes: ['annual'] })).toEqual({ type: 'percent', value: '50' })
+    const tier = { kind: 'tier', metric: 'customers', from: '10' }
+    const product = { kind: 'product', product_type: 'annual' }
+    expect(rateFor(rules, undefined, sale)).toEqual({ type: 'percent', value: '30', source: { kind: 'base' } })
+    expect(rateFor(rules, undefined, { ...sale, partner: { ...sale.partner, customers: 10n } })).toEqual({ type: 'percent', value: '40', source: tier })
+    expect(rateFor(rules, undefined, { ...sale, partner: { ...sale.partner, customers: 10n }, productTypes: ['annual'] })).toEqual({ type: 'percent', value: '50', source: product })
     expect(rateFor({ ...rules, products_over_tiers: false }, undefined, { ...sale, partner: { ...sale.partner, customers: 10n }, productTypes: ['annual'] }))
-      .toEqual({ type: 'percent', value: '40' })
-    expect(rateFor(rules, { type: 'static', value: '5' }, sale)).toEqual({ type: 'static', value: '5' })
+      .toEqual({ type: 'percent', value: '40', source: tier })
+    expect(rateFor(rules, { type: 'static', value: '5' }, sale)).toEqual({ type: 'static', value: '5', source: { kind: 'partner' } })
     expect(rateFor(rules, undefined, { ...sale, customerSalesBefore: 2 })).toBeUndefined()
     expect(rateFor({ ...rules, period: { count: 1, unit: 'months' } }, undefined, { ...sale, customerSince: Date.UTC(2026, 0, 31), saleAt: Date.UTC(2026, 1, 28) }))
-      .toEqual({ type: 'percent', value: '30' })
+      .toEqual({ type: 'percent', value: '30', source: { kind: 'base' } })
   })
 })

@@ -211,3 +211,22 @@ async function announce(tx: Db, program: Program, id: number, event: string, now
 export async function listCustomers(db: Db, program: Program, q: CustomerListQuery): Promise<CustomerView[]> {
   return (await listCustomerRows(db, program.id, q)).map(customerView)
 }
+
+export interface Referral {
+  id: number
+  name: string | null
+  surname: string | null
+  email: string | null
+  status: string
+  sales: number
+  since: number
+}
+
+/** The customers a partner brought, newest first, for its portal (the page decides what to mask). */
+export async function partnerReferrals(db: Db, program: Program, partnerId: number, page: { offset: number; fetch: number }): Promise<Referral[]> {
+  const rows = await listCustomerRows(db, program.id, { sort: 'desc', offset: page.offset, fetch: page.fetch, partnerId })
+  return rows.map((r) => ({
+    id: Number(r.id), name: r.name, surname: r.surname, email: r.email, status: r.archived === 1 ? 'archived' : r.status,
+    sales: Number(r.live_sales), since: Number(r.created_at),
+  }))
+}

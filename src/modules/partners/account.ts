@@ -11,7 +11,7 @@ import { updatePartner } from './service.js'
 import { findPartnerByRowId, updatePartnerRow, type PartnerRow } from './store.js'
 
 /** The mails a partner may turn off; the ones about its own account (sign-in, verification) always go. */
-export const OPTIONAL_MAILS = ['new-commission', 'payout-sent', 'application-approved'] as const
+export const OPTIONAL_MAILS = ['new-commission', 'payout-sent'] as const
 export type OptionalMail = (typeof OPTIONAL_MAILS)[number]
 
 export const LANGUAGES = ['en'] as const

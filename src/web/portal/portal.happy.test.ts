@@ -57,3 +57,19 @@ describe('the partner portal, signed in with a password', () => {
     expect((await v.get(`/portal/${program.publicId}`)).status).toBe(303)
   })
 })
+
+describe('every page of a signed-in partner', () => {
+  it('answers 200 with a page (links, referrals, commissions, payouts, profile)', async () => {
+    const v = visitor(server)
+    const { email, password } = await partnerWithPassword(server, program.key)
+    await signIn(v, program.publicId, email, password)
+    for (const page of ['/links', '/referrals', '/commissions', '/payouts', '/profile', '/links?page=https://shop.example.com/pricing']) {
+      const res = await v.get(`/portal/${program.publicId}${page}`)
+      expect(res.status, `${page}: ${res.text.slice(0, 300)}`).toBe(200)
+      expect(res.text).toMatch(/^<!doctype html><html lang="en">/)
+    }
+    const built = await v.get(`/portal/${program.publicId}/links?page=https://shop.example.com/pricing`)
+    expect(built.text).toMatch(/https:\/\/shop\.example\.com\/pricing\?aff=[A-Za-z0-9]+/)
+    expect(built.text).toContain('<svg')
+  })
+})

@@ -42,6 +42,8 @@ export interface PageContext {
   path(to: string): string
   /** The same, absolute: for links in mails and the sign-in URL. */
   absolute(to: string): string
+  /** This server's absolute address (what API answers start their URLs with). */
+  origin: string
   /** What the form before the redirect here said happened. */
   notice?: Notice
 }
@@ -78,6 +80,7 @@ export function portalPage(app: FastifyInstance, deps: PortalDeps, spec: PageSpe
       form: (request.method === 'POST' ? request.body ?? {} : {}) as Form,
       path,
       absolute: (to) => `${deps.origin(request)}${path(to)}`,
+      origin: deps.origin(request),
       notice: noticeOf((request.query as Record<string, unknown>).notice),
     }
     if (request.method === 'POST') requireSameOrigin(request)

@@ -2,7 +2,7 @@
 // email; the one-use links a merchant's app mints (POST /v1/partners:sign-in-url); signing out.
 import type { FastifyInstance } from 'fastify'
 import { DomainError } from '../../domain-errors.js'
-import { partnerByIdentity } from '../../modules/partners/service.js'
+import { partnerByIdentity, type PartnerRow } from '../../modules/partners/service.js'
 import { confirmEmail, isVerified } from '../../modules/partners/account.js'
 import { closeEverySession, LINK_MS, mintToken, redeemCode, redeemToken, signInWithPassword } from '../../modules/sign-in/service.js'
 import { mailSignInCode } from '../../mail/account.js'
@@ -14,7 +14,7 @@ import { field, portalPage, type PageContext, type PortalDeps } from './route.js
 // Per account and per address: enough for typos, too few to guess a password.
 const ATTEMPTS = { perAccount: 10, perIp: 50, windowSeconds: 15 * 60 }
 
-function SignInPage({ ctx, email, error }: { ctx: PageContext; email?: string; error?: string }) {
+function SignInPage({ ctx, email, error, unverified }: { ctx: PageContext; email?: string; error?: string; unverified?: boolean }) {
   const portal = ctx.program.settings.portal
   return (
     <Frame ctx={ctx} title="Sign in" narrow notice={error ? { kind: 'error', text: error } : undefined}>
@@ -25,6 +25,12 @@ function SignInPage({ ctx, email, error }: { ctx: PageContext; email?: string; e
         <Field name="password" label="Password" type="password" autocomplete="current-password" required />
         <Submit>Sign in</Submit>
       </Form>
+      {unverified && (
+        <Form action={ctx.path('/verify')} label="Send the confirmation link again">
+          <input type="hidden" name="email" value={email} />
+          <button type="submit" class="quiet">Send the link again</button>
+        </Form>
+      )}
       <p><a href={ctx.path('/forgot-password')}>Forgot your password?</a></p>
       {portal.passwordless_login_enabled && (
         <section class="card">
@@ -74,7 +80,8 @@ export function signInPages(app: FastifyInstance, deps: PortalDeps) {
       try {
         return await startSession(ctx, await signInWithPassword(ctx.db, ctx.program, email, field(ctx.form, 'password')))
       } catch (err) {
-        return { status: 401, page: <SignInPage ctx={ctx} email={email} error={refusal(err)} /> }
+        const unverified = err instanceof DomainError && err.code === 'email_not_verified'
+        return { status: 401, page: <SignInPage ctx={ctx} email={email} error={refusal(err)} unverified={unverified} /> }
       }
     },
   })
@@ -137,7 +144,7 @@ export function signInPages(app: FastifyInstance, deps: PortalDeps) {
   portalPage(app, deps, {
     method: 'POST', path: '/sign-out-everywhere', access: 'partner',
     async handle(ctx) {
-      await closeEverySession(ctx.db, (ctx.session as { partner: import('../../modules/partners/service.js').PartnerRow }).partner)
+      await closeEverySession(ctx.db, ctx.session!.partner)
       await endSession(ctx)
       return { redirect: ctx.path('/sign-in?notice=signed-out-everywhere') }
     },
@@ -145,7 +152,7 @@ export function signInPages(app: FastifyInstance, deps: PortalDeps) {
 }
 
 /** A code or link from the partner's mailbox proves the address is theirs. */
-async function provedOwner(ctx: PageContext, partner: import('../../modules/partners/service.js').PartnerRow) {
+async function provedOwner(ctx: PageContext, partner: PartnerRow) {
   if (isVerified(partner)) return partner
-  return confirmEmail(ctx.db, ctx.program, partner, partner.email, ctx.absolute(''))
+  return confirmEmail(ctx.db, ctx.program, partner, partner.email, ctx.origin)
 }
