@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely'
 import { readJson, writeJson } from '../../store/json.js'
 import { programSettings, type StoredSettings } from './settings.js'
 import { storableText } from '../../store/text-keys.js'
+import { readRow } from '../../store/prepared.js'
 
 export interface Program {
   id: number
@@ -43,7 +44,8 @@ export async function findProgram(db: Db, id: number): Promise<Program | undefin
 
 export async function findProgramByPublicId(db: Db, publicId: string): Promise<Program | undefined> {
   if (!storableText(publicId)) return undefined
-  const row = await db.selectFrom('programs').selectAll().where('public_id', '=', publicId).executeTakeFirst()
+  // Every portal page starts here: a statement prepared once.
+  const row = await readRow<Selectable<ProgramTable>>(db, 'program_by_public_id', 'select * from programs where public_id = ?', [publicId])
   return row ? toProgram(row) : undefined
 }
 

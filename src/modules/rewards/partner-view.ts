@@ -1,9 +1,9 @@
 // A partner's own rewards as its portal shows them: newest first, each with its sale (what was
 // sold, for how much, what was refunded), and the partner's commission per day for its chart.
 // Both read through the (program, partner, id) index: a page costs the partner's rows, not the program's.
-import { sql } from 'kysely'
 import type { Db, RewardKind, RewardStatus } from '../../store/schema.js'
 import { readJson } from '../../store/json.js'
+import { readRows } from '../../store/prepared.js'
 import type { AppliedRule } from '../commissions/engine.js'
 
 export interface PartnerReward {
@@ -30,14 +30,13 @@ interface Row {
 
 /** The partner's rewards, newest first, `limit` from before reward `before` (a page). Archived rewards are the merchant's to see. */
 export async function partnerRewards(db: Db, programId: number, partnerId: number, page: { limit: number; before?: number }): Promise<PartnerReward[]> {
-  const { rows } = await sql<Row>`
+  const rows = await readRows<Row>(db, 'partner_rewards', `
     select r.id, r.kind, r.level, r.status, r.amount, r.currency, r.rule, r.review_until, r.description, r.created_at,
       coalesce(t."key", t.deleted_key) as sale_key, t.amount as sale_amount, t.refunded as sale_refunded, t.currency as sale_currency,
       coalesce(c."key", c.deleted_key) as customer_key
     from rewards r left join transactions t on t.id = r.transaction_id left join customers c on c.id = r.customer_id
-    where r.program_id = ${programId} and r.partner_id = ${partnerId} and r.archived = 0
-      ${page.before === undefined ? sql`` : sql`and r.id < ${page.before}`}
-    order by r.id desc limit ${page.limit}`.execute(db)
+    where r.program_id = ? and r.partner_id = ? and r.archived = 0 and r.id < ?
+    order by r.id desc limit ?`, [programId, partnerId, page.before ?? Number.MAX_SAFE_INTEGER, page.limit])
   return rows.map((r) => ({
     id: Number(r.id), kind: r.kind, level: Number(r.level), status: r.status, amount: BigInt(r.amount), currency: r.currency,
     rule: readJson<AppliedRule>(r.rule), reviewUntil: r.review_until === null ? null : Number(r.review_until), description: r.description,
@@ -48,14 +47,10 @@ export async function partnerRewards(db: Db, programId: number, partnerId: numbe
 
 /** Commission (not rejected) per UTC day since `since`, in `currency`: {day number → micros}. */
 export async function partnerDailyCommission(db: Db, programId: number, partnerId: number, currency: string, since: number): Promise<Map<number, bigint>> {
-  const { rows } = await sql<{ created_at: number | bigint; amount: number | bigint }>`
-    select created_at, amount from rewards
-    where program_id = ${programId} and partner_id = ${partnerId} and created_at >= ${since} and currency = ${currency}
-      and status <> 'rejected' and archived = 0`.execute(db)
-  const days = new Map<number, bigint>()
-  for (const r of rows) {
-    const day = Math.floor(Number(r.created_at) / 86_400_000)
-    days.set(day, (days.get(day) ?? 0n) + BigInt(r.amount))
-  }
-  return days
+  // Summed per day by the store: at most one row per day leaves it.
+  const rows = await readRows<{ day: number | bigint; amount: number | bigint | string }>(db, 'partner_daily_commission', `
+    select created_at / 86400000 as day, sum(amount) as amount from rewards
+    where program_id = ? and partner_id = ? and created_at >= ? and currency = ? and status <> 'rejected' and archived = 0
+    group by created_at / 86400000`, [programId, partnerId, since, currency])
+  return new Map(rows.map((r) => [Number(r.day), BigInt(r.amount)]))
 }

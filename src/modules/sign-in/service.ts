@@ -12,7 +12,7 @@ import { findPartnerByRowId, partnerByIdentity, requireAffiliate, type PartnerRo
 import { isVerified, passwordMatches } from '../partners/account.js'
 import type { PartnerRef } from '../partners/schemas.js'
 import {
-  countCodeAttempt, deleteExpiredSessions, deleteSession, deleteSessionsOf, endToken, findSession, findToken, insertSession, insertToken,
+  countCodeAttempt, deleteExpiredSessions, deleteSession, deleteSessionsOf, endToken, findSessionPartner, findToken, insertSession, insertToken,
   liveToken,
 } from './store.js'
 
@@ -61,10 +61,10 @@ export async function openSession(db: Db, partner: PartnerRow, now = Date.now())
 
 /** The partner a session cookie signs in to this program, while the session lasts and the partner may enter. */
 export async function sessionOf(db: Db, program: Program, cookie: string, now = Date.now()): Promise<Session | undefined> {
-  const row = await findSession(db, sha256(cookie), now)
-  if (!row || Number(row.program_id) !== program.id) return undefined
-  const partner = await findPartnerByRowId(db, program.id, Number(row.partner_id))
-  return partner && mayEnter(partner) ? { partner, csrf: row.csrf } : undefined
+  const row = await findSessionPartner(db, sha256(cookie), program.id, now)
+  if (!row) return undefined
+  const { session_csrf: csrf, ...partner } = row
+  return mayEnter(partner) ? { partner, csrf } : undefined
 }
 
 export async function closeSession(db: Db, cookie: string): Promise<void> {

@@ -1,6 +1,9 @@
 // The sign-in module's two tables: partner sessions and one-time tokens. Both keep hashes only.
 import type { Insertable, Selectable } from 'kysely'
-import type { Db, SignInPurpose, SignInTokenTable } from '../../store/schema.js'
+import type { Db, PartnerTable, SignInPurpose, SignInTokenTable } from '../../store/schema.js'
+import { readRow } from '../../store/prepared.js'
+
+type PartnerRow = Selectable<PartnerTable>
 
 export type TokenRow = Selectable<SignInTokenTable>
 
@@ -8,8 +11,11 @@ export async function insertSession(db: Db, row: { id: string; partner_id: numbe
   await db.insertInto('partner_sessions').values(row).execute()
 }
 
-export function findSession(db: Db, id: string, now: number) {
-  return db.selectFrom('partner_sessions').selectAll().where('id', '=', id).where('expires_at', '>', now).executeTakeFirst()
+/** A live session with its partner, in one prepared statement: every portal page reads it. */
+export function findSessionPartner(db: Db, id: string, programId: number, now: number) {
+  return readRow<PartnerRow & { session_csrf: string }>(db, 'session_partner', `
+    select p.*, s.csrf as session_csrf from partner_sessions s join partners p on p.id = s.partner_id
+    where s.id = ? and s.program_id = ? and s.expires_at > ? and p.deleted_at is null`, [id, programId, now])
 }
 
 export async function deleteSession(db: Db, id: string) {

@@ -2,9 +2,8 @@
 // and paid, per currency. Moved by the ledger and by sales in the caller's transaction, deferred
 // like the program rollups and written in one statement before commit. A read of the table inside
 // a transaction goes through partnerAmounts.read, so it sees what the transaction has moved.
-import { sql } from 'kysely'
 import type { Db } from '../../store/schema.js'
-import { readRow } from '../../store/prepared.js'
+import { readRow, readRows } from '../../store/prepared.js'
 import { deferred } from '../../store/unit-of-work.js'
 import { appendRows } from '../../store/writes.js'
 import { mergeDeltas } from './deltas.js'
@@ -51,7 +50,7 @@ export async function partnerAmount(db: Db, programId: number, partnerId: number
 
 /** Every money counter of a partner in one currency, by metric (missing ones are 0). */
 export async function partnerAmountsIn(db: Db, programId: number, partnerId: number, currency: string): Promise<Map<string, bigint>> {
-  const { rows } = await sql<{ metric: string; value: number | bigint }>`
-    select metric, value from partner_amounts where program_id = ${programId} and partner_id = ${partnerId} and currency = ${currency}`.execute(db)
+  const rows = await readRows<{ metric: string; value: number | bigint }>(db, 'partner_amounts_in',
+    'select metric, value from partner_amounts where program_id = ? and partner_id = ? and currency = ?', [programId, partnerId, currency])
   return new Map(rows.map((r) => [r.metric, BigInt(r.value)]))
 }
