@@ -25,6 +25,8 @@ export async function serve(config: Config = loadConfig()): Promise<void> {
     ? `\nA demo affiliate program was created: ${demo.program.name} (${demo.program.publicId}).\n`
       + `Its API key, shown only this once:\n\n  ${demo.apiKey}\n\n`
       + `Try: curl -H "Authorization: Bearer ${demo.apiKey}" ${shownUrl}/v1/program\n\n`
+      + `Its partner portal: ${shownUrl}/portal/${demo.program.publicId} (partners apply at …/apply; without SMTP_URL\n`
+      + `the verification mail is in the log and in \`partnerkit mail list\`).\n\n`
     : ''}`)
   let stopping = false
   const stop = async (signal: string) => {

@@ -19,6 +19,7 @@ export function brandStylesheet(app: FastifyInstance, deps: PortalDeps) {
     app.get(url, { config, schema: { hide: true } }, async (request, reply) => {
       const id = (request.params as { program?: string }).program
       const program = id === undefined ? await portalHostProgram(deps.db, request.hostname) : await programByPublicId(deps.db, id)
+      if (!program && id === undefined) return reply.callNotFound()
       if (!program) throw notFound('There is no partner portal here.')
       reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300')
       return `:root { --brand: ${brandColor(program)}; }\n`

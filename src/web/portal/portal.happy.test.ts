@@ -73,3 +73,13 @@ describe('every page of a signed-in partner', () => {
     expect(built.text).toContain('<svg')
   })
 })
+
+describe('portal paths on a host that is no program\'s portal', () => {
+  it('answer as unknown API routes do: a 404 in the Partnero error shape', async () => {
+    for (const path of ['/', '/links', '/sign-in', '/brand.css']) {
+      const res = await server.get(path)
+      expect(res.status, path).toBe(404)
+      expect(res.json).toMatchObject({ status: 0, code: 'not_found' })
+    }
+  })
+})

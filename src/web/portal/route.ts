@@ -71,6 +71,8 @@ export function portalPage(app: FastifyInstance, deps: PortalDeps, spec: PageSpe
     const params = request.params as Record<string, string>
     const hosted = params.program === undefined
     const program = hosted ? await portalHostProgram(deps.db, request.hostname) : await programByPublicId(deps.db, params.program as string)
+    // Off a portal host these paths are the API's unknown routes, answered as the API answers them.
+    if (hosted && !program) return reply.callNotFound()
     if (!program || program.type !== 'affiliate') throw notFound('There is no partner portal here.')
     const prefix = hosted ? '' : `/portal/${program.publicId}`
     const path = (to: string) => `${prefix}${to}` || '/'
