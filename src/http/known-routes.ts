@@ -32,12 +32,14 @@ export function trackRoutes(app: FastifyInstance): KnownRoutes {
   const router = FindMyWay(ROUTER_OPTIONS)
   const listed: string[] = []
   app.addHook('onRoute', (route) => {
+    // Pages are not API operations: not listed, and no cause for a 405 (a portal path on a host
+    // that is no portal is simply unknown).
+    if (route.config?.web) return
     for (const method of [route.method].flat()) {
       if (!METHODS.includes(method as Method) || router.hasRoute(method as Method, route.url)) continue
       router.on(method as Method, route.url, () => {})
-      // As the wire shows it: the router writes a literal colon (`partners:search`) as `::`. Pages are
-      // not API operations (they are known, for 405s, but not listed).
-      if (!route.config?.web) listed.push(`${method} ${route.url.replace(/::/g, ':')}`)
+      // As the wire shows it: the router writes a literal colon (`partners:search`) as `::`.
+      listed.push(`${method} ${route.url.replace(/::/g, ':')}`)
     }
   })
   const known: KnownRoutes = {
