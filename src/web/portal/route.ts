@@ -92,7 +92,9 @@ export function portalPage(app: FastifyInstance, deps: PortalDeps, spec: PageSpe
       return redirect(reply, path(`/sign-in${request.method === 'GET' ? `?next=${encodeURIComponent(spec.path)}` : ''}`))
     }
     if (spec.access === 'guest' && ctx.session && request.method === 'GET') return redirect(reply, path('/'))
-    if (request.method === 'POST' && ctx.session && spec.access !== 'guest') requireToken(ctx.form._csrf, ctx.session.csrf)
+    // Signed-in forms carry the session's token; the others are guarded by the origin check (and a
+    // reset form by the one-time token in its path).
+    if (request.method === 'POST' && spec.access === 'partner') requireToken(ctx.form._csrf, ctx.session!.csrf)
     const outcome = await spec.handle(ctx)
     if (outcome === undefined) return reply
     if ('redirect' in outcome) return redirect(reply, outcome.redirect)
