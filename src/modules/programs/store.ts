@@ -1,6 +1,7 @@
 import type { Db, ProgramTable, ProgramType } from '../../store/schema.js'
-import type { Selectable } from 'kysely'
+import { sql, type Selectable } from 'kysely'
 import { readJson, writeJson } from '../../store/json.js'
+import { dialectOf } from '../../store/prepared.js'
 import { programSettings, type StoredSettings } from './settings.js'
 import { storableText } from '../../store/text-keys.js'
 
@@ -45,6 +46,31 @@ export async function findProgramByPublicId(db: Db, publicId: string): Promise<P
   if (!storableText(publicId)) return undefined
   const row = await db.selectFrom('programs').selectAll().where('public_id', '=', publicId).executeTakeFirst()
   return row ? toProgram(row) : undefined
+}
+
+/**
+ * The program whose portal answers on `host` (stored lower-cased), if any other than `exceptId`. The
+ * domain lives in the settings document, so this reads every program's: callers cache the answer.
+ */
+export async function findProgramByPortalDomain(db: Db, host: string, exceptId?: number): Promise<Program | undefined> {
+  if (!storableText(host)) return undefined
+  const domain = dialectOf(db) === 'postgres'
+    ? sql<string | null>`settings -> 'portal' ->> 'portal_domain'`
+    : sql<string | null>`json_extract(settings, '$.portal.portal_domain')`
+  let query = db.selectFrom('programs').selectAll().where(domain, '=', host)
+  if (exceptId !== undefined) query = query.where('id', '<>', exceptId)
+  const row = await query.orderBy('id').executeTakeFirst()
+  return row ? toProgram(row) : undefined
+}
+
+/**
+ * Holds `host` as a portal domain until the transaction ends, so that two programs claiming it at
+ * once cannot both find it free under PostgreSQL's read committed (the domain is in the settings
+ * document, not a column with a unique index). SQLite needs none: it runs one write transaction at a time.
+ */
+export async function lockPortalDomain(db: Db, host: string): Promise<void> {
+  if (dialectOf(db) !== 'postgres') return
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`portal_domain/${host}`}, 0))`.execute(db)
 }
 
 export async function allPrograms(db: Db): Promise<Program[]> {
