@@ -15,7 +15,8 @@ export function seedJson(shape: SeedShape): unknown {
 }
 
 /** Partnerkit's extension fields (README), which no seed can show. */
-const EXTENSIONS = new Set(['tracking_url'])
+const EXTENSIONS = new Set(['tracking_url', 'portal_domain', 'brand_color', 'custom_link_keys_enabled', 'show_customer_emails',
+  'payout_requests_enabled', 'terms_url', 'signup_fields'])
 
 const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v)
 

@@ -7,6 +7,7 @@ import type { ProgramFigures } from '../stats/service.js'
 import { percentOf } from '../stats/service.js'
 import { METRIC, PAYOUT_STATUSES } from '../stats/metrics.js'
 import { commissionDescription, hasMultipleCommissions, rateText } from '../commissions/rules.js'
+import { PORTAL_EXTENSIONS } from './settings.js'
 import type { Program } from './store.js'
 
 const TYPE_TITLE = { affiliate: 'Affiliate', referral: 'Referral', newsletter: 'Newsletter' } as const
@@ -73,7 +74,8 @@ export function settingsBlocks(program: Program, base: string | undefined) {
 }
 
 const AFFILIATE_PORTAL = ['program_page_enabled', 'leads_page_enabled', 'registration_disabled', 'google_login_enabled',
-  'passwordless_login_enabled', 'sub_accounts_enabled', 'widget_enabled', 'signup_popup_enabled', 'embeddable_form_enabled']
+  'passwordless_login_enabled', 'sub_accounts_enabled', 'widget_enabled', 'signup_popup_enabled', 'embeddable_form_enabled',
+  ...PORTAL_EXTENSIONS]
 const REFERRAL_PORTAL = ['program_page_enabled', 'registration_disabled', 'widget_enabled', 'embeddable_form_enabled', 'popup_form_enabled']
 const PORTAL_FLAGS = { affiliate: AFFILIATE_PORTAL, referral: REFERRAL_PORTAL, newsletter: REFERRAL_PORTAL }
 

@@ -8,6 +8,15 @@ const MoneyMap = Type.Record(Type.String(), Type.String(), { description: 'Forma
 const CountText = Type.String({ description: 'A count, as a string' })
 const Growth = Type.Number({ description: 'Percent change of the last 30 days against the 30 days before' })
 
+/** A host name: DNS labels and a top-level domain, no scheme, port or path. */
+const HOST_NAME = '^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$'
+
+export const SignupFieldInput = Type.Object({
+  key: Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$', description: 'The custom_fields key the answer is stored under; unique in the list' }),
+  label: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S', description: 'The question as the form shows it' }),
+  required: Type.Optional(Type.Boolean({ default: false })),
+}, { additionalProperties: false })
+
 export const ProgramTypeInput = Type.Union([Type.Literal('affiliate'), Type.Literal('referral'), Type.Literal('newsletter')])
 
 export const NewProgramInput = Type.Object({
@@ -49,6 +58,13 @@ export const PortalSettingsInput = Type.Object({
   signup_popup_enabled: Type.Optional(Bool),
   embeddable_form_enabled: Type.Optional(Bool),
   popup_form_enabled: Type.Optional(Bool),
+  portal_domain: Type.Optional(Type.String({ maxLength: 253, pattern: HOST_NAME, description: 'Extension: the host name the partner portal answers on (partners.example.com); stored in lower case, unique among programs' })),
+  brand_color: Type.Optional(Type.String({ pattern: '^#[0-9A-Fa-f]{6}$', description: 'Extension: the portal\'s accent colour, #rrggbb (default #1d4ed8)' })),
+  custom_link_keys_enabled: Type.Optional(Type.Boolean({ description: 'Extension: partners may create links with their own key in the portal (default true)' })),
+  show_customer_emails: Type.Optional(Type.Boolean({ description: 'Extension: the portal shows referred customers\' emails unmasked (default false)' })),
+  payout_requests_enabled: Type.Optional(Type.Boolean({ description: 'Extension: partners may request payouts from the portal (default true)' })),
+  terms_url: Type.Optional(Type.String({ format: 'url', maxLength: 2000, description: 'Extension: an http(s) URL of the program\'s partner terms' })),
+  signup_fields: Type.Optional(Type.Array(SignupFieldInput, { maxItems: 10, description: 'Extension: the extra questions of the portal\'s application form (answers go to the partner\'s custom_fields); replaces the list' })),
 }, { additionalProperties: false })
 
 export const UpdateProgramInput = Type.Object({
@@ -57,7 +73,7 @@ export const UpdateProgramInput = Type.Object({
   program_settings: Type.Optional(ProgramSettingsInput),
   portal_settings: Type.Optional(PortalSettingsInput),
   additional_domains: Type.Optional(Type.Array(
-    Type.String({ pattern: '^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$' }),
+    Type.String({ pattern: HOST_NAME }),
     { maxItems: 50, description: 'Extension: the other domains referral links may use (host names); replaces the list. Links on a removed domain move back to the website.' },
   )),
 })
@@ -154,6 +170,13 @@ export const PortalSettingsBlock = Type.Object({
   signup_popup_enabled: Type.Optional(Bool),
   embeddable_form_enabled: Bool,
   popup_form_enabled: Type.Optional(Bool),
+  portal_domain: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  brand_color: Type.Optional(Type.String()),
+  custom_link_keys_enabled: Type.Optional(Bool),
+  show_customer_emails: Type.Optional(Bool),
+  payout_requests_enabled: Type.Optional(Bool),
+  terms_url: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  signup_fields: Type.Optional(Type.Array(Type.Object({ key: Type.String(), label: Type.String(), required: Bool }))),
 })
 
 export const AffiliateProgramDetails = Type.Object({

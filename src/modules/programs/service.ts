@@ -10,11 +10,12 @@ import { invalid, invalidField, type FieldErrors } from '../../domain-errors.js'
 import { randomToken } from '../../tokens.js'
 import { rulesWith } from '../commissions/input.js'
 import { payoutSettingsWith } from './payout-settings.js'
+import { portalSettingsWith } from './portal-settings.js'
 import type { CommissionInput } from '../commissions/schemas.js'
-import { SETTABLE, type PortalSettings, type ProgramSettings } from './settings.js'
+import { SETTABLE, type ProgramSettings } from './settings.js'
 import {
-  allPrograms, deleteProgramWithCode, domainsOf, findDomain, findProgram, findProgramByPublicId, insertProgram, replaceDomains, saveProgram,
-  setDeleteCode,
+  allPrograms, deleteProgramWithCode, domainsOf, findDomain, findProgram, findProgramByPortalDomain, findProgramByPublicId, insertProgram,
+  replaceDomains, saveProgram, setDeleteCode,
   type Program,
 } from './store.js'
 import { readProgramFigures } from '../stats/service.js'
@@ -76,7 +77,7 @@ export async function updateProgram(db: Kysely<Database>, programId: number, cha
     if (typeof currency === 'string') next.currency = currency.toUpperCase()
     if (commission !== undefined) next.settings.commission = rulesWith(program.settings.commission, commission as CommissionInput)
     next.settings.program = { ...next.settings.program, ...payoutSettingsWith(program.settings.program, programSettings) as Partial<ProgramSettings> }
-    next.settings.portal = { ...next.settings.portal, ...(changes.portal_settings as Partial<PortalSettings>) }
+    next.settings.portal = { ...next.settings.portal, ...await portalSettingsWith(tx, program.id, changes.portal_settings ?? {}) }
     next.updatedAt = now
     await saveProgram(tx, next)
     if (changes.additional_domains) {
@@ -149,6 +150,11 @@ export function programById(db: Db, id: number): Promise<Program | undefined> {
 /** A program named by its public id (the webhooks Stripe and browsers call name it so), or undefined. */
 export function programByPublicId(db: Db, publicId: string): Promise<Program | undefined> {
   return findProgramByPublicId(db, publicId)
+}
+
+/** The program whose partner portal answers on `host` (any case; a host name without port), or undefined. */
+export function programByPortalDomain(db: Db, host: string): Promise<Program | undefined> {
+  return findProgramByPortalDomain(db, host.toLowerCase())
 }
 
 /** The program's additional domains (id and host), in the order they were added; a window of them when paged. */

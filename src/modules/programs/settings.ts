@@ -42,6 +42,27 @@ export interface PortalSettings {
   signup_popup_enabled: boolean
   embeddable_form_enabled: boolean
   popup_form_enabled: boolean
+  /** Extension: the host name the partner portal answers on (lower case); no two programs share one. */
+  portal_domain: string | null
+  /** Extension: the portal's accent colour, `#rrggbb` (lower case). */
+  brand_color: string
+  /** Extension: partners may create links with a key of their own in the portal. */
+  custom_link_keys_enabled: boolean
+  /** Extension: the portal shows referred customers' emails unmasked. */
+  show_customer_emails: boolean
+  /** Extension: partners may request payouts from the portal. */
+  payout_requests_enabled: boolean
+  /** Extension: an http(s) URL of the program's partner terms. */
+  terms_url: string | null
+  /** Extension: the extra questions of the portal's application form. Read-only: the default list is shared. */
+  signup_fields: readonly SignupField[]
+}
+
+/** A question of the portal's application form; the answer goes to the partner's custom_fields[key]. */
+export interface SignupField {
+  key: string
+  label: string
+  required: boolean
 }
 
 export interface StoredSettings {
@@ -80,9 +101,20 @@ export const DEFAULT_SETTINGS: StoredSettings = {
     signup_popup_enabled: false,
     embeddable_form_enabled: false,
     popup_form_enabled: false,
+    portal_domain: null,
+    brand_color: '#1d4ed8',
+    custom_link_keys_enabled: true,
+    show_customer_emails: false,
+    payout_requests_enabled: true,
+    terms_url: null,
+    signup_fields: [],
   },
   commission: DEFAULT_COMMISSION,
 }
+
+/** Extension: the partner portal's own settings (affiliate programs), settable and shown with the others. */
+export const PORTAL_EXTENSIONS = ['portal_domain', 'brand_color', 'custom_link_keys_enabled', 'show_customer_emails',
+  'payout_requests_enabled', 'terms_url', 'signup_fields'] as const
 
 /** The settings PUT /v1/program accepts, per program type (spec §3.1). */
 export const SETTABLE: Record<ProgramType, { program: string[]; portal: string[] }> = {
@@ -90,7 +122,8 @@ export const SETTABLE: Record<ProgramType, { program: string[]; portal: string[]
     program: ['currency', 'cookie_lifetime', 'welcome_email_enabled', 'onboarding_enabled', 'partner_email_notifications_enabled',
       'partner_auto_approve', 'referral_param', 'referral_link_style', 'reward_self_referrals', 'commission', ...PAYOUT_SETTINGS],
     portal: ['program_page_enabled', 'leads_page_enabled', 'registration_disabled', 'google_login_enabled',
-      'passwordless_login_enabled', 'sub_accounts_enabled', 'widget_enabled', 'signup_popup_enabled', 'embeddable_form_enabled'],
+      'passwordless_login_enabled', 'sub_accounts_enabled', 'widget_enabled', 'signup_popup_enabled', 'embeddable_form_enabled',
+      ...PORTAL_EXTENSIONS],
   },
   referral: {
     program: ['currency', 'cookie_lifetime', 'referral_portal_enabled', 'rewards_notification_enabled', 'referral_param', 'referral_link_style'],

@@ -1,6 +1,7 @@
 import type { Db, ProgramTable, ProgramType } from '../../store/schema.js'
-import type { Selectable } from 'kysely'
+import { sql, type Selectable } from 'kysely'
 import { readJson, writeJson } from '../../store/json.js'
+import { dialectOf } from '../../store/prepared.js'
 import { programSettings, type StoredSettings } from './settings.js'
 import { storableText } from '../../store/text-keys.js'
 import { readRow } from '../../store/prepared.js'
@@ -47,6 +48,31 @@ export async function findProgramByPublicId(db: Db, publicId: string): Promise<P
   // Every portal page starts here: a statement prepared once.
   const row = await readRow<Selectable<ProgramTable>>(db, 'program_by_public_id', 'select * from programs where public_id = ?', [publicId])
   return row ? toProgram(row) : undefined
+}
+
+/**
+ * The program whose portal answers on `host` (stored lower-cased), if any other than `exceptId`. The
+ * domain lives in the settings document, so this reads every program's: callers cache the answer.
+ */
+export async function findProgramByPortalDomain(db: Db, host: string, exceptId?: number): Promise<Program | undefined> {
+  if (!storableText(host)) return undefined
+  const domain = dialectOf(db) === 'postgres'
+    ? sql<string | null>`settings -> 'portal' ->> 'portal_domain'`
+    : sql<string | null>`json_extract(settings, '$.portal.portal_domain')`
+  let query = db.selectFrom('programs').selectAll().where(domain, '=', host)
+  if (exceptId !== undefined) query = query.where('id', '<>', exceptId)
+  const row = await query.orderBy('id').executeTakeFirst()
+  return row ? toProgram(row) : undefined
+}
+
+/**
+ * Holds `host` as a portal domain until the transaction ends, so that two programs claiming it at
+ * once cannot both find it free under PostgreSQL's read committed (the domain is in the settings
+ * document, not a column with a unique index). SQLite needs none: it runs one write transaction at a time.
+ */
+export async function lockPortalDomain(db: Db, host: string): Promise<void> {
+  if (dialectOf(db) !== 'postgres') return
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`portal_domain/${host}`}, 0))`.execute(db)
 }
 
 export async function allPrograms(db: Db): Promise<Program[]> {

@@ -85,9 +85,9 @@ const FIELD_KINDS: Record<string, Kind> = {
 // Fields that name another object of the kind an operation makes or changes: a partner's referrer.
 const OTHERS = new Set(['referring_partner'])
 
-// Named like ids, naming nothing a program owns: the merchant's own product ids, and the payee's
-// own address among payout details.
-const NOT_IDS = new Set(['product_id', 'payout_settings'])
+// Named like ids, naming nothing a program owns: the merchant's own product ids, the payee's
+// own address among payout details, and the portal's signup questions (a key is a custom_fields name).
+const NOT_IDS = new Set(['product_id', 'payout_settings', 'signup_fields'])
 
 // Ids the document cannot see: the key of the referral link a URL carries (`?aff=KEY`).
 const HIDDEN: Record<string, Pick<Field, 'kind' | 'attribute' | 'wrap'>> = {
