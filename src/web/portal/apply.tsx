@@ -16,17 +16,13 @@ import { field, portalPage, type Form as Posted, type PageContext, type PortalDe
 
 const newPartner = compileInput(NewPartnerInput)
 
-interface Question { key: string; label: string; required: boolean }
-
 /** The program's own questions (portal_settings.signup_fields). */
-function questions(program: Program): Question[] {
-  const list = (program.settings.portal as { signup_fields?: unknown }).signup_fields
-  return Array.isArray(list) ? list as Question[] : []
+function questions(program: Program) {
+  return program.settings.portal.signup_fields
 }
 
 function termsUrl(program: Program): string | undefined {
-  const url = (program.settings.portal as { terms_url?: unknown }).terms_url
-  return typeof url === 'string' && /^https?:\/\//.test(url) ? url : undefined
+  return program.settings.portal.terms_url ?? undefined
 }
 
 function ApplyPage({ ctx, form = {}, errors }: { ctx: PageContext; form?: Posted; errors?: FieldErrors }) {

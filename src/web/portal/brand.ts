@@ -9,8 +9,9 @@ import type { PortalDeps } from './route.js'
 const HEX = /^#[0-9a-f]{6}$/i
 
 export function brandColor(program: Program): string {
-  const chosen = (program.settings.portal as { brand_color?: unknown }).brand_color
-  return typeof chosen === 'string' && HEX.test(chosen) ? chosen : '#1d4ed8'
+  // Checked when set (PUT /v1/program); checked again because it is written into a stylesheet.
+  const chosen = program.settings.portal.brand_color
+  return HEX.test(chosen) ? chosen : '#1d4ed8'
 }
 
 export function brandStylesheet(app: FastifyInstance, deps: PortalDeps) {

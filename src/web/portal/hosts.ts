@@ -2,10 +2,7 @@
 // seconds: every page on such a host asks, and a domain moves rarely.
 import type { Kysely } from 'kysely'
 import type { Database } from '../../store/schema.js'
-import type { Program } from '../../modules/programs/service.js'
-
-// Until the portal_domain setting lands (branch settings).
-const programByPortalDomain = async (_db: Kysely<Database>, _host: string): Promise<Program | undefined> => undefined
+import { programByPortalDomain, type Program } from '../../modules/programs/service.js'
 
 const REMEMBER_MS = 5_000
 const known = new Map<string, { program: Program | undefined; until: number }>()

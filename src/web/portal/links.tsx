@@ -15,7 +15,7 @@ import { field, portalPage, type PageContext, type PortalDeps } from './route.js
 const MAX_LINKS = 100
 
 function customKeysAllowed(program: Program): boolean {
-  return (program.settings.portal as { custom_link_keys_enabled?: unknown }).custom_link_keys_enabled !== false
+  return program.settings.portal.custom_link_keys_enabled
 }
 
 /** The page's address as a link of `key`, when it is on one of the program's sites. */

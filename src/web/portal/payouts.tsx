@@ -29,7 +29,7 @@ const STATES: Record<string, string> = {
 }
 
 function requestsAllowed(program: Program): boolean {
-  return (program.settings.portal as { payout_requests_enabled?: unknown }).payout_requests_enabled !== false
+  return program.settings.portal.payout_requests_enabled
 }
 
 async function PayoutsPage({ ctx, errors, failed, gateway }: { ctx: PageContext; errors?: FieldErrors; failed?: string; gateway?: PayoutGateway }) {

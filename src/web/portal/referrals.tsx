@@ -22,7 +22,7 @@ export function referralsPage(app: FastifyInstance, deps: PortalDeps) {
     async handle(ctx) {
       const pageNo = Math.max(1, Math.min(10_000, Number.parseInt(ctx.query.page ?? '1', 10) || 1))
       const rows = await partnerReferrals(ctx.db, ctx.program, ctx.session!.partner.id, { offset: (pageNo - 1) * PAGE, fetch: PAGE + 1 })
-      const show = (ctx.program.settings.portal as { show_customer_emails?: unknown }).show_customer_emails === true
+      const show = ctx.program.settings.portal.show_customer_emails
       return (
         <Frame ctx={ctx} title="Referrals" section="referrals">
           <h1>Your referrals</h1>
