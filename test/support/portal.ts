@@ -4,20 +4,36 @@
 import { call, type Answer } from './client.js'
 import type { TestServer } from './server.js'
 
+type HeaderValues = Record<string, string | undefined>
+
+/** Headers as sent: one given as undefined is left out (a browser that sends no Origin, no Sec-Fetch-Site). */
+function sent(headers: HeaderValues): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter((e): e is [string, string] => e[1] !== undefined))
+}
+
 export interface Visitor {
   cookies: Map<string, string>
-  get(path: string, headers?: Record<string, string>): Promise<Answer>
+  /** `headers` add to (or, with undefined, take away) what the visitor sends. */
+  get(path: string, headers?: HeaderValues): Promise<Answer>
   /** Posts `fields` (and, unless given, the CSRF token of the last page seen). */
-  post(path: string, fields?: Record<string, string | string[]>, headers?: Record<string, string>): Promise<Answer>
+  post(path: string, fields?: Record<string, string | string[]>, headers?: HeaderValues): Promise<Answer>
   /** Follows a 303/302 to its page. */
   follow(answer: Answer): Promise<Answer>
   csrf(): string | undefined
 }
 
-export function visitor(server: TestServer): Visitor {
+export interface VisitorOptions {
+  /** Sent with every request: X-Forwarded-For (each visitor its own address behind a trusted proxy), X-Forwarded-Proto… */
+  headers?: Record<string, string>
+  /** The Origin its forms are posted with (this server's own by default; https://… behind a TLS proxy). */
+  origin?: string
+}
+
+export function visitor(server: TestServer, options: VisitorOptions = {}): Visitor {
   const cookies = new Map<string, string>()
   let lastPage = ''
-  const origin = server.url
+  const origin = options.origin ?? server.url
+  const always = options.headers ?? {}
   const remember = (answer: Answer) => {
     const set = answer.headers['set-cookie'] ?? []
     for (const line of set) {
@@ -37,19 +53,19 @@ export function visitor(server: TestServer): Visitor {
     cookies,
     csrf,
     async get(path, headers = {}) {
-      return remember(await call(origin, 'GET', path, { headers: { accept: 'text/html', ...cookieHeader(), ...headers } }))
+      return remember(await call(server.url, 'GET', path, { headers: sent({ accept: 'text/html', ...always, ...cookieHeader(), ...headers }) }))
     },
     async post(path, fields = {}, headers = {}) {
       const form = new URLSearchParams()
       const token = csrf()
       if (token && fields._csrf === undefined) form.append('_csrf', token)
       for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) form.append(k, one)
-      return remember(await call(origin, 'POST', path, {
+      return remember(await call(server.url, 'POST', path, {
         body: form.toString(),
-        headers: {
+        headers: sent({
           accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', origin, 'sec-fetch-site': 'same-origin',
-          ...cookieHeader(), ...headers,
-        },
+          ...always, ...cookieHeader(), ...headers,
+        }),
       }))
     },
     async follow(answer) {

@@ -29,7 +29,9 @@ function ResetPage({ ctx, errors, error }: { ctx: PageContext; errors?: FieldErr
   return (
     <Frame ctx={ctx} title="New password" narrow notice={error ? { kind: 'error', text: error } : undefined}>
       <h1>Choose a new password</h1>
-      <Form action={ctx.path(`/reset-password/${ctx.params.token}`)} label="New password">
+      {/* A partner still signed in in this browser posts it with a session, and a signed-in post must
+          carry the session's token (route.ts): without it the link answered 403 there. */}
+      <Form action={ctx.path(`/reset-password/${ctx.params.token}`)} csrf={ctx.session?.csrf} label="New password">
         <Field name="password" label="New password" type="password" autocomplete="new-password" required minlength={8} hint={RULE} errors={errors} />
         <Submit>Save and sign in</Submit>
       </Form>

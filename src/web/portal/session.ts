@@ -22,5 +22,7 @@ export async function endSession(ctx: PageContext): Promise<void> {
 
 /** Only a portal path of this program: never another site (`//evil.example`, `https:`…). */
 function safeNext(next: string | undefined): string {
-  return next && /^\/[a-z-]*(\/[A-Za-z0-9_-]+)*$/.test(next) ? next : '/'
+  // The first segment may not be empty: `//evil` passed as `/` + `/evil`, which under the /portal/ID
+  // prefix went nowhere but on a portal's own host (no prefix) is the address of another site.
+  return next && /^\/([a-z-]+(\/[A-Za-z0-9_-]+)*)?$/.test(next) ? next : '/'
 }
