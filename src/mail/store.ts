@@ -68,8 +68,14 @@ export type MailOutcome =
   | { kind: 'failed'; error: string }
 
 /** Records an attempt's result; false when the claim was lost (it ran out and another job took the mail). */
+/** Mails that carry a one-time link or code: once a relay has them, the store keeps none of it. */
+const SECRET_KINDS = new Set(['sign-in', 'password-reset', 'verify-email'])
+const REMOVED = '(Removed once sent: this mail held a one-time link.)'
+
 export async function settleMail(db: Db, claimed: MailRow, outcome: MailOutcome, now: number): Promise<boolean> {
   const done = outcome.kind === 'sent' || outcome.kind === 'logged'
+  // Without a relay (`logged`) the stored mail is how a laptop install signs in: it stays.
+  const forget = outcome.kind === 'sent' && SECRET_KINDS.has(claimed.kind)
   const status: MailStatus = done ? outcome.kind as MailStatus : outcome.kind === 'failed' ? 'failed' : 'pending'
   const changed = await db.updateTable('mails').set({
     status,
@@ -77,6 +83,7 @@ export async function settleMail(db: Db, claimed: MailRow, outcome: MailOutcome,
     claim_token: null,
     last_error: outcome.kind === 'retry' || outcome.kind === 'failed' ? outcome.error.slice(0, 500) : null,
     ...(done ? { sent_at: now } : {}),
+    ...(forget ? { text: REMOVED, html: REMOVED, subject: claimed.subject.replace(/\d{6}/g, '······') } : {}),
     ...(outcome.kind === 'retry' ? { next_attempt_at: outcome.at } : {}),
   }).where('id', '=', Number(claimed.id)).where('claim_token', '=', claimed.claim_token).returning('id').executeTakeFirst()
   return changed !== undefined

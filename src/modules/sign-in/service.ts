@@ -12,8 +12,8 @@ import { findPartnerByRowId, partnerByIdentity, requireAffiliate, type PartnerRo
 import { isVerified, passwordMatches } from '../partners/account.js'
 import type { PartnerRef } from '../partners/schemas.js'
 import {
-  countCodeAttempt, deleteExpiredSessions, deleteSession, deleteSessionsOf, endToken, findSessionPartner, findToken, insertSession, insertToken,
-  liveToken,
+  deleteExpiredSessions, deleteSession, deleteSessionsOf, endToken, findSessionPartner, findToken, insertSession, insertToken,
+  liveToken, takeCodeAttempt,
 } from './store.js'
 
 const SESSION_MS = 14 * 24 * 3600_000
@@ -132,10 +132,11 @@ export async function redeemCode(db: Db, program: Program, email: string, code: 
   const partner = await partnerByIdentity(db, program, { email })
   const row = partner && await liveToken(db, partner.id, 'link', now)
   const wrong = unauthorized('That code is not right, or it ran out. Ask for a new one.', 'code_failed')
-  if (!partner || !row || row.code_hash === null || row.code_attempts >= CODE_ATTEMPTS) throw wrong
+  if (!partner || !row || row.code_hash === null || !await takeCodeAttempt(db, Number(row.id), CODE_ATTEMPTS)) throw wrong
   const given = Buffer.from(sha256(code.trim()))
   if (!timingSafeEqual(given, Buffer.from(row.code_hash))) {
-    await countCodeAttempt(db, Number(row.id))
+    // The last wrong try ends the code and the link mailed with it: a new mail is needed.
+    if (row.code_attempts + 1 >= CODE_ATTEMPTS) await endToken(db, Number(row.id))
     throw wrong
   }
   if (!mayEnter(partner) || !await endToken(db, Number(row.id))) throw wrong

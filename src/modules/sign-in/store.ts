@@ -56,6 +56,12 @@ export async function endToken(db: Db, id: number): Promise<boolean> {
   return Number(result.numUpdatedRows) === 1
 }
 
-export async function countCodeAttempt(db: Db, id: number) {
-  await db.updateTable('sign_in_tokens').set((eb) => ({ code_attempts: eb('code_attempts', '+', 1) })).where('id', '=', id).execute()
+/**
+ * Takes one of a code's tries before it is compared, in one conditional UPDATE, so guesses sent
+ * at once cannot together take more than `limit`. False when none is left.
+ */
+export async function takeCodeAttempt(db: Db, id: number, limit: number): Promise<boolean> {
+  const result = await db.updateTable('sign_in_tokens').set((eb) => ({ code_attempts: eb('code_attempts', '+', 1) }))
+    .where('id', '=', id).where('code_attempts', '<', limit).where('ended', 'is', null).executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
 }

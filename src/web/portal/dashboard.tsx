@@ -91,7 +91,7 @@ async function Dashboard({ ctx }: { ctx: PageContext }) {
 
 export function dashboardPage(app: FastifyInstance, deps: PortalDeps) {
   portalPage(app, deps, {
-    method: 'GET', path: '/', access: 'partner',
+    method: 'GET', path: '/', access: 'partner', pending: true,
     handle: async (ctx) => (ctx.session!.partner.status === 'pending' ? <Pending ctx={ctx} /> : await Dashboard({ ctx })),
   })
 }

@@ -18,8 +18,10 @@ export function Frame(props: { ctx: PageContext; title: string; section?: Sectio
     <Shell
       title={props.title} brand={ctx.program.name} home={ctx.path('/')} brandCss={ctx.path('/brand.css')} narrow={props.narrow}
       notice={props.notice ?? ctx.notice}
-      nav={session && session.partner.status === 'active'
-        ? SECTIONS.map(([to, key]) => ({ href: ctx.path(to), label: en.nav[key], current: key === props.section }))
+      nav={session
+        // A partner waiting for approval has its application's state and its profile, nothing to share yet.
+        ? SECTIONS.filter(([, key]) => session.partner.status === 'active' || key === 'dashboard' || key === 'profile')
+          .map(([to, key]) => ({ href: ctx.path(to), label: en.nav[key], current: key === props.section }))
         : undefined}
       signOut={session ? { action: ctx.path('/sign-out'), csrf: session.csrf } : undefined}
     >

@@ -229,13 +229,14 @@ describe('a post from another site', () => {
     const g = browser()
     const h = browser()
     // An order in which no form undoes the next one's precondition: sign-ins before the password
-    // changes, sign-outs near the end, the reset link before a newer reset mail replaces it.
+    // change (which ends every other session), g's sign-out before it, sign-out-everywhere after it
+    // (from the new session it gives S), the reset link before a newer reset mail replaces it.
     const order = ['/apply', '/verify', '/sign-in/code', '/sign-in/code/check', '/sign-in', '/links', '/payouts/method', '/payouts/request', '/profile',
-      '/profile/email', '/profile/preferences', '/profile/password', '/sign-out', '/sign-out-everywhere', '/reset-password/:token', '/forgot-password']
+      '/profile/email', '/profile/preferences', '/sign-out', '/profile/password', '/sign-out-everywhere', '/reset-password/:token', '/forgot-password']
     for (const path of order) {
       // The guest forms from a signed-out browser (g, which the sign-in signs in); the partner's forms
-      // from S's browser, sign-out-everywhere from g's new session; the reset link from a third.
-      const v = path.startsWith('/reset-password') || path === '/forgot-password' ? h : GUEST_FORMS.includes(path) || path === '/sign-out-everywhere' ? g : world.s.v
+      // from S's browser, sign-out from g's new session; the reset link from a third.
+      const v = path.startsWith('/reset-password') || path === '/forgot-password' ? h : GUEST_FORMS.includes(path) || path === '/sign-out' ? g : world.s.v
       if (!GUEST_FORMS.includes(path) && v !== h) await v.get(`${base}/profile`)
       const before = await storePicture(server)
       const res = await v.post(addressOf(program.publicId, path, world.params), world.fields[path] as Record<string, string>)

@@ -7,6 +7,8 @@ import { partnerByIdentity, updatePartner } from '../../modules/partners/service
 import { Check, Field, Form, Select, Submit, type FieldErrors } from '../layout/form.js'
 import { Frame } from './frame.js'
 import { sendVerification } from './apply.js'
+import { startSession } from './session.js'
+import { closeEverySession } from '../../modules/sign-in/service.js'
 import { field, portalPage, type PageContext, type PortalDeps } from './route.js'
 
 const MAIL_LABELS: Record<OptionalMail, string> = {
@@ -82,16 +84,16 @@ async function orForm(ctx: PageContext, work: () => Promise<unknown>, notice: st
 }
 
 export function profilePages(app: FastifyInstance, deps: PortalDeps) {
-  portalPage(app, deps, { method: 'GET', path: '/profile', access: 'partner', handle: async (ctx) => <ProfilePage ctx={ctx} /> })
+  portalPage(app, deps, { method: 'GET', path: '/profile', access: 'partner', pending: true, handle: async (ctx) => <ProfilePage ctx={ctx} /> })
 
   portalPage(app, deps, {
-    method: 'POST', path: '/profile', access: 'partner',
+    method: 'POST', path: '/profile', access: 'partner', pending: true,
     handle: (ctx) => orForm(ctx, () => updatePartner(ctx.db, ctx.program, async () => ctx.session!.partner,
       { name: field(ctx.form, 'name').slice(0, 255), surname: field(ctx.form, 'surname').slice(0, 255) }, ctx.origin), 'profile-saved'),
   })
 
   portalPage(app, deps, {
-    method: 'POST', path: '/profile/email', access: 'partner',
+    method: 'POST', path: '/profile/email', access: 'partner', pending: true,
     handle: (ctx) => orForm(ctx, async () => {
       const email = field(ctx.form, 'email')
       if (!EMAIL.test(email) || email.length > 255) throw new DomainError('invalid', 'validation_failed', 'invalid', { email: ['Type a whole email address.'] })
@@ -102,18 +104,21 @@ export function profilePages(app: FastifyInstance, deps: PortalDeps) {
   })
 
   portalPage(app, deps, {
-    method: 'POST', path: '/profile/password', access: 'partner',
+    method: 'POST', path: '/profile/password', access: 'partner', pending: true,
     handle: (ctx) => orForm(ctx, async () => {
       const partner = ctx.session!.partner
       if (!await passwordMatches(partner, field(ctx.form, 'current_password'))) {
         throw new DomainError('invalid', 'validation_failed', 'invalid', { current_password: ['That is not your current password.'] })
       }
       await updatePartner(ctx.db, ctx.program, async () => partner, { password: field(ctx.form, 'password') }, ctx.origin)
+      // Whoever knew the old password is signed out everywhere; this browser gets a new session.
+      await closeEverySession(ctx.db, partner)
+      await startSession(ctx, partner)
     }, 'password-changed'),
   })
 
   portalPage(app, deps, {
-    method: 'POST', path: '/profile/preferences', access: 'partner',
+    method: 'POST', path: '/profile/preferences', access: 'partner', pending: true,
     handle: (ctx) => orForm(ctx, async () => {
       const wanted = [ctx.form.mails ?? []].flat()
       const language = field(ctx.form, 'language')

@@ -56,6 +56,8 @@ export interface PageSpec {
   path: string
   /** guest: signing in and applying (a signed-in partner goes to the dashboard); partner: signed in only; open: anyone. */
   access: 'guest' | 'partner' | 'open'
+  /** A partner still waiting for approval may open this page too (the others need an approved partner). */
+  pending?: boolean
   handle(ctx: PageContext): Promise<Outcome | void>
 }
 
@@ -92,9 +94,10 @@ export function portalPage(app: FastifyInstance, deps: PortalDeps, spec: PageSpe
       return redirect(reply, path(`/sign-in${request.method === 'GET' ? `?next=${encodeURIComponent(spec.path)}` : ''}`))
     }
     if (spec.access === 'guest' && ctx.session && request.method === 'GET') return redirect(reply, path('/'))
-    // Signed-in forms carry the session's token; the others are guarded by the origin check (and a
-    // reset form by the one-time token in its path).
-    if (request.method === 'POST' && spec.access === 'partner') requireToken(ctx.form._csrf, ctx.session!.csrf)
+    if (spec.access === 'partner' && ctx.session!.partner.status !== 'active' && !spec.pending) return redirect(reply, path('/'))
+    // A browser with a session sends its token with every form but the guest ones (signing in,
+    // applying), which the origin check guards.
+    if (request.method === 'POST' && ctx.session && spec.access !== 'guest') requireToken(ctx.form._csrf, ctx.session.csrf)
     const outcome = await spec.handle(ctx)
     if (outcome === undefined) return reply
     if ('redirect' in outcome) return redirect(reply, outcome.redirect)

@@ -134,7 +134,7 @@ export function signInPages(app: FastifyInstance, deps: PortalDeps) {
   })
 
   portalPage(app, deps, {
-    method: 'POST', path: '/sign-out', access: 'partner',
+    method: 'POST', path: '/sign-out', access: 'partner', pending: true,
     async handle(ctx) {
       await endSession(ctx)
       return { redirect: ctx.path('/sign-in?notice=signed-out') }
@@ -142,7 +142,7 @@ export function signInPages(app: FastifyInstance, deps: PortalDeps) {
   })
 
   portalPage(app, deps, {
-    method: 'POST', path: '/sign-out-everywhere', access: 'partner',
+    method: 'POST', path: '/sign-out-everywhere', access: 'partner', pending: true,
     async handle(ctx) {
       await closeEverySession(ctx.db, ctx.session!.partner)
       await endSession(ctx)
