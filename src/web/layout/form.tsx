@@ -15,6 +15,8 @@ export function Form(props: { action: string; csrf?: string; children: Component
 
 export interface FieldProps {
   name: string
+  /** The element id, when a page has two fields of one name (ids must be unique for labels to work). */
+  id?: string
   label: string
   type?: 'text' | 'email' | 'password' | 'url' | 'number' | 'hidden'
   value?: string
@@ -29,7 +31,7 @@ export interface FieldProps {
 }
 
 export function Field(props: FieldProps) {
-  const id = `f-${props.name}`
+  const id = props.id ?? `f-${props.name}`
   const messages = props.errors?.[props.name] ?? []
   const described = [props.hint ? `${id}-hint` : '', messages.length ? `${id}-error` : ''].filter(Boolean).join(' ')
   return (

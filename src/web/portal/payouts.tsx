@@ -8,6 +8,7 @@ import { updatePartner } from '../../modules/partners/service.js'
 import { payoutRules } from '../../modules/programs/payout-settings.js'
 import type { Program } from '../../modules/programs/service.js'
 import { listPayouts, requestPayout, requirePayout } from '../../modules/payouts/service.js'
+import { OPEN_STATUSES } from '../../modules/payouts/status.js'
 import { payoutStatementCsv } from '../../modules/payouts/statement.js'
 import type { PayoutGateway } from '../../store/schema.js'
 import { Field, Form, Submit, type FieldErrors } from '../layout/form.js'
@@ -42,6 +43,9 @@ async function PayoutsPage({ ctx, errors, failed, gateway }: { ctx: PageContext;
   const threshold = payoutRules(ctx.program).threshold
   const cur = figures.currency
   const mine = (g: PayoutGateway) => (method?.gateway === g ? method.settings : {})
+  // The program takes one open request per currency. While one is open the form was still offered
+  // and a second request refused in the merchant's words (a browser test found it): say so instead.
+  const open = history.find((p) => OPEN_STATUSES.includes(p.status) && p.amount_units.toUpperCase() === cur.toUpperCase())
   return (
     <Frame ctx={ctx} title="Payouts" section="payouts" notice={failed ? { kind: 'error', text: failed } : undefined}>
       <h1>Payouts</h1>
@@ -54,7 +58,9 @@ async function PayoutsPage({ ctx, errors, failed, gateway }: { ctx: PageContext;
       {requestsAllowed(ctx.program) && (
         <section class="card" aria-labelledby="ask">
           <h2 id="ask">Ask for a payout</h2>
-          {figures.payable > 0n && figures.payable >= threshold
+          {open
+            ? <p>{`Your payout request ${open.id} of ${money(BigInt(Math.round(open.amount * 1e6)), open.amount_units)} is ${(STATES[open.status] ?? open.status).toLowerCase()}. You can ask again once it is paid or rejected.`}</p>
+            : figures.payable > 0n && figures.payable >= threshold
             ? (
               <Form action={ctx.path('/payouts/request')} csrf={ctx.session!.csrf} label="Ask for a payout">
                 <p>{`Your payable ${money(figures.payable, cur)} will be paid ${method ? `by ${GATEWAYS.find((g) => g.gateway === method.gateway)?.title}` : 'once you set a payout method'}.`}</p>

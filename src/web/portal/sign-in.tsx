@@ -36,7 +36,9 @@ function SignInPage({ ctx, email, error, unverified }: { ctx: PageContext; email
         <section class="card">
           <h2>Sign in without a password</h2>
           <Form action={ctx.path('/sign-in/code')} label="Email me a sign-in code">
-            <Field name="email" label="Email" type="email" value={email} autocomplete="email" required />
+            {/* Its own id: the password form above has an email field too, and with one id this
+                field had no label (a browser test found it: its label focused the other field). */}
+            <Field id="f-code-email" name="email" label="Email" type="email" value={email} autocomplete="email" required />
             <Submit>Email me a code</Submit>
           </Form>
         </section>
