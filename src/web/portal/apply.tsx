@@ -2,7 +2,7 @@
 // terms), the partner made exactly as POST /v1/partners makes one (so the merchant's webhooks see
 // the same partner.created), and the address verified by a link before the password signs in.
 import type { FastifyInstance } from 'fastify'
-import { DomainError } from '../../domain-errors.js'
+import { invalid } from '../../domain-errors.js'
 import { check, compileInput } from '../../http/validation.js'
 import { NewPartnerInput, type NewPartnerInput as NewPartner } from '../../modules/partners/schemas.js'
 import { createPartner, partnerByIdentity, type PartnerRow } from '../../modules/partners/service.js'
@@ -12,7 +12,7 @@ import type { Program } from '../../modules/programs/service.js'
 import { mailVerification } from '../../mail/account.js'
 import { Check, Field, Form, Submit, type FieldErrors } from '../layout/form.js'
 import { Frame } from './frame.js'
-import { field, portalPage, type Form as Posted, type PageContext, type PortalDeps } from './route.js'
+import { field, portalPage, refusal, type Form as Posted, type PageContext, type PortalDeps } from './route.js'
 
 const newPartner = compileInput(NewPartnerInput)
 
@@ -72,7 +72,7 @@ function applicationOf(program: Program, form: Posted): NewPartner {
   }
   if (termsUrl(program) && field(form, 'tos') !== 'on') errors.tos = ['Please agree to the partner terms.']
   if (field(form, 'password') === '') errors.password = ['Choose a password.']
-  if (Object.keys(errors).length) throw new DomainError('invalid', 'validation_failed', 'The given data was invalid.', errors)
+  if (Object.keys(errors).length) throw invalid(errors)
   return check<NewPartner>(newPartner, {
     email: field(form, 'email'), name: field(form, 'name') || undefined, password: field(form, 'password'),
     tos: field(form, 'tos') === 'on', ...(Object.keys(custom).length ? { custom_fields: custom } : {}),
@@ -105,8 +105,7 @@ export function applyPages(app: FastifyInstance, deps: PortalDeps) {
         if (partner) await sendVerification(ctx, partner, partner.email)
         return { redirect: ctx.path('/sign-in?notice=applied') }
       } catch (err) {
-        if (!(err instanceof DomainError) || err.kind !== 'invalid') throw err
-        return { status: 422, page: <ApplyPage ctx={ctx} form={ctx.form} errors={err.errors} /> }
+        return { status: 422, page: <ApplyPage ctx={ctx} form={ctx.form} errors={refusal(err, 'invalid').errors} /> }
       }
     },
   })

@@ -3,14 +3,13 @@
 // a link to any page of the program's sites; and a new link with a key of the partner's choosing.
 import type { FastifyInstance } from 'fastify'
 import QRCode from 'qrcode'
-import { DomainError } from '../../domain-errors.js'
 import { REFERRAL_KEY_PATTERN } from '../../modules/partners/schemas.js'
 import { programDomains, type Program } from '../../modules/programs/service.js'
 import { referralUrl, websiteHost } from '../../modules/programs/referral-urls.js'
 import { createLink, linksOf } from '../../modules/referral-links/service.js'
 import { Field, Form, Submit, type FieldErrors } from '../layout/form.js'
 import { Frame } from './frame.js'
-import { field, portalPage, type PageContext, type PortalDeps } from './route.js'
+import { field, portalPage, refusal, type PageContext, type PortalDeps } from './route.js'
 
 const MAX_LINKS = 100
 
@@ -106,8 +105,7 @@ export function linkPages(app: FastifyInstance, deps: PortalDeps) {
       try {
         await createLink(ctx.db, ctx.program, { key, partner: { id: ctx.session!.partner.public_id } }, ctx.origin)
       } catch (err) {
-        if (!(err instanceof DomainError) || err.kind !== 'invalid') throw err
-        return { status: 422, page: await LinksPage({ ctx, newKey: key, errors: err.errors }) }
+        return { status: 422, page: await LinksPage({ ctx, newKey: key, errors: refusal(err, 'invalid').errors }) }
       }
       return { redirect: ctx.path('/links?notice=link-created') }
     },

@@ -1,7 +1,7 @@
 // Payouts: where the partner's money goes (a saved payout method), how far it is from the
 // threshold, a request when the program lets partners ask, and every payout with its statement.
 import type { FastifyInstance } from 'fastify'
-import { DomainError, notFound } from '../../domain-errors.js'
+import { notFound } from '../../domain-errors.js'
 import { savedMethod } from '../../modules/partners/payout-method.js'
 import { partnerFigures } from '../../modules/partners/account.js'
 import { updatePartner } from '../../modules/partners/service.js'
@@ -14,7 +14,7 @@ import type { PayoutGateway } from '../../store/schema.js'
 import { Field, Form, Submit, type FieldErrors } from '../layout/form.js'
 import { date, money } from '../layout/format.js'
 import { Frame } from './frame.js'
-import { field, portalPage, type PageContext, type PortalDeps } from './route.js'
+import { field, portalPage, refusal, type PageContext, type PortalDeps } from './route.js'
 
 const HISTORY = 100
 
@@ -125,8 +125,7 @@ export function payoutPages(app: FastifyInstance, deps: PortalDeps) {
       try {
         await updatePartner(ctx.db, ctx.program, async () => ctx.session!.partner, { payout_gateway: gateway, payout_settings: settings }, ctx.origin)
       } catch (err) {
-        if (!(err instanceof DomainError) || err.kind !== 'invalid') throw err
-        return { status: 422, page: await PayoutsPage({ ctx, errors: err.errors, gateway, failed: 'The payout method was not saved.' }) }
+        return { status: 422, page: await PayoutsPage({ ctx, errors: refusal(err, 'invalid').errors, gateway, failed: 'The payout method was not saved.' }) }
       }
       return { redirect: ctx.path('/payouts?notice=method-saved') }
     },
@@ -139,8 +138,8 @@ export function payoutPages(app: FastifyInstance, deps: PortalDeps) {
       try {
         await requestPayout(ctx.db, ctx.program, { partner: { id: ctx.session!.partner.public_id } })
       } catch (err) {
-        if (!(err instanceof DomainError) || err.kind === 'not_found') throw err
-        const text = err.errors ? Object.values(err.errors).flat().join(' ') : err.message
+        const refused = refusal(err, 'invalid', 'refused', 'conflict', 'forbidden')
+        const text = refused.errors ? Object.values(refused.errors).flat().join(' ') : refused.message
         return { status: 422, page: await PayoutsPage({ ctx, failed: text }) }
       }
       return { redirect: ctx.path('/payouts?notice=payout-requested') }

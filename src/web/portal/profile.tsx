@@ -1,7 +1,7 @@
 // The partner's own account: its name, its address (a new one counts once verified), its password,
 // the mails it wants, its language, and signing out on every device.
 import type { FastifyInstance } from 'fastify'
-import { DomainError } from '../../domain-errors.js'
+import { invalidField } from '../../domain-errors.js'
 import { LANGUAGES, mailsTurnedOff, OPTIONAL_MAILS, passwordMatches, setPreferences, type OptionalMail } from '../../modules/partners/account.js'
 import { partnerByIdentity, updatePartner } from '../../modules/partners/service.js'
 import { Check, Field, Form, Select, Submit, type FieldErrors } from '../layout/form.js'
@@ -9,7 +9,7 @@ import { Frame } from './frame.js'
 import { sendVerification } from './apply.js'
 import { startSession } from './session.js'
 import { closeEverySession } from '../../modules/sign-in/service.js'
-import { field, portalPage, type PageContext, type PortalDeps } from './route.js'
+import { field, portalPage, refusal, type PageContext, type PortalDeps } from './route.js'
 
 const MAIL_LABELS: Record<OptionalMail, string> = {
   'new-commission': 'A mail for each new commission',
@@ -77,8 +77,8 @@ async function orForm(ctx: PageContext, work: () => Promise<unknown>, notice: st
   try {
     await work()
   } catch (err) {
-    if (!(err instanceof DomainError) || (err.kind !== 'invalid' && err.kind !== 'unauthorized')) throw err
-    return { status: 422, page: <ProfilePage ctx={ctx} errors={err.errors} failed={err.errors ? 'That was not saved.' : err.message} /> }
+    const refused = refusal(err, 'invalid', 'unauthorized')
+    return { status: 422, page: <ProfilePage ctx={ctx} errors={refused.errors} failed={refused.errors ? 'That was not saved.' : refused.message} /> }
   }
   return { redirect: ctx.path(`/profile?notice=${notice}`) }
 }
@@ -96,9 +96,9 @@ export function profilePages(app: FastifyInstance, deps: PortalDeps) {
     method: 'POST', path: '/profile/email', access: 'partner', pending: true,
     handle: (ctx) => orForm(ctx, async () => {
       const email = field(ctx.form, 'email')
-      if (!EMAIL.test(email) || email.length > 255) throw new DomainError('invalid', 'validation_failed', 'invalid', { email: ['Type a whole email address.'] })
+      if (!EMAIL.test(email) || email.length > 255) throw invalidField('email', 'Type a whole email address.')
       const taken = await partnerByIdentity(ctx.db, ctx.program, { email })
-      if (taken) throw new DomainError('invalid', 'validation_failed', 'invalid', { email: ['That address is already used by a partner of this program.'] })
+      if (taken) throw invalidField('email', 'That address is already used by a partner of this program.')
       await sendVerification(ctx, ctx.session!.partner, email)
     }, 'verification-sent'),
   })
@@ -108,7 +108,7 @@ export function profilePages(app: FastifyInstance, deps: PortalDeps) {
     handle: (ctx) => orForm(ctx, async () => {
       const partner = ctx.session!.partner
       if (!await passwordMatches(partner, field(ctx.form, 'current_password'))) {
-        throw new DomainError('invalid', 'validation_failed', 'invalid', { current_password: ['That is not your current password.'] })
+        throw invalidField('current_password', 'That is not your current password.')
       }
       await updatePartner(ctx.db, ctx.program, async () => partner, { password: field(ctx.form, 'password') }, ctx.origin)
       // Whoever knew the old password is signed out everywhere; this browser gets a new session.

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely'
 import type { VNode } from 'preact'
 import type { Database } from '../../store/schema.js'
 import type { RateLimits } from '../../http/rate-limit.js'
-import { notFound } from '../../domain-errors.js'
+import { DomainError, notFound, type ErrorKind } from '../../domain-errors.js'
 import { programByPublicId, type Program } from '../../modules/programs/service.js'
 import { sessionOf, type Session } from '../../modules/sign-in/service.js'
 import { readCookie } from '../session/cookie.js'
@@ -65,6 +65,15 @@ export interface PageSpec {
 export function field(form: Form, name: string): string {
   const value = form[name]
   return (Array.isArray(value) ? value[0] ?? '' : value ?? '').trim()
+}
+
+/**
+ * A service's refusal a form shows as messages (a field that fails its rule, a wrong password):
+ * the error itself when it is one of `kinds`; anything else goes on to the error page.
+ */
+export function refusal(err: unknown, ...kinds: ErrorKind[]): DomainError {
+  if (err instanceof DomainError && kinds.includes(err.kind)) return err
+  throw err
 }
 
 /** Pages register here; the portal plugin adds each at /portal/:program and on portal hosts. */

@@ -9,7 +9,7 @@ import { mailSignInCode } from '../../mail/account.js'
 import { Field, Form, Submit } from '../layout/form.js'
 import { Frame } from './frame.js'
 import { endSession, startSession } from './session.js'
-import { field, portalPage, type PageContext, type PortalDeps } from './route.js'
+import { field, portalPage, refusal, type PageContext, type PortalDeps } from './route.js'
 
 // Per account and per address: enough for typos, too few to guess a password.
 const ATTEMPTS = { perAccount: 10, perIp: 50, windowSeconds: 15 * 60 }
@@ -61,29 +61,29 @@ function CodePage({ ctx, email, error }: { ctx: PageContext; email: string; erro
   )
 }
 
-/** A refused sign-in as a message on the form; anything else is the error page's. */
-function refusal(err: unknown): string {
-  if (err instanceof DomainError && (err.kind === 'unauthorized' || err.kind === 'refused')) return err.message
-  throw err
-}
 
 export function signInPages(app: FastifyInstance, deps: PortalDeps) {
   const perIp = deps.limits.perIp('portal-sign-in', ATTEMPTS.perIp, ATTEMPTS.windowSeconds)
   const perAccount = deps.limits.perSubject('portal-sign-in-account', ATTEMPTS.perAccount, ATTEMPTS.windowSeconds)
+  /** The address a sign-in form names, once this address and that account may try again. */
+  const limited = async (ctx: PageContext) => {
+    const email = field(ctx.form, 'email')
+    await perIp(ctx.request, ctx.reply)
+    await perAccount(ctx.request, ctx.reply, `${ctx.program.id}:${email}`)
+    return email
+  }
 
   portalPage(app, deps, { method: 'GET', path: '/sign-in', access: 'guest', handle: async (ctx) => <SignInPage ctx={ctx} /> })
 
   portalPage(app, deps, {
     method: 'POST', path: '/sign-in', access: 'guest',
     async handle(ctx) {
-      const email = field(ctx.form, 'email')
-      await perIp(ctx.request, ctx.reply)
-      await perAccount(ctx.request, ctx.reply, `${ctx.program.id}:${email}`)
+      const email = await limited(ctx)
       try {
         return await startSession(ctx, await signInWithPassword(ctx.db, ctx.program, email, field(ctx.form, 'password')))
       } catch (err) {
         const unverified = err instanceof DomainError && err.code === 'email_not_verified'
-        return { status: 401, page: <SignInPage ctx={ctx} email={email} error={refusal(err)} unverified={unverified} /> }
+        return { status: 401, page: <SignInPage ctx={ctx} email={email} error={refusal(err, 'unauthorized', 'refused').message} unverified={unverified} /> }
       }
     },
   })
@@ -92,9 +92,7 @@ export function signInPages(app: FastifyInstance, deps: PortalDeps) {
     method: 'POST', path: '/sign-in/code', access: 'guest',
     async handle(ctx) {
       if (!ctx.program.settings.portal.passwordless_login_enabled) return { redirect: ctx.path('/sign-in') }
-      const email = field(ctx.form, 'email')
-      await perIp(ctx.request, ctx.reply)
-      await perAccount(ctx.request, ctx.reply, `${ctx.program.id}:${email}`)
+      const email = await limited(ctx)
       const partner = email === '' ? undefined : await partnerByIdentity(ctx.db, ctx.program, { email })
       // The same answer whether or not the address is a partner's: the page tells nobody who is one.
       if (partner && (partner.status === 'active' || partner.status === 'pending')) {
@@ -113,13 +111,11 @@ export function signInPages(app: FastifyInstance, deps: PortalDeps) {
   portalPage(app, deps, {
     method: 'POST', path: '/sign-in/code/check', access: 'guest',
     async handle(ctx) {
-      const email = field(ctx.form, 'email')
-      await perIp(ctx.request, ctx.reply)
-      await perAccount(ctx.request, ctx.reply, `${ctx.program.id}:${email}`)
+      const email = await limited(ctx)
       try {
         return await startSession(ctx, await provedOwner(ctx, await redeemCode(ctx.db, ctx.program, email, field(ctx.form, 'code'))))
       } catch (err) {
-        return { status: 401, page: <CodePage ctx={ctx} email={email} error={refusal(err)} /> }
+        return { status: 401, page: <CodePage ctx={ctx} email={email} error={refusal(err, 'unauthorized', 'refused').message} /> }
       }
     },
   })
