@@ -28,6 +28,14 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+/**
+ * Where links printed outside a request start (the command line's sign-in URLs): PUBLIC_URL, or
+ * the address a server started with the same settings serves on this machine.
+ */
+export function linkBase(config: Pick<Config, 'publicUrl' | 'port'>): string {
+  return config.publicUrl ?? `http://localhost:${config.port}`
+}
+
 type Env = Record<string, string | undefined>
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
