@@ -24,9 +24,19 @@ export interface Config {
   allowPrivateWebhookUrls: boolean
   /** Outgoing email (src/mail/): without an SMTP URL, mails are written to the log instead. */
   mail: { smtpUrl: string | undefined; from: string | undefined }
+  /** The demo program's owner, made on a store's first start (ADMIN_EMAIL). */
+  adminEmail: string
 }
 
 export class ConfigError extends Error {}
+
+/**
+ * Where links printed outside a request start (the command line's sign-in URLs): PUBLIC_URL, or
+ * the address a server started with the same settings serves on this machine.
+ */
+export function linkBase(config: Pick<Config, 'publicUrl' | 'port'>): string {
+  return config.publicUrl ?? `http://localhost:${config.port}`
+}
 
 type Env = Record<string, string | undefined>
 
@@ -77,6 +87,8 @@ export function loadConfig(env: Env = process.env): Config {
       smtpUrl: read<string | undefined>('SMTP_URL', undefined, urlWithScheme(['smtp:', 'smtps:'])),
       from: read<string | undefined>('MAIL_FROM', undefined, mailbox),
     },
+    adminEmail: read('ADMIN_EMAIL', 'owner@example.com', (raw) =>
+      ADDRESS.test(raw) && raw.length <= 255 ? raw : new Problem('expected an email address such as owner@acme.example')),
   }
   // Relays refuse mail from an address they do not know, so there is no guessed default.
   if (config.mail.smtpUrl !== undefined && config.mail.from === undefined && !problems.some((p) => p.startsWith('MAIL_FROM'))) {
@@ -119,11 +131,12 @@ function urlWithScheme(schemes: string[]) {
   }
 }
 
+const ADDRESS = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/
+
 /** `partners@acme.example` or `Acme Partners <partners@acme.example>`, on one line (it becomes a header). */
 function mailbox(raw: string): string | Problem {
-  const address = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/
   const named = /^([^<>\r\n]*)<([^<>]+)>$/.exec(raw)
-  if (!/[\r\n]/.test(raw) && (address.test(raw) || (named && address.test((named[2] as string).trim())))) return raw
+  if (!/[\r\n]/.test(raw) && (ADDRESS.test(raw) || (named && ADDRESS.test((named[2] as string).trim())))) return raw
   return new Problem('expected an address such as partners@acme.example or "Acme Partners <partners@acme.example>"')
 }
 

@@ -17,7 +17,7 @@ const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src')
 const LAYERS: Record<string, string[]> = {
   // counters and rollups, commission rules, the ledger, rewards: the money every program type shares
   core: ['stats', 'commissions', 'ledger', 'rewards'],
-  resources: ['programs', 'api-keys', 'webhooks', 'partners', 'sign-in', 'referral-links', 'customers', 'transactions', 'leads', 'payouts', 'events'],
+  resources: ['programs', 'api-keys', 'webhooks', 'partners', 'sign-in', 'referral-links', 'customers', 'transactions', 'leads', 'payouts', 'events', 'users'],
   // where visitors, providers and probes come in
   edges: ['tracking', 'health', 'integrations/*'],
 }

@@ -1,8 +1,9 @@
 // The `partnerkit` command. Scripts depend on this contract: `programs create` prints exactly one
-// JSON object, `keys create` prints only the key, errors go to stderr with a non-zero exit.
+// JSON object, `keys create` prints only the key, `users create` only the sign-in URL, errors go to
+// stderr with a non-zero exit.
 import { createRequire } from 'node:module'
 import { parseArgs } from 'node:util'
-import { ConfigError, loadConfig } from '../config.js'
+import { ConfigError, loadConfig, type Config } from '../config.js'
 import { serve } from '../main.js'
 import { migrateToLatest } from '../store/migrate.js'
 import { openMigratedStore, openStore, type Store } from '../store/store.js'
@@ -10,6 +11,7 @@ import { integrationsCommand } from './integrations.js'
 import { keysCommand } from './keys.js'
 import { mailCommand } from './mail.js'
 import { programsCommand } from './programs.js'
+import { usersCommand } from './users.js'
 import { UsageError } from './usage.js'
 
 const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version
@@ -28,6 +30,12 @@ const HELP = `Usage: partnerkit <command>
                                           set the program's Stripe webhook signing secret
   mail list [--to EMAIL] [--limit 20]     the recent mails, newest first, with their links
                                           (without SMTP_URL mails are not sent: sign in from here)
+  users create --email EMAIL --program PUBLIC_ID [--role owner|admin|viewer]
+                                          add a merchant user to the program (owner unless told)
+                                          and print only its one-time admin sign-in URL
+  users list --program PUBLIC_ID          one line per user: email, role, when added
+  users remove --email EMAIL --program PUBLIC_ID
+                                          take the user out of the program (not its last owner)
 
 Every command uses DATABASE_URL (postgres://…) or the SQLite file in PARTNERKIT_DATA_DIR (./data).
 `
@@ -60,14 +68,14 @@ export async function main(argv: string[]): Promise<number> {
       }
       return 0
     }
-    const commands: Record<string, (store: Store, args: string[]) => Promise<number>> = {
-      programs: programsCommand, keys: keysCommand, integrations: integrationsCommand, mail: mailCommand,
+    const commands: Record<string, (store: Store, args: string[], config: Config) => Promise<number>> = {
+      programs: programsCommand, keys: keysCommand, integrations: integrationsCommand, mail: mailCommand, users: usersCommand,
     }
     const run = Object.hasOwn(commands, command) ? commands[command] : undefined
     if (!run) throw new UsageError(`Unknown command "${command}".`)
     const store: Store = await openMigratedStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, secretKey: config.secretKey })
     try {
-      return await run(store, rest)
+      return await run(store, rest, config)
     } finally {
       await store.close()
     }

@@ -19,6 +19,7 @@ import { partnerTombstones } from './migrations/0013-partner-tombstones.js'
 import { stripeInvoicePayments } from './migrations/0014-stripe-invoice-payments.js'
 import { mail } from './migrations/0016-mail.js'
 import { signIn } from './migrations/0017-sign-in.js'
+import { users } from './migrations/0018-users.js'
 
 export type StoreMigration = (store: Store) => Migration
 
@@ -39,6 +40,7 @@ const MIGRATIONS: Record<string, StoreMigration> = {
   '0014-stripe-invoice-payments': stripeInvoicePayments,
   '0016-mail': mail,
   '0017-sign-in': signIn,
+  '0018-users': users,
 }
 
 export async function migrateToLatest(store: Store): Promise<string[]> {

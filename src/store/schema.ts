@@ -473,6 +473,69 @@ export interface SignInTokenTable {
   ended: 'used' | 'replaced' | null
 }
 
+/** A merchant user: one person across programs (0018-users). */
+export interface UserTable {
+  id: Generated<number>
+  email: string
+  email_lower: string
+  /** '' until the person gives one. */
+  name: string
+  /** Null: signs in by one-time links only. */
+  password_hash: string | null
+  created_at: number
+  updated_at: number
+}
+
+export type Role = 'owner' | 'admin' | 'viewer'
+
+/** A user's role in one program. */
+export interface MembershipTable {
+  user_id: number
+  program_id: number
+  role: Role
+  created_at: number
+}
+
+export interface UserSessionTable {
+  /** SHA-256 (hex) of the session cookie's value */
+  id: string
+  user_id: number
+  /** The program being worked on (one of the user's memberships). */
+  program_id: number
+  csrf: string
+  created_at: number
+  expires_at: number
+}
+
+export type UserTokenPurpose = 'link' | 'reset'
+
+export interface UserTokenTable {
+  id: Generated<number>
+  user_id: number
+  purpose: UserTokenPurpose
+  /** SHA-256 (hex) of the token in the link */
+  token_hash: string
+  /** The program the link opens the session in; null: the user's first. */
+  program_id: number | null
+  created_at: number
+  expires_at: number
+  ended: 'used' | 'replaced' | null
+}
+
+/** Who did what in a program, newest read first. */
+export interface AuditLogTable {
+  id: Generated<number>
+  program_id: number
+  /** Null: the command line, Partnerkit itself, or a user since deleted. */
+  user_id: number | null
+  action: string
+  object_type: string
+  object_id: string
+  /** JSON: what the change was (before and after, the role given…), or null. */
+  detail: unknown
+  created_at: number
+}
+
 export interface Database {
   programs: ProgramTable
   api_keys: ApiKeyTable
@@ -504,6 +567,11 @@ export interface Database {
   mails: MailTable
   partner_sessions: PartnerSessionTable
   sign_in_tokens: SignInTokenTable
+  users: UserTable
+  memberships: MembershipTable
+  user_sessions: UserSessionTable
+  user_tokens: UserTokenTable
+  audit_log: AuditLogTable
 }
 
 export type Db = Kysely<Database> | Transaction<Database>

@@ -13,9 +13,10 @@ export function sendErrorPage(error: FastifyError, request: FastifyRequest, repl
   const status = known?.statusCode ?? 500
   if (known?.headers) reply.headers(known.headers)
   const message = known ? known.message : 'Something went wrong on our side. Try again in a moment.'
+  const admin = request.url.startsWith('/admin')
   const title = TITLES[status] ?? (status >= 500 ? 'Something went wrong' : 'That did not work')
   return sendPage(reply, (
-    <Shell title={title} brand="Partner portal" home="/" narrow>
+    <Shell title={title} brand={admin ? 'Partnerkit admin' : 'Partner portal'} home={admin ? '/admin' : '/'} narrow>
       <h1>{title}</h1>
       <p>{message}</p>
     </Shell>

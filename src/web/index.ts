@@ -1,4 +1,4 @@
-// The pages: the partner portal (and, next, the merchant admin), in one encapsulated plugin so its
+// The pages: the partner portal and the merchant admin, in one encapsulated plugin so its
 // form parsing and HTML error pages never reach the JSON API beside it.
 import type { FastifyInstance } from 'fastify'
 import formbody from '@fastify/formbody'
@@ -6,6 +6,7 @@ import type { RouteDeps } from '../http/route-deps.js'
 import { assetRoutes } from './assets.js'
 import { sendErrorPage } from './errors.js'
 import { portalPages } from './portal/index.js'
+import { adminPages } from './admin/index.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -20,5 +21,6 @@ export function webRoutes(app: FastifyInstance, { store, limits, base }: RouteDe
     await web.register(formbody, { bodyLimit: 65_536 })
     web.setErrorHandler(sendErrorPage)
     portalPages(web, { db: store.db, limits, origin: base })
+    adminPages(web, { db: store.db, limits, origin: base })
   })
 }

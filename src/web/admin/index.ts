@@ -1,0 +1,9 @@
+// The merchant admin: every page, at /admin/…, for users signed in to one of their programs.
+import type { FastifyInstance } from 'fastify'
+import { homePages } from './home.js'
+import { signInPages } from './sign-in.js'
+import type { AdminDeps } from './route.js'
+
+export function adminPages(app: FastifyInstance, deps: AdminDeps) {
+  for (const register of [signInPages, homePages]) register(app, deps)
+}

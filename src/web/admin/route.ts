@@ -1,0 +1,102 @@
+// How an admin page is served. A page file declares its path, method, who may see it and, for a
+// change, what its role must be allowed; this file does what every page needs first: find the
+// session (a user, the program it works on and its role there), refuse cross-site posts, posts
+// without the session's token and changes the role may not make, then send the page.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Kysely } from 'kysely'
+import type { VNode } from 'preact'
+import type { Database } from '../../store/schema.js'
+import type { RateLimits } from '../../http/rate-limit.js'
+import { sessionOf, type AdminSession } from '../../modules/users/sign-in.js'
+import { requireMay, type Action } from '../../modules/users/roles.js'
+import { readCookie } from '../session/cookie.js'
+import { requireSameOrigin, requireToken } from '../session/csrf.js'
+import { redirect, sendPage } from '../layout/render.js'
+import type { Notice } from '../layout/shell.js'
+import { adminNotices } from './words.js'
+
+/** The admin's cookie: one for every program (a session switches programs, it is not one per program). */
+export const COOKIE_SCOPE = 'admin'
+
+export interface AdminDeps {
+  db: Kysely<Database>
+  limits: RateLimits
+  /** This server's absolute address as the request reached it (PUBLIC_URL when set). */
+  origin: (request: FastifyRequest) => string
+}
+
+export type Form = Record<string, string | string[] | undefined>
+
+export interface AdminContext {
+  request: FastifyRequest
+  reply: FastifyReply
+  db: Kysely<Database>
+  limits: RateLimits
+  /** The signed-in user's session (always there on `user` pages). */
+  session?: AdminSession
+  params: Record<string, string>
+  query: Record<string, string | undefined>
+  /** The posted form (empty on GET). */
+  form: Form
+  /** This server's absolute address (what links in mails start with). */
+  origin: string
+  /** What the form before the redirect here said happened. */
+  notice?: Notice
+}
+
+export type Outcome = VNode | { redirect: string } | { status: number; page: VNode }
+
+export interface AdminPageSpec {
+  method: 'GET' | 'POST'
+  /** After /admin: '' (the first page), `/sign-in`, `/partners/:id`… */
+  path: string
+  /** guest: signing in (a signed-in user goes to /admin); user: signed in only; open: anyone. */
+  access: 'guest' | 'user' | 'open'
+  /** What the user's role must allow: `read` for pages, `change` (the default for a post) or more for forms. */
+  needs?: Action
+  handle(ctx: AdminContext): Promise<Outcome | void>
+}
+
+/** The value of a one-value form field (the first, when sent twice), trimmed. */
+export function field(form: Form, name: string): string {
+  const value = form[name]
+  return (Array.isArray(value) ? value[0] ?? '' : value ?? '').trim()
+}
+
+export function adminPage(app: FastifyInstance, deps: AdminDeps, spec: AdminPageSpec) {
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const ctx: AdminContext = {
+      request, reply, db: deps.db, limits: deps.limits,
+      params: request.params as Record<string, string>,
+      query: request.query as Record<string, string | undefined>,
+      form: (request.method === 'POST' ? request.body ?? {} : {}) as Form,
+      origin: deps.origin(request),
+      notice: noticeOf((request.query as Record<string, unknown>).notice),
+    }
+    // Every post, signed in or not, comes from this very origin.
+    if (request.method === 'POST') requireSameOrigin(request)
+    const cookie = readCookie(request, COOKIE_SCOPE)
+    ctx.session = cookie ? await sessionOf(deps.db, cookie) : undefined
+    if (spec.access === 'user' && !ctx.session) {
+      return redirect(reply, `/admin/sign-in${request.method === 'GET' ? `?next=${encodeURIComponent(`/admin${spec.path}`)}` : ''}`)
+    }
+    if (spec.access === 'guest' && ctx.session && request.method === 'GET') return redirect(reply, '/admin')
+    if (spec.access === 'user') {
+      const session = ctx.session!
+      if (request.method === 'POST') requireToken(ctx.form._csrf, session.csrf)
+      requireMay(session.role, spec.needs ?? (request.method === 'POST' ? 'change' : 'read'))
+    }
+    const outcome = await spec.handle(ctx)
+    if (outcome === undefined) return reply
+    if ('redirect' in outcome) return redirect(reply, outcome.redirect)
+    if ('page' in outcome) return sendPage(reply, outcome.page, outcome.status)
+    return sendPage(reply, outcome)
+  }
+  // Pages are no API operations: no key, not in the OpenAPI document.
+  app.route({ method: spec.method, url: `/admin${spec.path}`, config: { public: true, web: true }, schema: { hide: true }, handler })
+}
+
+function noticeOf(key: unknown): Notice | undefined {
+  if (typeof key !== 'string' || !Object.hasOwn(adminNotices, key)) return undefined
+  return { kind: 'ok', text: adminNotices[key as keyof typeof adminNotices] }
+}
