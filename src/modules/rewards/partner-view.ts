@@ -30,13 +30,16 @@ interface Row {
 
 /** The partner's rewards, newest first, `limit` from before reward `before` (a page). Archived rewards are the merchant's to see. */
 export async function partnerRewards(db: Db, programId: number, partnerId: number, page: { limit: number; before?: number }): Promise<PartnerReward[]> {
-  const rows = await readRows<Row>(db, 'partner_rewards', `
+  // The limit is written into the text (a whole number the code chose): bound as a parameter,
+  // SQLite's plan for this query took five times as long.
+  const limit = Math.max(1, Math.min(1000, Math.trunc(page.limit)))
+  const rows = await readRows<Row>(db, `partner_rewards_${limit}`, `
     select r.id, r.kind, r.level, r.status, r.amount, r.currency, r.rule, r.review_until, r.description, r.created_at,
       coalesce(t."key", t.deleted_key) as sale_key, t.amount as sale_amount, t.refunded as sale_refunded, t.currency as sale_currency,
       coalesce(c."key", c.deleted_key) as customer_key
     from rewards r left join transactions t on t.id = r.transaction_id left join customers c on c.id = r.customer_id
     where r.program_id = ? and r.partner_id = ? and r.archived = 0 and r.id < ?
-    order by r.id desc limit ?`, [programId, partnerId, page.before ?? Number.MAX_SAFE_INTEGER, page.limit])
+    order by r.id desc limit ${limit}`, [programId, partnerId, page.before ?? Number.MAX_SAFE_INTEGER])
   return rows.map((r) => ({
     id: Number(r.id), kind: r.kind, level: Number(r.level), status: r.status, amount: BigInt(r.amount), currency: r.currency,
     rule: readJson<AppliedRule>(r.rule), reviewUntil: r.review_until === null ? null : Number(r.review_until), description: r.description,

@@ -45,8 +45,10 @@ export function signIn(store: Store) {
       await db.schema.createIndex('sign_in_tokens_hash').unique().on('sign_in_tokens').columns(['token_hash']).execute()
       await db.schema.createIndex('sign_in_tokens_partner').on('sign_in_tokens').columns(['partner_id', 'purpose']).execute()
 
-      // The portal's chart: a partner's rewards of the last days, without reading its older ones.
-      await db.schema.createIndex('rewards_partner_time').on('rewards').columns(['program_id', 'partner_id', 'created_at']).execute()
+      // The portal's chart: a partner's rewards of the last days, without reading its older ones,
+      // and covering what the chart sums, so no row of the table itself is read.
+      await db.schema.createIndex('rewards_partner_time').on('rewards')
+        .columns(['program_id', 'partner_id', 'created_at', 'currency', 'status', 'archived', 'amount']).execute()
 
       await db.schema.alterTable('partners').addColumn('email_verified_at', 'bigint').execute()
       await db.schema.alterTable('partners').addColumn('language', 'varchar(16)').execute()

@@ -3,14 +3,16 @@
 import type { ComponentChildren } from 'preact'
 import { Shell, type Notice } from '../layout/shell.js'
 import type { AdminContext } from './route.js'
+import { SECTIONS, type Section } from './sections.js'
 
-export function Frame(props: { ctx: AdminContext; title: string; notice?: Notice; narrow?: boolean; children: ComponentChildren }) {
+export function Frame(props: { ctx: AdminContext; title: string; section?: Section; notice?: Notice; narrow?: boolean; children: ComponentChildren }) {
   const { session } = props.ctx
   return (
     <Shell
       title={props.title} brand={session ? session.program.name : 'Partnerkit admin'} home="/admin" narrow={props.narrow}
       notice={props.notice ?? props.ctx.notice}
       signOut={session ? { action: '/admin/sign-out', csrf: session.csrf } : undefined}
+      nav={session ? SECTIONS.map((s) => ({ href: `/admin${s.path}`, label: s.label, current: s.key === props.section })) : undefined}
     >
       {props.children}
     </Shell>

@@ -11,7 +11,7 @@ import { adminPage, COOKIE_SCOPE, field, type AdminContext, type AdminDeps } fro
 function HomePage({ ctx, programs }: { ctx: AdminContext; programs: ProgramMembership[] }) {
   const { user, program, role, csrf } = ctx.session!
   return (
-    <Frame ctx={ctx} title="Admin">
+    <Frame ctx={ctx} title="Admin" section="dashboard">
       <h1>{program.name}</h1>
       <p>Signed in as <strong>{user.name || user.email}</strong>{user.name ? ` (${user.email})` : ''}.</p>
       <p>Program <strong>{program.name}</strong> ({program.publicId}), your role here: <strong>{role}</strong>.</p>

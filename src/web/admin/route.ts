@@ -13,6 +13,9 @@ import { readCookie } from '../session/cookie.js'
 import { requireSameOrigin, requireToken } from '../session/csrf.js'
 import { redirect, sendPage } from '../layout/render.js'
 import type { Notice } from '../layout/shell.js'
+import type { Form } from '../layout/form-data.js'
+
+export { field, fields, type Form } from '../layout/form-data.js'
 import { adminNotices } from './words.js'
 
 /** The admin's cookie: one for every program (a session switches programs, it is not one per program). */
@@ -25,7 +28,6 @@ export interface AdminDeps {
   origin: (request: FastifyRequest) => string
 }
 
-export type Form = Record<string, string | string[] | undefined>
 
 export interface AdminContext {
   request: FastifyRequest
@@ -57,11 +59,6 @@ export interface AdminPageSpec {
   handle(ctx: AdminContext): Promise<Outcome | void>
 }
 
-/** The value of a one-value form field (the first, when sent twice), trimmed. */
-export function field(form: Form, name: string): string {
-  const value = form[name]
-  return (Array.isArray(value) ? value[0] ?? '' : value ?? '').trim()
-}
 
 export function adminPage(app: FastifyInstance, deps: AdminDeps, spec: AdminPageSpec) {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {

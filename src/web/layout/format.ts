@@ -7,9 +7,21 @@ export function money(micros: bigint | number, currency: string): string {
 }
 
 const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })
+const DAY_MS = 86_400_000
+// A page shows the same few days many times (a chart has 30): each is formatted once per process.
+const days = new Map<number, string>()
 
 export function date(ms: number | string): string {
-  return day.format(typeof ms === 'string' ? new Date(ms) : new Date(ms))
+  const at = typeof ms === 'string' ? Date.parse(ms) : ms
+  if (!Number.isFinite(at)) return ''
+  const n = Math.floor(at / DAY_MS)
+  let text = days.get(n)
+  if (text === undefined) {
+    if (days.size > 5000) days.clear()
+    text = day.format(new Date(n * DAY_MS))
+    days.set(n, text)
+  }
+  return text
 }
 
 /** "a***@example.com": enough to recognise a referral, not to mail it. */

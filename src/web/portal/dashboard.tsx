@@ -39,7 +39,7 @@ async function Dashboard({ ctx }: { ctx: PageContext }) {
   const bars = Array.from({ length: CHART_DAYS }, (_, i) => {
     const day = today - CHART_DAYS + 1 + i
     const micros = daily.get(day) ?? 0n
-    return { label: date(day * DAY), value: Number(micros) / 1e6 }
+    return { label: date(day * DAY), value: Number(micros) / 1e6, shown: money(micros, cur) }
   })
   const stat = (label: string, value: string) => <div><dt>{label}</dt><dd>{value}</dd></div>
   return (
@@ -65,12 +65,12 @@ async function Dashboard({ ctx }: { ctx: PageContext }) {
         </svg>
         <p><a href={ctx.path('/payouts')}>Payouts</a></p>
       </section>
-      <BarChart title={`Commission per day, last ${CHART_DAYS} days (${cur})`} bars={bars} unit={cur} />
+      <BarChart title={`Commission per day, last ${CHART_DAYS} days (${cur})`} bars={bars} />
       <h2>Recent activity</h2>
       {recent.length === 0
         ? <p class="empty">Nothing yet. Share <a href={ctx.path('/links')}>your link</a>: the sales it brings show up here.</p>
         : (
-          <table>
+          <table id="recent">
             <caption class="visually-hidden">Your newest commissions</caption>
             <thead><tr><th scope="col">Date</th><th scope="col">Commission</th><th scope="col" class="num">Amount</th><th scope="col">State</th></tr></thead>
             <tbody>

@@ -207,7 +207,7 @@ describe.skipIf(NO_BROWSER)('the partner portal in Chromium', () => {
       const figures = page.locator('dl.figures')
       await expect.poll(() => figures.locator('div', { hasText: 'Payable' }).textContent()).toBe('Payable$60.00')
       expect(await figures.locator('div', { hasText: 'Revenue' }).textContent()).toBe('Revenue$200.00')
-      const recent = page.locator('table tbody tr')
+      const recent = page.locator('#recent tbody tr')
       expect(await recent.count()).toBe(1)
       expect(await recent.first().textContent()).toContain('30% of a $200.00 sale')
       expect(await recent.first().textContent()).toContain('$60.00')

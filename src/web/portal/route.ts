@@ -15,6 +15,9 @@ import { requireSameOrigin, requireToken } from '../session/csrf.js'
 import { redirect, sendPage } from '../layout/render.js'
 import { en, type NoticeKey } from '../i18n/en.js'
 import type { Notice } from '../layout/shell.js'
+import type { Form } from '../layout/form-data.js'
+
+export { field, fields, type Form } from '../layout/form-data.js'
 import { portalHostProgram } from './hosts.js'
 
 export interface PortalDeps {
@@ -24,7 +27,6 @@ export interface PortalDeps {
   origin: (request: FastifyRequest) => string
 }
 
-export type Form = Record<string, string | string[] | undefined>
 
 export interface PageContext {
   request: FastifyRequest
@@ -61,11 +63,6 @@ export interface PageSpec {
   handle(ctx: PageContext): Promise<Outcome | void>
 }
 
-/** The value of a one-value form field (the first, when sent twice), trimmed. */
-export function field(form: Form, name: string): string {
-  const value = form[name]
-  return (Array.isArray(value) ? value[0] ?? '' : value ?? '').trim()
-}
 
 /**
  * A service's refusal a form shows as messages (a field that fails its rule, a wrong password):
