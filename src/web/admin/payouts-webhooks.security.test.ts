@@ -43,7 +43,7 @@ const fill = (url: string, values: Record<string, string>) => url.replace(/:([A-
 /** What any of these forms might post. */
 const FIELDS = {
   reason: 'Because', name: 'Changed', url: 'http://127.0.0.1:9/changed', events: 'partner.updated', is_active: 'on', event: 'partner.created',
-  payout_threshold: '999', payout_automation_enabled: 'on', payout_automation_schedule: 'daily',
+  payout_threshold: '999', payout_automation_enabled: 'on', payout_automation_schedule: 'daily', confirm: 'on',
 }
 
 const TABLES = ['payout_requests', 'webhook_subscriptions', 'webhook_deliveries', 'programs', 'outbox', 'audit_log'] as const

@@ -48,6 +48,9 @@ describe('the payout list and a request\'s page', () => {
     expect(one.text).toContain('$30.30')
     expect(one.text).toContain(requests[1]!.partner.sales[0]!.key)
     expect(one.text).toContain(`href="/admin/payouts/${requests[1]!.payout.id}/statement.csv"`)
+    // A viewer is offered no change.
+    expect(one.text).not.toContain('/approve"')
+    expect(list.text).not.toContain('action="/admin/payouts/settings"')
   })
 })
 
@@ -56,13 +59,18 @@ describe('decisions on a request', () => {
     const { p, requests } = await programWithRequests(1)
     const { v, userId } = await signedInMember(server, p.id, 'admin')
     const id = requests[0]!.payout.id
-    await v.get(`/admin/payouts/${id}`)
+    const open = await v.get(`/admin/payouts/${id}`)
+    for (const action of ['approve', 'reject', 'request-resubmit']) expect(open.text).toContain(`action="/admin/payouts/${id}/${action}"`)
+    expect(open.text).not.toContain(`action="/admin/payouts/${id}/mark-paid"`)
     const approve = await v.post(`/admin/payouts/${id}/approve`)
     expect(approve.status, approve.text).toBe(303)
     expect(approve.headers.location).toBe(`/admin/payouts/${id}?notice=payout-approved`)
     const after = await v.follow(approve)
     expect(after.text).toContain('The payout request is approved.')
-    expect(after.text).toContain('<dd>Approved</dd>')
+    expect(after.text).toContain('<span class="state">Approved</span>')
+    // Only what the status allows is offered.
+    expect(after.text).toContain(`action="/admin/payouts/${id}/mark-paid"`)
+    expect(after.text).not.toContain(`action="/admin/payouts/${id}/approve"`)
 
     // Approving again: the service's refusal, on the page.
     const twice = await v.post(`/admin/payouts/${id}/approve`)

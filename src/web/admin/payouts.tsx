@@ -16,6 +16,7 @@ import { payoutRules } from '../../modules/programs/payout-settings.js'
 import { updateProgram, type Program } from '../../modules/programs/service.js'
 import { ProgramSettingsInput } from '../../modules/programs/schemas.js'
 import { record } from '../../modules/users/audit.js'
+import { may } from '../../modules/users/roles.js'
 import { decimalText } from '../../money/micros.js'
 import type { PayoutRequestStatus } from '../../store/schema.js'
 import { Check, Field, Form, Select, Submit } from '../layout/form.js'
@@ -83,12 +84,12 @@ async function PayoutsPage({ ctx, settingsErrors, posted }: { ctx: AdminContext;
     <Frame ctx={ctx} title="Payouts" section="payouts" notice={settingsErrors ? { kind: 'error', text: 'The payout settings were not saved: see the messages below.' } : undefined}>
       <h1>Payouts</h1>
       <nav aria-label="Payout request status">
-        <ul class="tabs">
-          <li><a href={href({})} aria-current={status === undefined ? 'page' : undefined}>All</a></li>
+        <p class="link-row">
+          <a href={href({})} aria-current={status === undefined ? 'page' : undefined}>All</a>
           {PAYOUT_REQUEST_STATUSES.map((st) => (
-            <li key={st}><a href={href({ status: st })} aria-current={status === st ? 'page' : undefined}>{STATUS_LABELS[st]}</a></li>
+            <a key={st} href={href({ status: st })} aria-current={status === st ? 'page' : undefined}>{STATUS_LABELS[st]}</a>
           ))}
-        </ul>
+        </p>
       </nav>
       <Table
         caption={`Payout requests${status ? `, ${STATUS_LABELS[status].toLowerCase()}` : ''}, newest first`}
@@ -99,7 +100,7 @@ async function PayoutsPage({ ctx, settingsErrors, posted }: { ctx: AdminContext;
           { label: 'Partner', cell: (r) => (r.partner ? `${r.partner.name || r.partner.email}${r.partner.name ? ` (${r.partner.email})` : ''}` : '—') },
           { label: 'Amount', num: true, cell: amountOf },
           { label: 'Method', cell: (r) => r.gateway ?? '—' },
-          { label: 'Status', cell: (r) => STATUS_LABELS[r.status] },
+          { label: 'Status', cell: (r) => <span class="state">{STATUS_LABELS[r.status]}</span> },
           { label: 'Requested', cell: (r) => date(r.created_at) },
         ]}
       />
@@ -116,6 +117,7 @@ async function PayoutsPage({ ctx, settingsErrors, posted }: { ctx: AdminContext;
         </form>
       </section>
 
+      {may(ctx.session!.role, 'change') && (
       <section class="card" aria-labelledby="automation">
         <h2 id="automation">Payout settings</h2>
         <Form action="/admin/payouts/settings" csrf={csrf} label="Payout settings">
@@ -136,6 +138,7 @@ async function PayoutsPage({ ctx, settingsErrors, posted }: { ctx: AdminContext;
           <Submit>Save payout settings</Submit>
         </Form>
       </section>
+      )}
     </Frame>
   )
 }
@@ -145,6 +148,8 @@ async function PayoutPage({ ctx, number, errors, failed, status = 200 }: { ctx: 
   const r = statement.payout_request
   const csrf = ctx.session!.csrf
   const notice: Notice | undefined = failed ? { kind: 'error', text: failed } : undefined
+  // What this request's status allows, and only for a role that may change things.
+  const actions = may(ctx.session!.role, 'change') ? PAYOUT_ACTIONS.filter((a) => TRANSITIONS[a.action].from.includes(r.status)) : []
   const body = (
     <Frame ctx={ctx} title={`Payout request ${r.id}`} section="payouts" notice={notice}>
       <p><a href="/admin/payouts">All payout requests</a></p>
@@ -153,15 +158,16 @@ async function PayoutPage({ ctx, number, errors, failed, status = 200 }: { ctx: 
         <div><dt>Partner</dt><dd>{r.partner ? `${r.partner.name || r.partner.email} (${r.partner.email})` : '—'}</dd></div>
         <div><dt>Amount</dt><dd>{amountOf(r)}</dd></div>
         <div><dt>Method</dt><dd>{r.gateway ?? '—'}{Object.entries(r.payout_settings).map(([k, v]) => ` · ${k}: ${v}`).join('')}</dd></div>
-        <div><dt>Status</dt><dd>{STATUS_LABELS[r.status]}</dd></div>
+        <div><dt>Status</dt><dd><span class="state">{STATUS_LABELS[r.status]}</span></dd></div>
         <div><dt>Requested</dt><dd>{date(r.created_at)}</dd></div>
         {r.approved_at && <div><dt>Approved</dt><dd>{date(r.approved_at)}</dd></div>}
         {r.paid_at && <div><dt>Paid</dt><dd>{date(r.paid_at)}</dd></div>}
         {r.reason && <div><dt>Reason</dt><dd>{r.reason}</dd></div>}
       </dl>
+      {actions.length > 0 && (
       <section class="card" aria-labelledby="decide">
         <h2 id="decide">Actions</h2>
-        {PAYOUT_ACTIONS.map((a) => (a.reason
+        {actions.map((a) => (a.reason
           ? (
             <Form key={a.path} action={`/admin/payouts/${r.id}/${a.path}`} csrf={csrf} label={a.label}>
               <Field name="reason" id={`reason-${a.path}`} label={a.reason === 'required' ? 'What the partner should change' : 'Reason (optional)'}
@@ -171,6 +177,7 @@ async function PayoutPage({ ctx, number, errors, failed, status = 200 }: { ctx: 
           )
           : <PostButton key={a.path} action={`/admin/payouts/${r.id}/${a.path}`} csrf={csrf} label={a.label} />))}
       </section>
+      )}
       <h2>Statement</h2>
       <p><a href={`/admin/payouts/${r.id}/statement.csv`} download>{`Statement ${r.id} (CSV)`}</a></p>
       <Table

@@ -47,7 +47,11 @@ describe('webhook subscriptions', () => {
     expect((await v.post('/admin/webhooks/crm_sync/activate')).status).toBe(303)
     expect((await api(p.key, 'crm_sync')).is_active).toBe(true)
 
-    const gone = await v.post('/admin/webhooks/crm_sync/delete')
+    const unconfirmed = await v.post('/admin/webhooks/crm_sync/delete')
+    expect(unconfirmed.status).toBe(422)
+    expect(unconfirmed.text).toContain('Tick the box to confirm the deletion.')
+    expect((await api(p.key, 'crm_sync')).name).toBe('CRM')
+    const gone = await v.post('/admin/webhooks/crm_sync/delete', { confirm: 'on' })
     expect(gone.status).toBe(303)
     expect(gone.headers.location).toBe('/admin/webhooks?notice=webhook-deleted')
     expect((await server.get('/v1/webhooks/crm_sync', { key: p.key })).status).toBe(404)

@@ -14,7 +14,7 @@ import {
   changeSubscription, createSubscription, listWebhookDeliveries, listWebhooks, redeliver, removeSubscription, requireSubscription, sendTestEvent,
   type WebhookSettings,
 } from '../../modules/webhooks/service.js'
-import { Field, Form, Select, Submit } from '../layout/form.js'
+import { Check, Field, Form, Select, Submit } from '../layout/form.js'
 import { date } from '../layout/format.js'
 import { PostButton } from '../layout/post-button.js'
 import { Pager, pageNumber, Table } from '../layout/table.js'
@@ -82,7 +82,7 @@ async function WebhooksPage({ ctx, posted, errors }: { ctx: AdminContext; posted
   )
 }
 
-async function WebhookPage({ ctx, key, posted, errors, failed, status = 200 }: { ctx: AdminContext; key: string; posted?: Posted; errors?: FieldErrors; failed?: string; status?: number }) {
+async function WebhookPage({ ctx, key, posted, errors, failed, confirmError, status = 200 }: { ctx: AdminContext; key: string; posted?: Posted; errors?: FieldErrors; failed?: string; confirmError?: string; status?: number }) {
   const sub = await requireSubscription(ctx.db, ctx.session!.program, key)
   const w = webhookView(sub)
   const page = pageNumber(ctx.query.page)
@@ -118,7 +118,11 @@ async function WebhookPage({ ctx, key, posted, errors, failed, status = 200 }: {
                 <Submit>Send a test event</Submit>
               </Form>
             )}
-            <PostButton action={`${base}/delete`} csrf={csrf} label="Delete webhook" quiet />
+            <Form action={`${base}/delete`} csrf={csrf} label="Delete webhook">
+              <Check name="confirm" required label="Yes, delete this webhook and its delivery log" />
+              {confirmError && <p class="field-error">{confirmError}</p>}
+              <Submit>Delete webhook</Submit>
+            </Form>
           </section>
           <section class="card" aria-labelledby="edit">
             <h2 id="edit">Edit</h2>
@@ -134,7 +138,7 @@ async function WebhookPage({ ctx, key, posted, errors, failed, status = 200 }: {
         columns={[
           { label: 'Event', cell: (d) => d.event },
           { label: 'Made', cell: (d) => when(d.created_at) },
-          { label: 'Status', cell: (d) => d.status },
+          { label: 'Status', cell: (d) => <span class="state">{d.status}</span> },
           { label: 'Attempts', num: true, cell: (d) => String(d.attempts) },
           { label: 'Last attempt', cell: (d) => when(d.last_attempt_at) },
           { label: 'Answer', cell: (d) => `${d.last_status_code ?? '—'}${d.last_error ? ` ${d.last_error.slice(0, 200)}` : ''}` },
@@ -226,6 +230,11 @@ export function webhookPages(app: FastifyInstance, deps: AdminDeps) {
     method: 'POST', path: '/webhooks/:key/delete', access: 'user',
     async handle(ctx) {
       const key = keyOf(ctx)
+      // Deleting drops the delivery log too: the form's box must be ticked (no script needed to ask).
+      if (field(ctx.form, 'confirm') !== 'on') {
+        const text = 'Tick the box to confirm the deletion.'
+        return WebhookPage({ ctx, key, failed: text, confirmError: text, status: 422 })
+      }
       await removeSubscription(ctx.db, ctx.session!.program, key)
       await record(ctx.db, { ...who(ctx), action: 'webhook.deleted', objectType: 'webhook', objectId: key })
       return { redirect: '/admin/webhooks?notice=webhook-deleted' }
