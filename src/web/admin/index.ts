@@ -2,8 +2,10 @@
 import type { FastifyInstance } from 'fastify'
 import { homePages } from './home.js'
 import { signInPages } from './sign-in.js'
+import { payoutPages } from './payouts.js'
+import { webhookPages } from './webhooks.js'
 import type { AdminDeps } from './route.js'
 
 export function adminPages(app: FastifyInstance, deps: AdminDeps) {
-  for (const register of [signInPages, homePages]) register(app, deps)
+  for (const register of [signInPages, homePages, payoutPages, webhookPages]) register(app, deps)
 }

@@ -17,6 +17,8 @@ import type { Form } from '../layout/form-data.js'
 
 export { field, fields, type Form } from '../layout/form-data.js'
 import { adminNotices } from './words.js'
+import { DomainError, type ErrorKind } from '../../domain-errors.js'
+import type { WebhookSettings } from '../../modules/webhooks/service.js'
 
 /** The admin's cookie: one for every program (a session switches programs, it is not one per program). */
 export const COOKIE_SCOPE = 'admin'
@@ -26,6 +28,8 @@ export interface AdminDeps {
   limits: RateLimits
   /** This server's absolute address as the request reached it (PUBLIC_URL when set). */
   origin: (request: FastifyRequest) => string
+  /** What the webhook pages allow (the API's own setting: PARTNERKIT_ALLOW_PRIVATE_WEBHOOK_URLS). */
+  webhooks?: WebhookSettings
 }
 
 
@@ -59,6 +63,15 @@ export interface AdminPageSpec {
   handle(ctx: AdminContext): Promise<Outcome | void>
 }
 
+
+/**
+ * A service's refusal a form shows as messages (a field that fails its rule, a wrong state):
+ * the error itself when it is one of `kinds`; anything else goes on to the error page.
+ */
+export function refusal(err: unknown, ...kinds: ErrorKind[]): DomainError {
+  if (err instanceof DomainError && kinds.includes(err.kind)) return err
+  throw err
+}
 
 export function adminPage(app: FastifyInstance, deps: AdminDeps, spec: AdminPageSpec) {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {

@@ -2,6 +2,8 @@
 // add their entry here.
 export const SECTIONS = [
   { path: '', key: 'dashboard', label: 'Dashboard' },
+  { path: '/payouts', key: 'payouts', label: 'Payouts' },
+  { path: '/webhooks', key: 'webhooks', label: 'Webhooks' },
 ] as const
 
 export type Section = (typeof SECTIONS)[number]['key']
