@@ -14,6 +14,7 @@ import { requireSameOrigin, requireToken } from '../session/csrf.js'
 import { redirect, sendPage } from '../layout/render.js'
 import type { Notice } from '../layout/shell.js'
 import type { Form } from '../layout/form-data.js'
+import { DomainError, type ErrorKind } from '../../domain-errors.js'
 
 export { field, fields, type Form } from '../layout/form-data.js'
 import { adminNotices } from './words.js'
@@ -91,6 +92,21 @@ export function adminPage(app: FastifyInstance, deps: AdminDeps, spec: AdminPage
   }
   // Pages are no API operations: no key, not in the OpenAPI document.
   app.route({ method: spec.method, url: `/admin${spec.path}`, config: { public: true, web: true }, schema: { hide: true }, handler })
+}
+
+/**
+ * A service's refusal a page shows as messages (a field that fails its rule, an action that does not
+ * apply to the state things are in): the error itself when it is one of `kinds`; anything else goes
+ * on to the error page (a 404 stays a 404).
+ */
+export function refusal(err: unknown, ...kinds: ErrorKind[]): DomainError {
+  if (err instanceof DomainError && kinds.includes(err.kind)) return err
+  throw err
+}
+
+/** A refusal as one sentence: its field messages, else its message. */
+export function refusalText(err: DomainError): string {
+  return err.errors ? Object.values(err.errors).flat().join(' ') : err.message
 }
 
 function noticeOf(key: unknown): Notice | undefined {
