@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Static } from 'typebox'
 import { notFound } from '../../domain-errors.js'
 import { check, compileInput } from '../../http/validation.js'
+import { microsToDecimal } from '../../money/micros.js'
 import { parseAmount } from '../../money/parse.js'
 import { explainAttribution, type AttributionView } from '../../modules/customers/attribution.js'
 import { customerView, type CustomerView } from '../../modules/customers/representation.js'
@@ -53,7 +54,7 @@ async function CustomersPage({ ctx }: { ctx: AdminContext }) {
   return (
     <Frame ctx={ctx} title="Customers" section="customers">
       <h1>Customers</h1>
-      <form method="get" action="/admin/customers" aria-label="Search customers">
+      <form method="get" action="/admin/customers" aria-label="Search customers" class="toolbar">
         <div><label for="f-key">Key contains</label><input id="f-key" name="key" type="text" value={key} maxLength={255} /></div>
         <div><label for="f-email">Email contains</label><input id="f-email" name="email" type="text" value={email} maxLength={255} /></div>
         <button type="submit">Search</button>
@@ -126,7 +127,8 @@ async function CustomerPage({ ctx, ref, sale, failed }: CustomerPageProps) {
         ? <PostButton action={adminHref(SALES_ACTIONS.restoreCustomer, { key: view.key })} csrf={csrf} label="Restore the customer" />
         : <PostButton action={adminHref(SALES_ACTIONS.archiveCustomer, { key: view.key })} csrf={csrf} label="Archive the customer" />)}
 
-      <h2>Attribution</h2>
+      <section class="card" aria-labelledby="attribution-title">
+      <h2 id="attribution-title">Attribution</h2>
       <p id="attribution">{credit(attribution, partner, row.referral_url)}</p>
       <dl>
         <dt>Partner</dt><dd>{attribution.partner ? `${partner?.name ? `${partner.name}, ` : ''}${partner?.email ?? ''} (${attribution.partner})` : 'none'}</dd>
@@ -136,6 +138,7 @@ async function CustomerPage({ ctx, ref, sale, failed }: CustomerPageProps) {
         <dt>Self-referral</dt><dd>{attribution.self_referral ? 'yes' : 'no'}</dd>
         <dt>Earns commission</dt><dd>{attribution.earns_commission ? 'yes' : 'no'}</dd>
       </dl>
+      </section>
 
       <h2>Sales</h2>
       <Table<SaleLine>
@@ -159,7 +162,7 @@ async function CustomerPage({ ctx, ref, sale, failed }: CustomerPageProps) {
                   <Submit>Refund</Submit>
                 </Form>
                 <PostButton action={adminHref(SALES_ACTIONS.refundSale, { key: view.key, sale: s.view.key })} csrf={csrf}
-                  label="Refund all that is left" fields={{ amount: String(s.view.amount) }} quiet />
+                  label={`Refund all that is left of ${s.view.key}`} fields={{ amount: microsToDecimal(s.amount - s.refunded) }} quiet />
               </>
             ),
           }] : []),

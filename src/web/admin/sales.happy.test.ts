@@ -136,7 +136,7 @@ describe('customers', () => {
     expect(part.headers.location).toBe('/admin/customers/cus_1?notice=sale-refunded')
     expect((await server.get('/v1/transactions/order_r', { key: p.key })).json.data.amount).toBe(70)
     const page = await v.follow(part)
-    expect(page.text).toContain('name="amount" value="70"')
+    expect(page.text).toContain('name="amount" value="70.00"')
     const tooMuch = await v.post('/admin/customers/cus_1/sales/order_r/refund', { amount: '71' })
     expect(tooMuch.status).toBe(422)
     expect(tooMuch.text).toContain('more than what is left')
