@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '../../../test/support/server.js'
 import { eventsOf, makePartner } from '../../../test/support/partners.js'
 import { makeSale, moneyPicture } from '../../../test/support/sales.js'
+import { statsPair } from '../../../test/support/recompute.js'
 import { releaseDueRewards } from './review.js'
 import { programReward, programRewards, rejectRewardInReview, releaseRewardNow } from './service.js'
 
@@ -22,6 +23,12 @@ async function saleInReview(name: string) {
   await makeSale(server, p.key, { key: `${name}_sale`, amount: 100, customer: { key: `${name}_cus`, partner: { key: `${name}_ref` } }, options: { create_customer: true } })
   const reward = await server.store.db.selectFrom('rewards').select('id').where('program_id', '=', p.id).executeTakeFirstOrThrow()
   return { p, partner, rewardId: Number(reward.id) }
+}
+
+/** Every maintained counter (partner amounts, rollups, each reward's ledger) equals what the rows add up to. */
+async function consistent(programId: number) {
+  const pair = await statsPair(server.store.db, programId)
+  expect(pair.maintained).toEqual(pair.recomputed)
 }
 
 /** The money picture without the ids and days that differ from program to program. */
@@ -54,6 +61,7 @@ describe('releasing a reward early', () => {
     await server.store.db.updateTable('rewards').set({ review_until: Date.now() - 1000 }).where('id', '=', byHand.rewardId).execute()
     await releaseDueRewards(server.store.db)
     expect(await shape(byHand.p, byHand.partner.id)).toEqual(hand)
+    await consistent(byHand.p.id)
   })
 })
 
@@ -80,6 +88,7 @@ describe('rejecting a reward in review', () => {
     const refund = await server.post('/v1/transactions/rejecting_sale/refund', { key: p.key, body: { amount: 50 } })
     expect(refund.status, refund.text).toBe(200)
     expect((await shape(p, partner.id)).commissions).toEqual(after.commissions)
+    await consistent(p.id)
   })
 })
 
