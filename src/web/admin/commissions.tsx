@@ -18,7 +18,7 @@ const PAGE_SIZE = 25
 
 const STATES: Array<{ state: RewardState; label: string }> = [
   { state: 'review', label: 'In review' },
-  { state: 'payable', label: 'Approved (payable)' },
+  { state: 'payable', label: 'Approved' },
   { state: 'rejected', label: 'Rejected' },
 ]
 
