@@ -14,10 +14,10 @@ import { requireSameOrigin, requireToken } from '../session/csrf.js'
 import { redirect, sendPage } from '../layout/render.js'
 import type { Notice } from '../layout/shell.js'
 import type { Form } from '../layout/form-data.js'
-import { DomainError, type ErrorKind } from '../../domain-errors.js'
 
 export { field, fields, type Form } from '../layout/form-data.js'
 import { adminNotices } from './words.js'
+import { DomainError, type ErrorKind } from '../../domain-errors.js'
 
 /** The admin's cookie: one for every program (a session switches programs, it is not one per program). */
 export const COOKIE_SCOPE = 'admin'
@@ -61,6 +61,15 @@ export interface AdminPageSpec {
 }
 
 
+/**
+ * A service's refusal a form shows as messages (a field that fails its rule, a wrong state):
+ * the error itself when it is one of `kinds`; anything else goes on to the error page.
+ */
+export function refusal(err: unknown, ...kinds: ErrorKind[]): DomainError {
+  if (err instanceof DomainError && kinds.includes(err.kind)) return err
+  throw err
+}
+
 export function adminPage(app: FastifyInstance, deps: AdminDeps, spec: AdminPageSpec) {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const ctx: AdminContext = {
@@ -94,22 +103,12 @@ export function adminPage(app: FastifyInstance, deps: AdminDeps, spec: AdminPage
   app.route({ method: spec.method, url: `/admin${spec.path}`, config: { public: true, web: true }, schema: { hide: true }, handler })
 }
 
-/**
- * A service's refusal a page shows as messages (a field that fails its rule, an action that does not
- * apply to the state things are in): the error itself when it is one of `kinds`; anything else goes
- * on to the error page (a 404 stays a 404).
- */
-export function refusal(err: unknown, ...kinds: ErrorKind[]): DomainError {
-  if (err instanceof DomainError && kinds.includes(err.kind)) return err
-  throw err
-}
-
-/** A refusal as one sentence: its field messages, else its message. */
-export function refusalText(err: DomainError): string {
-  return err.errors ? Object.values(err.errors).flat().join(' ') : err.message
-}
-
 function noticeOf(key: unknown): Notice | undefined {
   if (typeof key !== 'string' || !Object.hasOwn(adminNotices, key)) return undefined
   return { kind: 'ok', text: adminNotices[key as keyof typeof adminNotices] }
+}
+
+/** A refusal as one sentence, for a page without a form to put it on: its field messages, else its message. */
+export function refusalText(err: DomainError): string {
+  return err.errors ? Object.values(err.errors).flat().join(' ') : err.message
 }
