@@ -4,9 +4,8 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../store/schema.js'
 import { inTransaction } from '../../store/transaction.js'
-import { move, post } from '../ledger/service.js'
-import { announceReward } from './service.js'
-import { dueForRelease, releaseReward } from './store.js'
+import { releaseInside } from './service.js'
+import { dueForRelease } from './store.js'
 
 const BATCH = 200
 
@@ -21,12 +20,5 @@ export async function releaseDueRewards(db: Kysely<Database>, now = Date.now()):
 }
 
 async function releaseOne(db: Kysely<Database>, id: number, now: number): Promise<boolean> {
-  return inTransaction(db, async (tx) => {
-    const reward = await releaseReward(tx, id)
-    if (!reward) return false
-    const programId = Number(reward.program_id)
-    await post(tx, programId, move(Number(reward.partner_id), id, 'release', 'review', 'payable', BigInt(reward.amount), reward.currency), now)
-    await announceReward(tx, programId, reward, 'reward.approved', now)
-    return true
-  })
+  return inTransaction(db, async (tx) => (await releaseInside(tx, id, now)) !== undefined)
 }

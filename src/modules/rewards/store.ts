@@ -74,9 +74,58 @@ export async function dueForRelease(db: Db, now: number, limit: number): Promise
   return due.map((r) => Number(r.id))
 }
 
-/** Moves a reward out of review, once: the row after, or undefined when it was not (or no longer) in review. */
-export function releaseReward(db: Db, id: number) {
-  return db.updateTable('rewards').set({ status: 'ok' })
+/**
+ * Moves a reward out of review, once: the row after, or undefined when it was not (or no longer) in
+ * review. `programId` narrows it to one program (a merchant releasing a reward of its own).
+ */
+export function releaseReward(db: Db, id: number, programId?: number) {
+  let update = db.updateTable('rewards').set({ status: 'ok' })
     .where('id', '=', id).where('status', '=', 'review_period').where('archived', '=', 0)
+  if (programId !== undefined) update = update.where('program_id', '=', programId)
+  return update.returningAll().executeTakeFirst()
+}
+
+/** Rejects a reward still in review, once: the row after, or undefined when it is not (or no longer) in review. */
+export function rejectReviewReward(db: Db, programId: number, rewardId: number) {
+  return db.updateTable('rewards').set({ status: 'rejected' })
+    .where('program_id', '=', programId).where('id', '=', rewardId).where('status', '=', 'review_period').where('archived', '=', 0)
     .returningAll().executeTakeFirst()
+}
+
+/** A program's reward as the admin lists it: with its partner, sale and customer named. */
+export interface ProgramRewardRow {
+  id: number | bigint
+  kind: string
+  status: string
+  level: number
+  amount: number | bigint
+  currency: string
+  review_until: number | bigint | null
+  description: string | null
+  created_at: number | bigint
+  partner_public_id: string | null
+  partner_name: string | null
+  partner_email: string | null
+  transaction_key: string | null
+  transaction_amount: number | bigint | null
+  customer_key: string | null
+}
+
+const PROGRAM_REWARD_COLUMNS = `r.id, r.kind, r.status, r.level, r.amount, r.currency, r.review_until, r.description, r.created_at,
+  p.public_id as partner_public_id, p.name as partner_name, p.email as partner_email,
+  coalesce(t."key", t.deleted_key) as transaction_key, t.amount - t.refunded as transaction_amount,
+  coalesce(c."key", c.deleted_key) as customer_key
+  from rewards r left join partners p on p.id = r.partner_id and p.deleted_at is null left join transactions t on t.id = r.transaction_id
+  left join customers c on c.id = r.customer_id`
+
+/** One window of a program's live (not archived) rewards in one status, newest first. */
+export function programRewardRows(db: Db, programId: number, status: string, page: { offset: number; fetch: number }) {
+  return readRows<ProgramRewardRow>(db, 'program_rewards_by_status', `select ${PROGRAM_REWARD_COLUMNS}
+    where r.program_id = ? and r.status = ? and r.archived = 0 order by r.id desc limit ? offset ?`,
+  [programId, status, page.fetch, page.offset])
+}
+
+/** One reward of a program, named as the list names it. */
+export function programRewardRow(db: Db, programId: number, rewardId: number) {
+  return readRow<ProgramRewardRow>(db, 'program_reward_by_id', `select ${PROGRAM_REWARD_COLUMNS} where r.program_id = ? and r.id = ?`, [programId, rewardId])
 }

@@ -213,3 +213,21 @@ export async function listTransactions(db: Db, program: Program, q: TransactionL
   const rows = await listTransactionRows(db, program.id, q)
   return Promise.all(rows.map((r) => transactionView(db, r)))
 }
+
+/** A sale as the merchant's admin shows it: the API's view, with what was sold and how much was refunded. */
+export interface SaleLine {
+  view: TransactionView
+  /** micros, as recorded */
+  amount: bigint
+  /** micros refunded so far */
+  refunded: bigint
+  archived: boolean
+}
+
+/** One window of a customer's live sales, newest first, with their refunds and rewards. */
+export async function salesOfCustomer(db: Db, program: Program, customerId: number, page: { offset: number; fetch: number }): Promise<SaleLine[]> {
+  const rows = await listTransactionRows(db, program.id, { sort: 'desc', offset: page.offset, fetch: page.fetch, customerId })
+  return Promise.all(rows.map(async (r) => ({
+    view: await transactionView(db, r), amount: BigInt(r.amount), refunded: BigInt(r.refunded), archived: r.archived_at !== null,
+  })))
+}

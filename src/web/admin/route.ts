@@ -110,3 +110,8 @@ function noticeOf(key: unknown): Notice | undefined {
   if (typeof key !== 'string' || !Object.hasOwn(adminNotices, key)) return undefined
   return { kind: 'ok', text: adminNotices[key as keyof typeof adminNotices] }
 }
+
+/** A refusal as one sentence, for a page without a form to put it on: its field messages, else its message. */
+export function refusalText(err: DomainError): string {
+  return err.errors ? Object.values(err.errors).flat().join(' ') : err.message
+}

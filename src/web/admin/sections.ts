@@ -2,6 +2,9 @@
 // add their entry here.
 export const SECTIONS = [
   { path: '', key: 'dashboard', label: 'Dashboard' },
+  { path: '/customers', key: 'customers', label: 'Customers' },
+  { path: '/leads', key: 'leads', label: 'Leads' },
+  { path: '/commissions', key: 'commissions', label: 'Commissions' },
   { path: '/payouts', key: 'payouts', label: 'Payouts' },
   { path: '/webhooks', key: 'webhooks', label: 'Webhooks' },
 ] as const

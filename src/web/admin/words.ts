@@ -15,4 +15,12 @@ export const adminNotices = {
   'webhook-deleted': 'The webhook is deleted.',
   'webhook-redelivered': 'The delivery is queued to be sent again.',
   'webhook-tested': 'A test event is queued.',
+  'sale-recorded': 'The sale is recorded; its commission is computed.',
+  'sale-refunded': 'The refund is recorded; the sale\'s commissions shrank to match.',
+  'customer-archived': 'The customer is archived: it earns its partner nothing from now on.',
+  'customer-restored': 'The customer is restored.',
+  'lead-converted': 'The lead is now a customer of its partner.',
+  'lead-rejected': 'The lead is rejected.',
+  'reward-released': 'The commission is approved: it is payable now.',
+  'reward-rejected': 'The commission is rejected: it will never be paid.',
 } as const
