@@ -2,6 +2,7 @@
 // add their entry here.
 export const SECTIONS = [
   { path: '', key: 'dashboard', label: 'Dashboard' },
+  { path: '/partners', key: 'partners', label: 'Partners' },
   { path: '/payouts', key: 'payouts', label: 'Payouts' },
   { path: '/webhooks', key: 'webhooks', label: 'Webhooks' },
 ] as const

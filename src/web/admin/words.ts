@@ -15,4 +15,11 @@ export const adminNotices = {
   'webhook-deleted': 'The webhook is deleted.',
   'webhook-redelivered': 'The delivery is queued to be sent again.',
   'webhook-tested': 'A test event is queued.',
+  'partner-approved': 'The partner is approved.',
+  'partner-rejected': 'The partner is rejected.',
+  'partner-archived': 'The partner is archived.',
+  'partner-restored': 'The partner is restored.',
+  'commission-set': 'The partner now earns its own rate.',
+  'commission-removed': 'The partner earns by the program\'s rules again.',
+  'bonus-granted': 'The bonus is granted; it is payable at once.',
 } as const
