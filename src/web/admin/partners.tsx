@@ -279,14 +279,14 @@ async function PartnerPage({ ctx, row, forms = {}, status = 200 }: { ctx: AdminC
   return { status, page }
 }
 
-/** The form's fields a service's field messages name (`amount`, or `period` for `period.count`…). */
-function formErrors(err: DomainError): FieldErrors {
+/** A service's field messages on the form's own fields (`period.count` is the period's, `commission.value` the value's); any other on `fallback`. */
+function formErrors(err: DomainError, names: readonly string[], fallback: string): FieldErrors {
   const out: FieldErrors = {}
   for (const [key, messages] of Object.entries(err.errors ?? {})) {
-    const name = key.split('.')[0] || 'value'
+    const name = key.split(/[./]/).find((part) => names.includes(part)) ?? fallback
     out[name] = [...(out[name] ?? []), ...messages]
   }
-  if (Object.keys(out).length === 0) out.value = [err.message]
+  if (Object.keys(out).length === 0) out[fallback] = [err.message]
   return out
 }
 
@@ -362,7 +362,7 @@ export function partnerPages(app: FastifyInstance, deps: AdminDeps) {
         return { redirect: `${partnerPath(row.public_id)}?notice=commission-set` }
       } catch (err) {
         const refused = refusal(err, 'invalid', 'refused')
-        return PartnerPage({ ctx, row, forms: { commission: { errors: formErrors(refused), values } }, status: 422 })
+        return PartnerPage({ ctx, row, forms: { commission: { errors: formErrors(refused, ['type', 'value', 'period'], 'value'), values } }, status: 422 })
       }
     },
   })
@@ -393,9 +393,7 @@ export function partnerPages(app: FastifyInstance, deps: AdminDeps) {
         return { redirect: `${partnerPath(row.public_id)}?notice=bonus-granted` }
       } catch (err) {
         const refused = refusal(err, 'invalid', 'refused')
-        const errors = formErrors(refused)
-        if (errors.value) errors.amount = [...(errors.amount ?? []), ...errors.value]
-        return PartnerPage({ ctx, row, forms: { bonus: { errors, values } }, status: 422 })
+        return PartnerPage({ ctx, row, forms: { bonus: { errors: formErrors(refused, ['amount', 'description'], 'amount'), values } }, status: 422 })
       }
     },
   })
