@@ -55,7 +55,8 @@ function Waiting({ stats, zero }: { stats: AffiliateStats; zero: string }) {
       <ul>
         <li><a href="/admin/partners?status=pending">{`Partners waiting for approval: ${stats.partner_activity.waiting_for_approval}`}</a></li>
         <li><a href="/admin/payouts?status=requested">{`Payout requests: ${requested.count}`}{requested.count > 0 ? ` (${amounts(requested.amounts, zero)})` : ''}</a></li>
-        <li><a href="/admin/rewards?status=in_review">{`Rewards in review: ${inReview.length > 0 ? inReview.join(', ') : 'none'}`}</a></li>
+        {/* No admin page lists rewards yet: the amount only, until one does. The rollups keep it as money, not a count. */}
+        <li>{`Rewards in review: ${inReview.length > 0 ? inReview.join(', ') : 'none'}`}</li>
       </ul>
     </section>
   )

@@ -61,6 +61,8 @@ describe('the dashboard', () => {
     expect(page.text).toContain('href="/admin/partners?status=pending"')
     expect(page.text).toContain(`Partners waiting for approval: ${api.partner_activity.waiting_for_approval}`)
     expect(page.text).toContain('Payout requests: 0')
+    expect(page.text).toContain('href="/admin/payouts?status=requested"')
+    expect(page.text).toContain('Rewards in review: none')
     expect(page.text).toContain('Revenue per day, last 30 days (USD)')
     expect(page.text).toContain('<svg')
     // The program switcher stays.
