@@ -21,6 +21,6 @@ export function webRoutes(app: FastifyInstance, { store, limits, base, config }:
     await web.register(formbody, { bodyLimit: 65_536 })
     web.setErrorHandler(sendErrorPage)
     portalPages(web, { db: store.db, limits, origin: base })
-    adminPages(web, { db: store.db, limits, origin: base, webhooks: { allowPrivateUrls: config.allowPrivateWebhookUrls } })
+    adminPages(web, { db: store.db, store, limits, origin: base, webhooks: { allowPrivateUrls: config.allowPrivateWebhookUrls } })
   })
 }

@@ -1,6 +1,6 @@
 // Partner queries. Every one is scoped by program_id: another program's partner is never found.
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely'
-import type { Db, PartnerTable } from '../../store/schema.js'
+import type { Db, PartnerStatus, PartnerTable } from '../../store/schema.js'
 import { likePattern } from '../../store/like.js'
 import { executeRaw, readRow, type PerDialect } from '../../store/prepared.js'
 import { readJson } from '../../store/json.js'
@@ -143,7 +143,7 @@ export interface PartnerListQuery {
   sort: 'asc' | 'desc'
   offset: number
   fetch: number
-  filters?: { id?: string; key?: string; email?: string; name?: string }
+  filters?: { id?: string; key?: string; email?: string; name?: string; status?: PartnerStatus }
 }
 
 /** A page of partners with their default key; the search filters match partially, ignoring case. */
@@ -159,6 +159,7 @@ export function listPartnerRows(db: Db, programId: number, q: PartnerListQuery) 
   const f = q.filters ?? {}
   if (f.id !== undefined) query = query.where(sql`lower(partners.public_id)`, 'like', likePattern(f.id))
   if (f.email !== undefined) query = query.where('partners.email_lower', 'like', likePattern(f.email))
+  if (f.status !== undefined) query = query.where('partners.status', '=', f.status)
   if (f.name !== undefined) {
     const pattern = likePattern(f.name)
     query = query.where((eb) => eb.or([

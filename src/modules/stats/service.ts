@@ -5,7 +5,7 @@ import { epochDay } from '../../wire-time.js'
 import { sumRollups, type RollupSum } from './store.js'
 
 // Every module that moves a figure adds to the rollups through here, in the caller's transaction.
-export { bumpRollups, type RollupDelta } from './store.js'
+export { bumpRollups, dailyRollup, type RollupDelta } from './store.js'
 // Sales and the ledger move a partner's money counters through here; partners read them.
 export { PARTNER_AMOUNT, bumpPartnerAmounts, partnerAmount, partnerAmounts, partnerAmountsIn, type AmountDelta } from './partner-amounts.js'
 

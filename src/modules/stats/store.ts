@@ -83,3 +83,14 @@ export async function sumRollups(store: Store, programId: number, recentFrom: nu
     previous: BigInt(r.previous ?? 0),
   }))
 }
+
+/** One metric's value per day from `fromDay` on (days without any left out): the rollup rows of a range, summed over shards. */
+export async function dailyRollup(db: Db, programId: number, metric: string, currency: string, fromDay: number): Promise<Map<number, bigint>> {
+  const rows = await db.selectFrom('program_rollups')
+    .select(['day', (eb) => eb.fn.sum<number | bigint | string>('value').as('value')])
+    .where('program_id', '=', programId).where('metric', '=', metric).where('currency', '=', currency.toUpperCase())
+    .where('day', '>=', fromDay)
+    .groupBy('day')
+    .execute()
+  return new Map(rows.map((r) => [Number(r.day), BigInt(r.value ?? 0)]))
+}

@@ -1,29 +1,112 @@
-// The admin's first page, for now: who is signed in, the program being worked on and the role
-// there, and a switch to the user's other programs. The dashboard (issue 21) replaces its body.
+// The admin's first page, the program's dashboard: its figures as GET /v1/program reports them,
+// revenue over the last 30 days from the daily rollups, and the things waiting for the merchant
+// (partners to approve, payout requests, rewards in review), each with a link to its list. Read
+// from maintained counters only: it costs the same in a program of ten partners or a million.
+// Below, who is signed in and the switch to the user's other programs.
 import type { FastifyInstance } from 'fastify'
 import { programsOf, type ProgramMembership } from '../../modules/users/service.js'
 import { switchProgram } from '../../modules/users/sign-in.js'
+import { programDetails } from '../../modules/programs/service.js'
+import { dailyRollup } from '../../modules/stats/service.js'
+import { METRIC } from '../../modules/stats/metrics.js'
+import { epochDay } from '../../wire-time.js'
 import { readCookie } from '../session/cookie.js'
 import { Form, Select, Submit } from '../layout/form.js'
+import { BarChart } from '../layout/chart.js'
+import { date, money } from '../layout/format.js'
 import { Frame } from './frame.js'
 import { adminPage, COOKIE_SCOPE, field, type AdminContext, type AdminDeps } from './route.js'
 
-function HomePage({ ctx, programs }: { ctx: AdminContext; programs: ProgramMembership[] }) {
+const DAY = 86_400_000
+const CHART_DAYS = 30
+
+type Details = Awaited<ReturnType<typeof programDetails>>
+type AffiliateStats = NonNullable<Extract<Details, { stats: unknown }>['stats']>
+
+/** Every currency's amount of a per-currency map ({usd: "$1.00", eur: "€2.00"}), or the zero of the program's. */
+function amounts(map: Record<string, string> | string[], zero: string): string {
+  const values = Array.isArray(map) ? map : Object.values(map)
+  return values.length > 0 ? values.join(', ') : zero
+}
+
+function Figures({ stats, zero }: { stats: AffiliateStats; zero: string }) {
+  const items: Array<[string, string]> = [
+    ['Partners', stats.total_partners],
+    ['Clicks', stats.affiliate_referred_visitors_clicks],
+    ['Sign-ups', stats.total_signups],
+    ['Customers', stats.total_paid_accounts],
+    ['Revenue', amounts(stats.total_revenue, zero)],
+    ['Commissions pending', amounts(stats.total_pending, zero)],
+    ['Commissions paid', amounts(stats.total_paid, zero)],
+  ]
+  return (
+    <dl class="figures">
+      {items.map(([label, value]) => <div key={label}><dt>{label}</dt><dd>{value}</dd></div>)}
+    </dl>
+  )
+}
+
+function Waiting({ stats, zero }: { stats: AffiliateStats; zero: string }) {
+  const requested = stats.payout_status_breakdown.requested as { count: number; amounts: Record<string, string> }
+  const inReview = Object.values(stats.rewards_breakdown.in_review).filter((v) => v !== zero)
+  return (
+    <section class="card" aria-labelledby="waiting">
+      <h2 id="waiting">Waiting for you</h2>
+      <ul>
+        <li><a href="/admin/partners?status=pending">{`Partners waiting for approval: ${stats.partner_activity.waiting_for_approval}`}</a></li>
+        <li><a href="/admin/payouts?status=requested">{`Payout requests: ${requested.count}`}{requested.count > 0 ? ` (${amounts(requested.amounts, zero)})` : ''}</a></li>
+        {/* No admin page lists rewards yet: the amount only, until one does. The rollups keep it as money, not a count. */}
+        <li>{`Rewards in review: ${inReview.length > 0 ? inReview.join(', ') : 'none'}`}</li>
+      </ul>
+    </section>
+  )
+}
+
+async function Dashboard({ ctx }: { ctx: AdminContext }) {
+  const { program } = ctx.session!
+  const today = epochDay(Date.now())
+  const first = today - CHART_DAYS + 1
+  const [details, daily] = await Promise.all([
+    programDetails(ctx.store, program, ctx.origin),
+    dailyRollup(ctx.db, program.id, METRIC.revenue, program.currency, first),
+  ])
+  if (!('stats' in details) || !details.stats) {
+    return <p>{`This is a ${program.type} program: its dashboard is the affiliate programs' for now.`}</p>
+  }
+  const zero = money(0n, program.currency)
+  const bars = Array.from({ length: CHART_DAYS }, (_, i) => {
+    const value = daily.get(first + i) ?? 0n
+    return { label: date((first + i) * DAY), value: Number(value), shown: money(value, program.currency) }
+  })
+  return (
+    <>
+      <Figures stats={details.stats} zero={zero} />
+      <Waiting stats={details.stats} zero={zero} />
+      <BarChart title={`Revenue per day, last ${CHART_DAYS} days (${program.currency})`} bars={bars} id="revenue" />
+    </>
+  )
+}
+
+async function HomePage({ ctx, programs }: { ctx: AdminContext; programs: ProgramMembership[] }) {
   const { user, program, role, csrf } = ctx.session!
   return (
-    <Frame ctx={ctx} title="Admin" section="dashboard">
+    <Frame ctx={ctx} title="Dashboard" section="dashboard">
       <h1>{program.name}</h1>
-      <p>Signed in as <strong>{user.name || user.email}</strong>{user.name ? ` (${user.email})` : ''}.</p>
-      <p>Program <strong>{program.name}</strong> ({program.publicId}), your role here: <strong>{role}</strong>.</p>
-      {programs.length > 1 && (
-        <Form action="/admin/switch" csrf={csrf} label="Switch program">
-          <Select
-            name="program" label="Work on another program" value={program.publicId}
-            options={programs.map((p) => ({ value: p.publicId, label: `${p.name} (${p.publicId}), ${p.role}` }))}
-          />
-          <Submit>Switch</Submit>
-        </Form>
-      )}
+      {await Dashboard({ ctx })}
+      <section aria-labelledby="you">
+        <h2 id="you">You</h2>
+        <p>Signed in as <strong>{user.name || user.email}</strong>{user.name ? ` (${user.email})` : ''}.</p>
+        <p>Program <strong>{program.name}</strong> ({program.publicId}), your role here: <strong>{role}</strong>.</p>
+        {programs.length > 1 && (
+          <Form action="/admin/switch" csrf={csrf} label="Switch program">
+            <Select
+              name="program" label="Work on another program" value={program.publicId}
+              options={programs.map((p) => ({ value: p.publicId, label: `${p.name} (${p.publicId}), ${p.role}` }))}
+            />
+            <Submit>Switch</Submit>
+          </Form>
+        )}
+      </section>
     </Frame>
   )
 }
@@ -31,7 +114,7 @@ function HomePage({ ctx, programs }: { ctx: AdminContext; programs: ProgramMembe
 export function homePages(app: FastifyInstance, deps: AdminDeps) {
   adminPage(app, deps, {
     method: 'GET', path: '', access: 'user',
-    handle: async (ctx) => <HomePage ctx={ctx} programs={await programsOf(ctx.db, ctx.session!.user.id)} />,
+    handle: async (ctx) => HomePage({ ctx, programs: await programsOf(ctx.db, ctx.session!.user.id) }),
   })
 
   // Any member may move its own session to another of its programs: reading is enough.

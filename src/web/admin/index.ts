@@ -4,11 +4,13 @@ import { commissionPages } from './commissions.js'
 import { customerPages } from './customers.js'
 import { homePages } from './home.js'
 import { leadPages } from './leads.js'
+import { partnerPages } from './partners.js'
 import { signInPages } from './sign-in.js'
 import { payoutPages } from './payouts.js'
 import { webhookPages } from './webhooks.js'
 import type { AdminDeps } from './route.js'
 
 export function adminPages(app: FastifyInstance, deps: AdminDeps) {
-  for (const register of [signInPages, homePages, customerPages, leadPages, commissionPages, payoutPages, webhookPages]) register(app, deps)
+  const pages = [signInPages, homePages, partnerPages, customerPages, leadPages, commissionPages, payoutPages, webhookPages]
+  for (const register of pages) register(app, deps)
 }

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { VNode } from 'preact'
 import type { Database } from '../../store/schema.js'
+import type { RouteDeps } from '../../http/route-deps.js'
 import type { RateLimits } from '../../http/rate-limit.js'
 import { sessionOf, type AdminSession } from '../../modules/users/sign-in.js'
 import { requireMay, type Action } from '../../modules/users/roles.js'
@@ -25,6 +26,8 @@ export const COOKIE_SCOPE = 'admin'
 
 export interface AdminDeps {
   db: Kysely<Database>
+  /** The store as the API's routes get it, for the services that take it (program statistics read through its prepared statements). */
+  store: RouteDeps['store']
   limits: RateLimits
   /** This server's absolute address as the request reached it (PUBLIC_URL when set). */
   origin: (request: FastifyRequest) => string
@@ -37,6 +40,7 @@ export interface AdminContext {
   request: FastifyRequest
   reply: FastifyReply
   db: Kysely<Database>
+  store: RouteDeps['store']
   limits: RateLimits
   /** The signed-in user's session (always there on `user` pages). */
   session?: AdminSession
@@ -76,7 +80,7 @@ export function refusal(err: unknown, ...kinds: ErrorKind[]): DomainError {
 export function adminPage(app: FastifyInstance, deps: AdminDeps, spec: AdminPageSpec) {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const ctx: AdminContext = {
-      request, reply, db: deps.db, limits: deps.limits,
+      request, reply, db: deps.db, store: deps.store, limits: deps.limits,
       params: request.params as Record<string, string>,
       query: request.query as Record<string, string | undefined>,
       form: (request.method === 'POST' ? request.body ?? {} : {}) as Form,

@@ -2,6 +2,7 @@
 // add their entry here.
 export const SECTIONS = [
   { path: '', key: 'dashboard', label: 'Dashboard' },
+  { path: '/partners', key: 'partners', label: 'Partners' },
   { path: '/customers', key: 'customers', label: 'Customers' },
   { path: '/leads', key: 'leads', label: 'Leads' },
   { path: '/commissions', key: 'commissions', label: 'Commissions' },

@@ -23,4 +23,11 @@ export const adminNotices = {
   'lead-rejected': 'The lead is rejected.',
   'reward-released': 'The commission is approved: it is payable now.',
   'reward-rejected': 'The commission is rejected: it will never be paid.',
+  'partner-approved': 'The partner is approved.',
+  'partner-rejected': 'The partner is rejected.',
+  'partner-archived': 'The partner is archived.',
+  'partner-restored': 'The partner is restored.',
+  'commission-set': 'The partner now earns its own rate.',
+  'commission-removed': 'The partner earns by the program\'s rules again.',
+  'bonus-granted': 'The bonus is granted; it is payable at once.',
 } as const

@@ -1,0 +1,51 @@
+// The admin's routes as the app's router holds them, for tests that must cover every page and form
+// of an area (a new one is covered without touching the test); and a picture of the rows an admin
+// page can change, to prove that a refused post changed none.
+import type { FastifyInstance } from 'fastify'
+import type { TestServer } from './server.js'
+
+export interface AdminRoute {
+  method: 'GET' | 'POST'
+  /** The whole path: '/admin', '/admin/partners/:id/approve'… */
+  path: string
+}
+
+/**
+ * Every GET and POST route at `prefix` or under it (`/admin/partners`), read from the router's tree
+ * as test/support/portal-routes.ts reads it, each confirmed with hasRoute.
+ */
+export function adminRoutes(app: FastifyInstance, prefix: string): AdminRoute[] {
+  const routes: AdminRoute[] = []
+  const stack: string[] = []
+  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const node = /^((?:\u2502 {3}| {4})*)[\u251c\u2514]\u2500\u2500 (.*?)(?: \(([A-Z, ]+)\))?$/.exec(line)
+    if (!node) continue
+    stack.length = (node[1] as string).length / 4
+    stack.push(node[2] as string)
+    const url = stack.join('')
+    if (url !== prefix && !url.startsWith(`${prefix}/`)) continue
+    for (const method of (node[3] ?? '').split(', ')) {
+      if (method !== 'GET' && method !== 'POST') continue
+      if (!app.hasRoute({ method, url })) throw new Error(`misread the route tree: ${method} ${url}`)
+      routes.push({ method, path: url })
+    }
+  }
+  return routes
+}
+
+/** The route's address, each `:param` replaced from `values` (or `fallback`). */
+export function filled(path: string, values: Record<string, string>, fallback = '1'): string {
+  return path.replace(/:([A-Za-z_]+)/g, (_m, name: string) => encodeURIComponent(values[name] ?? fallback))
+}
+
+const TABLES = ['partners', 'referral_links', 'rewards', 'ledger_entries', 'sign_in_tokens', 'outbox', 'audit_log', 'program_rollups'] as const
+
+/** Every row an admin partners form could change, comparable across stores (bigints as text, rows sorted). */
+export async function adminPicture(server: TestServer): Promise<Record<string, string[]>> {
+  const picture: Record<string, string[]> = {}
+  for (const table of TABLES) {
+    const rows = await server.store.db.selectFrom(table).selectAll().execute()
+    picture[table] = rows.map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).sort()
+  }
+  return picture
+}
