@@ -3,6 +3,7 @@
 // page can change, to prove that a refused post changed none.
 import type { FastifyInstance } from 'fastify'
 import type { TestServer } from './server.js'
+import { routesUnder } from './router-routes.js'
 
 export interface AdminRoute {
   method: 'GET' | 'POST'
@@ -10,27 +11,9 @@ export interface AdminRoute {
   path: string
 }
 
-/**
- * Every GET and POST route at `prefix` or under it (`/admin/partners`), read from the router's tree
- * as test/support/portal-routes.ts reads it, each confirmed with hasRoute.
- */
+/** Every GET and POST route at `prefix` or under it (`/admin/partners`), as the router holds them. */
 export function adminRoutes(app: FastifyInstance, prefix: string): AdminRoute[] {
-  const routes: AdminRoute[] = []
-  const stack: string[] = []
-  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const node = /^((?:\u2502 {3}| {4})*)[\u251c\u2514]\u2500\u2500 (.*?)(?: \(([A-Z, ]+)\))?$/.exec(line)
-    if (!node) continue
-    stack.length = (node[1] as string).length / 4
-    stack.push(node[2] as string)
-    const url = stack.join('')
-    if (url !== prefix && !url.startsWith(`${prefix}/`)) continue
-    for (const method of (node[3] ?? '').split(', ')) {
-      if (method !== 'GET' && method !== 'POST') continue
-      if (!app.hasRoute({ method, url })) throw new Error(`misread the route tree: ${method} ${url}`)
-      routes.push({ method, path: url })
-    }
-  }
-  return routes
+  return routesUnder(app, [prefix]).map((r) => ({ method: r.method, path: r.url }))
 }
 
 /** The route's address, each `:param` replaced from `values` (or `fallback`). */

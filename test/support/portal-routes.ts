@@ -3,6 +3,7 @@
 // request can change, to prove that a refused one changed none.
 import type { FastifyInstance } from 'fastify'
 import type { TestServer } from './server.js'
+import { routesUnder } from './router-routes.js'
 
 export const PREFIX = '/portal/:program'
 
@@ -12,28 +13,9 @@ export interface PortalRoute {
   path: string
 }
 
-/**
- * Every GET and POST route under /portal/:program, read from the router's own tree
- * (printRoutes: one line a node, four characters of indent a level, the methods in brackets), and
- * each confirmed with hasRoute, so a misread tree fails here rather than leaving routes out.
- */
+/** Every GET and POST route under /portal/:program, as the router holds them. */
 export function portalRoutes(app: FastifyInstance): PortalRoute[] {
-  const routes: PortalRoute[] = []
-  const stack: string[] = []
-  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const node = /^((?:\u2502 {3}| {4})*)[\u251c\u2514]\u2500\u2500 (.*?)(?: \(([A-Z, ]+)\))?$/.exec(line)
-    if (!node) continue
-    stack.length = (node[1] as string).length / 4
-    stack.push(node[2] as string)
-    const url = stack.join('')
-    if (url !== PREFIX && !url.startsWith(`${PREFIX}/`)) continue
-    for (const method of (node[3] ?? '').split(', ')) {
-      if (method !== 'GET' && method !== 'POST') continue
-      if (!app.hasRoute({ method, url })) throw new Error(`misread the route tree: ${method} ${url}`)
-      routes.push({ method, path: url.slice(PREFIX.length) })
-    }
-  }
-  return routes
+  return routesUnder(app, [PREFIX]).map((r) => ({ method: r.method, path: r.url.slice(PREFIX.length) }))
 }
 
 /** The route's address in program `publicId`, each `:param` replaced from `values` (or `fallback`). */

@@ -1,6 +1,7 @@
 // What the payout and webhook pages refuse, over every route they register (read from the router,
 // so a new page is covered without touching this file): a viewer's change, a cross-site post, a
 // user of program A reaching program B's payout requests and webhooks; and names that are markup.
+import { routesUnder } from '../../../test/support/router-routes.js'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestServer } from '../../../test/support/server.js'
@@ -18,24 +19,9 @@ const AREAS = ['/admin/payouts', '/admin/webhooks']
 
 interface Route { method: 'GET' | 'POST'; url: string }
 
-/** Every GET and POST route of the two areas, from the router's own tree (as test/support/portal-routes.ts reads it). */
+/** Every GET and POST route of the two areas, as the router holds them. */
 function areaRoutes(app: FastifyInstance): Route[] {
-  const routes: Route[] = []
-  const stack: string[] = []
-  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const node = /^((?:\u2502 {3}| {4})*)[\u251c\u2514]\u2500\u2500 (.*?)(?: \(([A-Z, ]+)\))?$/.exec(line)
-    if (!node) continue
-    stack.length = (node[1] as string).length / 4
-    stack.push(node[2] as string)
-    const url = stack.join('')
-    if (!AREAS.some((a) => url === a || url.startsWith(`${a}/`))) continue
-    for (const method of (node[3] ?? '').split(', ')) {
-      if (method !== 'GET' && method !== 'POST') continue
-      if (!server.app.hasRoute({ method, url })) throw new Error(`misread the route tree: ${method} ${url}`)
-      routes.push({ method, url })
-    }
-  }
-  return routes
+  return routesUnder(app, AREAS)
 }
 
 const fill = (url: string, values: Record<string, string>) => url.replace(/:([A-Za-z_]+)/g, (_m, name: string) => encodeURIComponent(values[name] ?? 'x'))

@@ -1,6 +1,7 @@
 // What the customers, leads and commissions pages refuse: a viewer's change (every form, read from
 // the router, not listed by hand), a post from another site, a user of program A reaching program B's
 // customers, sales, leads and rewards; and data that looks like markup renders as text.
+import { routesUnder } from '../../../test/support/router-routes.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '../../../test/support/server.js'
 import { visitor, type Visitor } from '../../../test/support/portal.js'
@@ -29,24 +30,9 @@ async function signedIn(programId: number, role = 'admin'): Promise<Visitor> {
 
 const AREAS = ['/admin/customers', '/admin/leads', '/admin/commissions']
 
-/** This area's routes as the router holds them (printRoutes: four characters of indent a level). */
+/** This area's routes as the router holds them. */
 function areaRoutes(): Array<{ method: string; path: string }> {
-  const routes: Array<{ method: string; path: string }> = []
-  const stack: string[] = []
-  for (const line of server.app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const node = /^((?:\u2502 {3}| {4})*)[\u251c\u2514]\u2500\u2500 (.*?)(?: \(([A-Z, ]+)\))?$/.exec(line)
-    if (!node) continue
-    stack.length = (node[1] as string).length / 4
-    stack.push(node[2] as string)
-    const url = stack.join('')
-    if (!AREAS.some((area) => url === area || url.startsWith(`${area}/`))) continue
-    for (const method of (node[3] ?? '').split(', ')) {
-      if (method !== 'GET' && method !== 'POST') continue
-      if (!server.app.hasRoute({ method, url })) throw new Error(`misread the route tree: ${method} ${url}`)
-      routes.push({ method, path: url.slice('/admin'.length) })
-    }
-  }
-  return routes
+  return routesUnder(server.app, AREAS).map((r) => ({ method: r.method, path: r.url.slice('/admin'.length) }))
 }
 
 /** A path with every `:param` filled from `values`. */
