@@ -1,5 +1,6 @@
 // The mails a partner asks for from the portal (a sign-in code, a reset link, a verification
-// link): composed and queued here, so the pages know which mail, never how it is made or sent.
+// link), and a merchant's invitation to a program's admin: composed and queued here, so the pages
+// know which mail, never how it is made or sent.
 import type { Db } from '../store/schema.js'
 import type { Program } from '../modules/programs/service.js'
 import type { PartnerRow } from '../modules/partners/service.js'
@@ -7,6 +8,7 @@ import { queueMail } from './store.js'
 import { signIn } from './messages/sign-in.js'
 import { passwordReset } from './messages/password-reset.js'
 import { verifyEmail } from './messages/verify-email.js'
+import { invitation } from './messages/invitation.js'
 
 const minutes = (ms: number) => Math.round(ms / 60_000)
 
@@ -24,4 +26,12 @@ export async function mailPasswordReset(db: Db, program: Program, partner: Partn
 export async function mailVerification(db: Db, program: Program, partner: PartnerRow, to: string, url: string, validMs: number) {
   const message = verifyEmail({ programName: program.name, partnerName: partner.name, url, validMinutes: minutes(validMs) })
   await queueMail(db, { kind: 'verify-email', to, message, programId: program.id })
+}
+
+/** To a new member of a program's team: who invited it, as which role, and its one-time sign-in link. */
+export async function mailInvitation(
+  db: Db, program: Pick<Program, 'id' | 'name'>, invite: { to: string; inviter: string; role: 'owner' | 'admin' | 'viewer'; url: string; validMs: number },
+) {
+  const message = invitation({ inviter: invite.inviter, programName: program.name, role: invite.role, url: invite.url, validDays: Math.round(invite.validMs / 86_400_000) })
+  await queueMail(db, { kind: 'admin-invitation', to: invite.to, message, programId: program.id })
 }

@@ -8,6 +8,7 @@ import type { Database } from '../../store/schema.js'
 import { claimFact } from '../../store/facts.js'
 import { inTransaction } from '../../store/transaction.js'
 import { randomToken } from '../../tokens.js'
+import { notFound } from '../../domain-errors.js'
 import { addProgram, listPrograms, type NewProgramInput } from '../programs/service.js'
 import type { Db } from '../../store/schema.js'
 import type { Store } from '../../store/store.js'
@@ -75,6 +76,8 @@ function isWellFormed(presented: string): boolean {
 }
 
 export interface KeyListing {
+  /** The key's row id: what the admin's revoke button names (never the secret). */
+  id: number
   prefix: string
   created_at: number
   revoked_at: number | null
@@ -82,7 +85,7 @@ export interface KeyListing {
 
 export async function keysOf(db: Db, programId: number): Promise<KeyListing[]> {
   const rows = await listKeys(db, programId)
-  return rows.map((r) => ({ prefix: `${r.prefix}…`, created_at: Number(r.created_at), revoked_at: r.revoked_at === null ? null : Number(r.revoked_at) }))
+  return rows.map((r) => ({ id: Number(r.id), prefix: `${r.prefix}…`, created_at: Number(r.created_at), revoked_at: r.revoked_at === null ? null : Number(r.revoked_at) }))
 }
 
 export type RevokeOutcome =
@@ -104,4 +107,16 @@ export async function revokeKey(db: Db, keyOrPrefix: string, now = Date.now()): 
   if (!target) return { outcome: 'already_revoked', prefix: `${matches[0]?.prefix}…` }
   await markRevoked(db, Number(target.id), now)
   return { outcome: 'revoked', prefix: `${target.prefix}…`, program: target.public_id }
+}
+
+/**
+ * Revokes one of the program's own keys by its id (the admin's button): a key of another program
+ * is not found. Revoking a revoked key changes nothing; the answer says whether this call did it.
+ */
+export async function revokeProgramKey(db: Db, programId: number, keyId: number, now = Date.now()): Promise<{ prefix: string; revoked: boolean }> {
+  const key = (await listKeys(db, programId)).find((k) => Number(k.id) === keyId)
+  if (!key) throw notFound('There is no such API key in this program.')
+  if (key.revoked_at !== null) return { prefix: `${key.prefix}…`, revoked: false }
+  await markRevoked(db, keyId, now)
+  return { prefix: `${key.prefix}…`, revoked: true }
 }

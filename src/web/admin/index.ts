@@ -8,9 +8,12 @@ import { partnerPages } from './partners.js'
 import { signInPages } from './sign-in.js'
 import { payoutPages } from './payouts.js'
 import { webhookPages } from './webhooks.js'
+import { settingsPages } from './settings.js'
+import { apiKeyPages } from './api-keys.js'
+import { teamPages } from './team.js'
 import type { AdminDeps } from './route.js'
 
 export function adminPages(app: FastifyInstance, deps: AdminDeps) {
-  const pages = [signInPages, homePages, partnerPages, customerPages, leadPages, commissionPages, payoutPages, webhookPages]
+  const pages = [signInPages, homePages, partnerPages, customerPages, leadPages, commissionPages, payoutPages, webhookPages, settingsPages, apiKeyPages, teamPages]
   for (const register of pages) register(app, deps)
 }

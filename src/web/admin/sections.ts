@@ -8,6 +8,7 @@ export const SECTIONS = [
   { path: '/commissions', key: 'commissions', label: 'Commissions' },
   { path: '/payouts', key: 'payouts', label: 'Payouts' },
   { path: '/webhooks', key: 'webhooks', label: 'Webhooks' },
+  { path: '/settings', key: 'settings', label: 'Team & keys' },
 ] as const
 
 export type Section = (typeof SECTIONS)[number]['key']

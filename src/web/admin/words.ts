@@ -30,4 +30,8 @@ export const adminNotices = {
   'commission-set': 'The partner now earns its own rate.',
   'commission-removed': 'The partner earns by the program\'s rules again.',
   'bonus-granted': 'The bonus is granted; it is payable at once.',
+  'key-revoked': 'The API key is revoked: calls with it are refused from now on.',
+  'member-invited': 'The invitation is sent: its sign-in link works once, for 7 days.',
+  'member-role-changed': 'The role is changed.',
+  'member-removed': 'The user is removed from this program; its sessions here are ended.',
 } as const
