@@ -54,6 +54,21 @@ describe('the mail queue', () => {
     }
   })
 
+  it('forgets an admin invitation\'s text once the relay has it: it held a one-time sign-in link', async () => {
+    const link = 'https://acme.example/admin/sign-in/one-time-token'
+    await queueMail(store.db, { kind: 'admin-invitation', to: 'invited@example.com', message: compose({ subject: 'You are invited', greeting: 'Hi,', paragraphs: ['Join.'], action: { label: 'Open the admin', url: link } }) })
+    const job = mailJob(store.db, { sender: smtpSender(mailbox.url, FROM), baseUrl: 'http://localhost' })
+    try {
+      expect((await job.runOnce()).attempted).toBe(1)
+      expect((await mailbox.waitFor('invited@example.com')).text).toContain(link)
+      const row = await rowTo('invited@example.com')
+      expect(row.status).toBe('sent')
+      expect(row.text + row.html).not.toContain(link)
+    } finally {
+      job.close()
+    }
+  })
+
   it('queues nothing when the transaction that queued it rolls back', async () => {
     await expect(inTransaction(store.db, async (tx) => {
       await queueMail(tx, mail('rolled-back@example.com'))

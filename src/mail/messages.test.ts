@@ -11,6 +11,7 @@ import { passwordReset } from './messages/password-reset.js'
 import { payoutSent } from './messages/payout-sent.js'
 import { signIn } from './messages/sign-in.js'
 import { verifyEmail } from './messages/verify-email.js'
+import { invitation } from './messages/invitation.js'
 
 const SCRIPT = '<script>alert(1)</script>'
 const IMG = '<img src=x onerror=alert(2)>'
@@ -29,6 +30,8 @@ const messages: Record<string, Message> = {
   applicationRejected: applicationRejected({ programName, partnerName }),
   newCommission: newCommission({ programName, partnerName, amount: '$12.50', inReview: true, portalUrl: url }),
   payoutSent: payoutSent({ programName, partnerName, amount: '$120.00', gateway: 'paypal', portalUrl: url }),
+  // The inviter is a merchant user's address, which may hold markup too.
+  invitation: invitation({ inviter: partnerName, programName, role: 'admin', url, validDays: 7 }),
 }
 
 describe('escapeHtml', () => {
