@@ -94,7 +94,7 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
     })
   })
 
-  const deps: RouteDeps = { config, store, limits, base: (request) => baseUrl(request, config.publicUrl) }
+  const deps: RouteDeps = { config, store, limits, base: (request) => baseUrl(request, config.publicUrl), forgetKeyOwners: () => recentOwners.forgetAll() }
   for (const register of [healthRoutes, programRoutes, partnerRoutes, referralLinkRoutes, customerRoutes, transactionRoutes, commissionRoutes,
     bonusRoutes, signInRoutes, leadRoutes, payoutRoutes, webhookRoutes, stripeRoutes, eventRoutes, trackingRoutes, openApiRoutes, webRoutes]) register(app, deps)
   return app

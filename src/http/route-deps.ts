@@ -16,4 +16,6 @@ export interface AppDeps {
 export interface RouteDeps extends AppDeps {
   base: (request: FastifyRequest) => string
   limits: RateLimits
+  /** Forgets the key owners this process remembered for reads: after a change to keys made outside the API (the admin's revoke). */
+  forgetKeyOwners?: () => void
 }

@@ -15,12 +15,12 @@ declare module 'fastify' {
   }
 }
 
-export function webRoutes(app: FastifyInstance, { store, limits, base, config }: RouteDeps) {
+export function webRoutes(app: FastifyInstance, { store, limits, base, config, forgetKeyOwners }: RouteDeps) {
   assetRoutes(app)
   app.register(async (web) => {
     await web.register(formbody, { bodyLimit: 65_536 })
     web.setErrorHandler(sendErrorPage)
     portalPages(web, { db: store.db, limits, origin: base })
-    adminPages(web, { db: store.db, store, limits, origin: base, webhooks: { allowPrivateUrls: config.allowPrivateWebhookUrls } })
+    adminPages(web, { db: store.db, store, limits, origin: base, webhooks: { allowPrivateUrls: config.allowPrivateWebhookUrls }, forgetKeyOwners })
   })
 }

@@ -67,6 +67,7 @@ export function apiKeyPages(app: FastifyInstance, deps: AdminDeps) {
       const { program, user } = ctx.session!
       if (!/^[1-9][0-9]{0,15}$/.test(ctx.params.id ?? '')) throw notFound('There is no such API key in this program.')
       const { prefix, revoked } = await revokeProgramKey(ctx.db, program.id, Number(ctx.params.id))
+      deps.forgetKeyOwners?.()
       if (revoked) await record(ctx.db, { programId: program.id, userId: user.id, action: 'api_key.revoked', objectType: 'api_key', objectId: prefix, detail: { prefix } })
       return { redirect: '/admin/settings/api-keys?notice=key-revoked' }
     },

@@ -33,6 +33,8 @@ export interface AdminDeps {
   origin: (request: FastifyRequest) => string
   /** What the webhook pages allow (the API's own setting: PARTNERKIT_ALLOW_PRIVATE_WEBHOOK_URLS). */
   webhooks?: WebhookSettings
+  /** Forgets the API key owners this process remembered for reads, so a key revoked here stops at once here. */
+  forgetKeyOwners?: () => void
 }
 
 
