@@ -19,6 +19,7 @@ import { partnerReferrals } from '../../modules/customers/service.js'
 import { partnerRewards } from '../../modules/rewards/partner-view.js'
 import { mintSignInUrl } from '../../modules/sign-in/service.js'
 import { record } from '../../modules/users/audit.js'
+import { may } from '../../modules/users/roles.js'
 import type { PartnerStatus } from '../../store/schema.js'
 import { Field, Form, Select, Submit } from '../layout/form.js'
 import { Pager, pageNumber, Table } from '../layout/table.js'
@@ -119,6 +120,8 @@ async function ListPage({ ctx, query, status = 200, failure, bulk }: { ctx: Admi
   const hasMore = rows.length > PAGE
   const shown = rows.slice(0, PAGE)
   const csrf = ctx.session!.csrf
+  // A viewer is offered no change (the routes refuse it anyway; found by admin.browser.test.ts).
+  const changes = may(ctx.session!.role, 'change')
   const notice: Notice | undefined = failure ? { kind: 'error', text: failure }
     : bulk ? { kind: bulk.refused.length ? 'info' : 'ok', text: `${PARTNER_ACTIONS[bulk.action].label}: ${bulk.changed.length} changed, ${bulk.refused.length} refused.` }
     : undefined
@@ -144,21 +147,21 @@ async function ListPage({ ctx, query, status = 200, failure, bulk }: { ctx: Admi
         rowKey={(r) => r.id}
         empty={query.q || query.status ? 'No partner matches. Try another search or status.' : 'No partners yet. They appear here when they sign up in the portal or are added through the API.'}
         columns={[
-          { label: 'Select', cell: (r) => <input type="checkbox" name="ids[]" value={r.id} form="bulk" aria-label={`Select ${r.email}`} /> },
+          ...(changes ? [{ label: 'Select', cell: (r: (typeof shown)[number]) => <input type="checkbox" name="ids[]" value={r.id} form="bulk" aria-label={`Select ${r.email}`} /> }] : []),
           { label: 'Partner', cell: (r) => <><a href={partnerPath(r.id)}>{fullName(r) || r.email}</a><br /><span class="why">{r.email}</span></> },
           { label: 'ID', cell: (r) => r.id },
           { label: 'Key', cell: (r) => r.key },
           { label: 'Status', cell: (r) => <span class="state">{r.status}</span> },
           { label: 'Joined', cell: (r) => date(r.created_at) },
-          {
+          ...(changes ? [{
             label: 'Actions',
-            cell: (r) => actionsFor(r).map((a) => (
+            cell: (r: (typeof shown)[number]) => actionsFor(r).map((a) => (
               <PostButton key={a} action={`${partnerPath(r.id)}/${a}`} csrf={csrf} label={PARTNER_ACTIONS[a].label} quiet fields={{ back: 'list' }} />
             )),
-          },
+          }] : []),
         ]}
       />
-      {shown.length > 0 && (
+      {changes && shown.length > 0 && (
         <form method="post" action="/admin/partners/bulk" id="bulk" class="toolbar" aria-label="Change the checked partners">
           <input type="hidden" name="_csrf" value={csrf} />
           <Select name="action" label="With the checked partners" options={ACTION_NAMES.map((a) => ({ value: a, label: PARTNER_ACTIONS[a].label }))} />
@@ -194,6 +197,8 @@ async function PartnerPage({ ctx, row, forms = {}, status = 200 }: { ctx: AdminC
   const method = savedMethod(row.payout)
   const own = ownCommission(row)
   const csrf = ctx.session!.csrf
+  // A viewer is offered no change (the routes refuse it anyway; found by admin.browser.test.ts).
+  const changes = may(ctx.session!.role, 'change')
   const here = partnerPath(row.public_id)
   const name = fullName(row) || row.email
   const commissionValues = forms.commission?.values ?? (own ? { type: own.type, value: String(own.value), period: typeof own.period === 'string' ? own.period : '' } : {})
@@ -202,12 +207,12 @@ async function PartnerPage({ ctx, row, forms = {}, status = 200 }: { ctx: AdminC
       <p><a href="/admin/partners">All partners</a></p>
       <h1>{name}</h1>
       <p>{row.email}{` · ID ${row.public_id} · `}<span class="state">{row.status}</span>{` · joined ${date(Number(row.created_at))}`}</p>
-      <div class="toolbar">
+      {changes && <div class="toolbar">
         {actionsFor({ status: row.status, approved: row.approved === 1 }).map((a) => (
           <PostButton key={a} action={`${here}/${a}`} csrf={csrf} label={PARTNER_ACTIONS[a].label} fields={{ back: 'partner' }} />
         ))}
         <PostButton action={`${here}/impersonate`} csrf={csrf} label="Open the portal as this partner" quiet />
-      </div>
+      </div>}
       <dl class="figures">
         <div><dt>Clicks</dt><dd>{figures.clicks}</dd></div>
         <div><dt>Sign-ups</dt><dd>{figures.signups}</dd></div>
@@ -256,24 +261,24 @@ async function PartnerPage({ ctx, row, forms = {}, status = 200 }: { ctx: AdminC
       <section class="card" aria-labelledby="commission">
         <h2 id="commission">Commission</h2>
         <p>{own ? 'This partner has its own rate, in place of the program\'s rules.' : 'This partner earns by the program\'s rules.'}</p>
-        <Form action={`${here}/commission`} csrf={csrf} label="The partner's own commission">
+        {changes && <Form action={`${here}/commission`} csrf={csrf} label="The partner's own commission">
           <Select name="type" label="Type" value={commissionValues.type ?? 'percent'} errors={forms.commission?.errors}
             options={[{ value: 'percent', label: 'Percent of the sale' }, { value: 'static', label: `Fixed amount (${cur})` }]} />
           <Field name="value" label="Rate" value={commissionValues.value} required inputmode="decimal" errors={forms.commission?.errors} />
           <Field name="period" label="For how long (optional)" value={commissionValues.period} hint='"lifetime", "3 sales", "12 months"…' errors={forms.commission?.errors} maxlength={32} />
           <Submit>Set the partner's rate</Submit>
-        </Form>
-        {own && <PostButton action={`${here}/commission/remove`} csrf={csrf} label="Back to the program's rules" quiet />}
+        </Form>}
+        {changes && own && <PostButton action={`${here}/commission/remove`} csrf={csrf} label="Back to the program's rules" quiet />}
       </section>
 
-      <section class="card" aria-labelledby="bonus">
+      {changes && <section class="card" aria-labelledby="bonus">
         <h2 id="bonus">Bonus</h2>
         <Form action={`${here}/bonus`} csrf={csrf} label="Grant a bonus">
           <Field name="amount" id="f-bonus-amount" label={`Amount (${cur})`} value={forms.bonus?.values.amount} required inputmode="decimal" errors={forms.bonus?.errors} />
           <Field name="description" id="f-bonus-description" label="Why (shown to the partner)" value={forms.bonus?.values.description} maxlength={255} errors={forms.bonus?.errors} />
           <Submit>Grant the bonus</Submit>
         </Form>
-      </section>
+      </section>}
     </Frame>
   )
   return { status, page }

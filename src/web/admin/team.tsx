@@ -49,7 +49,7 @@ async function TeamPage({ ctx, posted, errors, failed }: { ctx: AdminContext; po
                 cell: (m: Member) => (
                   <>
                     <Form action={`/admin/settings/users/${m.user.id}/role`} csrf={csrf} label={`Role of ${m.user.email}`}>
-                      <Select name="role" label={`Role of ${m.user.email}`} options={ROLE_OPTIONS} value={m.role} />
+                      <Select name="role" id={`f-role-${m.user.id}`} label={`Role of ${m.user.email}`} options={ROLE_OPTIONS} value={m.role} />
                       <Submit>Change role</Submit>
                     </Form>
                     <PostButton action={`/admin/settings/users/${m.user.id}/remove`} csrf={csrf} label={`Remove ${m.user.email}`} quiet />

@@ -49,8 +49,9 @@ export function Field(props: FieldProps) {
   )
 }
 
-export function Select(props: { name: string; label: string; options: Array<{ value: string; label: string }>; value?: string; errors?: FieldErrors }) {
-  const id = `f-${props.name}`
+export function Select(props: { name: string; id?: string; label: string; options: Array<{ value: string; label: string }>; value?: string; errors?: FieldErrors }) {
+  // A page with several selects of one name (one per row) gives each its own id.
+  const id = props.id ?? `f-${props.name}`
   const messages = props.errors?.[props.name] ?? []
   return (
     <div>
