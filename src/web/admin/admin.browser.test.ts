@@ -3,22 +3,18 @@
 // POST is refused, axe-core on every admin page, hostile names that must stay text, forms without
 // JavaScript, no request to another host, and the README's screenshots
 // (PARTNERKIT_SCREENSHOTS=1 writes docs/screenshots/admin-*.png).
-import { mkdirSync, readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
 import { startServer, type TestServer } from '../../../test/support/server.js'
 import { NO_BROWSER, launchBrowser } from '../../../test/support/browser.js'
+import { axeViolations, screenshot as shoot, watchedContext } from '../../../test/support/page-checks.js'
 import { makePartner } from '../../../test/support/partners.js'
 import { makeCustomer, makeSale } from '../../../test/support/sales.js'
 import { PAYPAL, requestPayout } from '../../../test/support/payouts.js'
 import { addMember } from '../../modules/users/service.js'
 import { mintSignInUrl } from '../../modules/users/sign-in.js'
 
-const AXE = fileURLToPath(new URL('../../../node_modules/axe-core/axe.min.js', import.meta.url))
-const SHOTS = process.env.PARTNERKIT_SCREENSHOTS === '1'
-const SHOT_DIR = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url))
-const VIEWPORT = { width: 1200, height: 800 }
 
 const HOSTILE_SCRIPT = '<script>window.__x=1</script>'
 const HOSTILE_IMG = '"><img src=x onerror=window.__x=2>'
@@ -33,20 +29,8 @@ const requests: string[] = []
 const problems: string[] = []
 let sequence = 0
 
-async function newContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: VIEWPORT, acceptDownloads: true, ...options })
-  context.setDefaultTimeout(5_000)
-  context.on('request', (request) => requests.push(request.url()))
-  // A request to another host is recorded (and fails the hosts test), and refused at once.
-  const own = new URL(server.url).host
-  await context.route((url) => url.protocol !== 'data:' && url.host !== own, (route) => route.abort())
-  context.on('page', (page) => {
-    page.on('pageerror', (err) => problems.push(`${page.url()}: ${err.message}`))
-    page.on('console', (msg) => {
-      if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(`${page.url()}: ${msg.text()}`)
-    })
-  })
-  return context
+function newContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  return watchedContext(browser, server.url, requests, problems, { acceptDownloads: true, ...options })
 }
 
 const at = (path = '') => `${server.url}/admin${path}`
@@ -95,40 +79,7 @@ function pagesOf(f: Awaited<ReturnType<typeof furnished>>): string[] {
   ]
 }
 
-async function screenshot(page: Page, name: string) {
-  if (!SHOTS) return
-  mkdirSync(SHOT_DIR, { recursive: true })
-  await page.screenshot({ path: `${SHOT_DIR}admin-${name}.png` })
-}
-
-/** axe-core's serious and critical violations on the page, one line each (empty when none). */
-async function axeViolations(page: Page, label: string): Promise<string[]> {
-  await page.addScriptTag({ path: AXE })
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact?: string | null; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }> } }).axe
-    const result = await axe.run()
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact ?? '', help: v.help, nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`) }))
-  })
-  // axe-core no longer checks that ids are unique; a label's `for` names the first element with the id.
-  const duplicates = await page.evaluate(() => {
-    const seen = new Map<string, number>()
-    for (const el of Array.from(document.querySelectorAll('[id]'))) seen.set(el.id, (seen.get(el.id) ?? 0) + 1)
-    return [...seen].filter(([, n]) => n > 1).map(([id, n]) => `#${id} ×${n}`)
-  })
-  // Every field a person can fill has a name of its own.
-  const unnamed = await page.evaluate(() => Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
-    .filter((el) => {
-      const labels = (el as HTMLInputElement).labels
-      return !el.getAttribute('aria-label') && !(labels && Array.from(labels).some((l) => l.textContent?.trim()))
-    })
-    .map((el) => `${el.tagName.toLowerCase()}[name=${el.getAttribute('name')}]`))
-  return [
-    ...violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${label}: [${v.impact}] ${v.id} (${v.help})\n    ${v.nodes.join('\n    ')}`),
-    ...duplicates.map((d) => `${label}: id used more than once: ${d}`),
-    ...unnamed.map((u) => `${label}: a field without a label of its own: ${u}`),
-  ]
-}
+const screenshot = (page: Page, name: string) => shoot(page, `admin-${name}`)
 
 // Without Debian's chromium package (which .ci/run installs) there is no browser to drive: skipped.
 describe.skipIf(NO_BROWSER)('the merchant admin in Chromium', () => {

@@ -4,11 +4,10 @@
 import { routesUnder } from '../../../test/support/router-routes.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '../../../test/support/server.js'
-import { visitor, type Visitor } from '../../../test/support/portal.js'
+import type { Visitor } from '../../../test/support/portal.js'
 import { makePartner } from '../../../test/support/partners.js'
 import { makeCustomer, makeSale } from '../../../test/support/sales.js'
-import { addMember } from '../../modules/users/service.js'
-import { mintSignInUrl } from '../../modules/users/sign-in.js'
+import { signedInMember } from '../../../test/support/admin-sign-in.js'
 import { SALES_ACTIONS, SALES_PAGES } from './sales-paths.js'
 
 let server: TestServer
@@ -17,16 +16,8 @@ beforeAll(async () => {
 })
 afterAll(() => server.close())
 
-let n = 0
-
-async function signedIn(programId: number, role = 'admin'): Promise<Visitor> {
-  const user = (await addMember(server.store.db, programId, { email: `guard.${++n}@example.com`, role }, null)).user
-  const v = visitor(server)
-  const answer = await v.get(new URL((await mintSignInUrl(server.store.db, user.id, programId, server.url)).url).pathname)
-  expect(answer.status, answer.text).toBe(303)
-  await v.follow(answer)
-  return v
-}
+/** A member of the program with the role, signed in through its one-time link. */
+const signedIn = async (programId: number, role: 'owner' | 'admin' | 'viewer' = 'admin'): Promise<Visitor> => (await signedInMember(server, programId, role)).v
 
 const AREAS = ['/admin/customers', '/admin/leads', '/admin/commissions']
 

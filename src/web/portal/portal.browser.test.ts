@@ -4,22 +4,17 @@
 // names that must stay text, no request to another host, and the README's screenshots
 // (PARTNERKIT_SCREENSHOTS=1 writes docs/screenshots/portal-*.png).
 import { createHash } from 'node:crypto'
-import { mkdirSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
 import { startServer, type TestServer } from '../../../test/support/server.js'
 import { startMailbox, type Mailbox, type ReceivedMail } from '../../../test/support/mailbox.js'
 import { NO_BROWSER, launchBrowser } from '../../../test/support/browser.js'
+import { axeViolations, screenshot as shoot, watchedContext } from '../../../test/support/page-checks.js'
 import { partnerWithPassword } from '../../../test/support/portal.js'
 import { makeCustomer, makeSale } from '../../../test/support/sales.js'
 import { mailJob } from '../../mail/job.js'
 import { smtpSender } from '../../mail/sender.js'
 
-const AXE = fileURLToPath(new URL('../../../node_modules/axe-core/axe.min.js', import.meta.url))
-const SHOTS = process.env.PARTNERKIT_SCREENSHOTS === '1'
-const SHOT_DIR = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url))
-const VIEWPORT = { width: 1200, height: 800 }
 
 const HOSTILE_NAME = '<script>window.__x=1</script><img src=x onerror="window.__x=2">'
 const HOSTILE_SURNAME = `"'><svg onload=window.__x=3>`
@@ -38,22 +33,8 @@ const requests: string[] = []
 const problems: string[] = []
 let sequence = 0
 
-async function newContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: VIEWPORT, ...options })
-  // A locator that finds nothing fails in seconds and says which, before the test's own timeout.
-  context.setDefaultTimeout(5_000)
-  context.on('request', (request) => requests.push(request.url()))
-  // A request to another host is recorded (and fails the last test), and refused here at once so
-  // that the page does not wait for a host this machine cannot reach.
-  const own = new URL(server.url).host
-  await context.route((url) => url.protocol !== 'data:' && url.host !== own, (route) => route.abort())
-  context.on('page', (page) => {
-    page.on('pageerror', (err) => problems.push(`${page.url()}: ${err.message}`))
-    page.on('console', (msg) => {
-      if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(`${page.url()}: ${msg.text()}`)
-    })
-  })
-  return context
+function newContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  return watchedContext(browser, server.url, requests, problems, options)
 }
 
 const at = (program: Program, path = '') => `${server.url}/portal/${program.publicId}${path}`
@@ -108,42 +89,7 @@ async function partnerWithSale(program: Program, fields: Record<string, unknown>
   return made
 }
 
-async function screenshot(page: Page, name: string) {
-  if (!SHOTS) return
-  mkdirSync(SHOT_DIR, { recursive: true })
-  await page.screenshot({ path: `${SHOT_DIR}portal-${name}.png` })
-}
-
-/** axe-core's serious and critical violations on the page, one line each (empty when none). */
-async function axeViolations(page: Page, label: string): Promise<string[]> {
-  await page.addScriptTag({ path: AXE })
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact?: string | null; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }> } }).axe
-    const result = await axe.run()
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact ?? '', help: v.help, nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`) }))
-  })
-  // axe-core no longer checks that ids are unique; a label's `for` names the first element with
-  // the id, so a second field of the same id has no name and its label focuses another field.
-  const duplicates = await page.evaluate(() => {
-    const seen = new Map<string, number>()
-    for (const el of Array.from(document.querySelectorAll('[id]'))) seen.set(el.id, (seen.get(el.id) ?? 0) + 1)
-    return [...seen].filter(([, n]) => n > 1).map(([id, n]) => `#${id} ×${n}`)
-  })
-  // Every field a person can fill has a name of its own (what a screen reader reads, and what a
-  // click on its label focuses).
-  const unnamed = await page.evaluate(() => Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
-    .filter((el) => {
-      const labels = (el as HTMLInputElement).labels
-      return !el.getAttribute('aria-label') && !(labels && Array.from(labels).some((l) => l.textContent?.trim()))
-    })
-    .map((el) => `${el.tagName.toLowerCase()}[name=${el.getAttribute('name')}]`))
-  return [
-    ...violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${label}: [${v.impact}] ${v.id} (${v.help})\n    ${v.nodes.join('\n    ')}`),
-    ...duplicates.map((d) => `${label}: id used more than once: ${d}`),
-    ...unnamed.map((u) => `${label}: a field without a label of its own: ${u}`),
-  ]
-}
+const screenshot = (page: Page, name: string) => shoot(page, `portal-${name}`)
 
 // Without Debian's chromium package (which .ci/run installs) there is no browser to drive: skipped.
 describe.skipIf(NO_BROWSER)('the partner portal in Chromium', () => {
