@@ -86,7 +86,7 @@ describe.skipIf(NO_BROWSER)('the merchant admin in Chromium', () => {
   beforeAll(async () => {
     server = await startServer()
     browser = await launchBrowser()
-  }, 60_000)
+  }, 120_000)
   afterAll(async () => {
     await browser?.close()
     await server?.close()
@@ -161,7 +161,7 @@ describe.skipIf(NO_BROWSER)('the merchant admin in Chromium', () => {
     } finally {
       await context.close()
     }
-  }, 30_000)
+  }, 120_000)
 
   it('shows a viewer the pages without a change button, and refuses the POST it forces', async () => {
     const f = await furnished('Viewer Shop', {})
@@ -197,7 +197,7 @@ describe.skipIf(NO_BROWSER)('the merchant admin in Chromium', () => {
     } finally {
       await context.close()
     }
-  }, 30_000)
+  }, 120_000)
 
   it('has no serious or critical axe-core violation, and a label of its own for every field, on any admin page', async () => {
     const f = await furnished('Axe Shop')
@@ -217,7 +217,7 @@ describe.skipIf(NO_BROWSER)('the merchant admin in Chromium', () => {
       await context.close()
     }
     expect(found, `accessibility problems:\n${found.join('\n')}`).toEqual([])
-  }, 30_000)
+  }, 120_000)
 
   it('shows hostile names as text on every admin page and runs none of them', async () => {
     const f = await furnished(HOSTILE, { partner: HOSTILE, customer: HOSTILE, webhook: HOSTILE })
@@ -257,7 +257,7 @@ describe.skipIf(NO_BROWSER)('the merchant admin in Chromium', () => {
     }
     expect(ran, 'hostile text ran as script').toEqual([])
     expect(dialogs).toEqual([])
-  }, 30_000)
+  }, 120_000)
 
   it('works without JavaScript: approves a pending partner through a plain form', async () => {
     const program = await programWith('Plain Shop', { partner_auto_approve: false })

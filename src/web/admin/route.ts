@@ -10,6 +10,8 @@ import type { RouteDeps } from '../../http/route-deps.js'
 import type { RateLimits } from '../../http/rate-limit.js'
 import { sessionOf, type AdminSession } from '../../modules/users/sign-in.js'
 import { requireMay, type Action } from '../../modules/users/roles.js'
+import { inTransaction } from '../../store/transaction.js'
+import { runAsUnit } from '../../store/unit.js'
 import { readCookie } from '../session/cookie.js'
 import { requireSameOrigin, requireToken } from '../session/csrf.js'
 import { redirect, sendPage } from '../layout/render.js'
@@ -66,6 +68,12 @@ export interface AdminPageSpec {
   access: 'guest' | 'user' | 'open'
   /** What the user's role must allow: `read` for pages, `change` (the default for a post) or more for forms. */
   needs?: Action
+  /**
+   * false: the post does not run as one transaction (asOneChange), for a change whose service waits
+   * on the network (a webhook URL's DNS lookup) — holding the store's writer meanwhile would stall
+   * every sale; its audit entry is written right after the change.
+   */
+  oneTransaction?: false
   handle(ctx: AdminContext): Promise<Outcome | void>
 }
 
@@ -102,7 +110,7 @@ export function adminPage(app: FastifyInstance, deps: AdminDeps, spec: AdminPage
       if (request.method === 'POST') requireToken(ctx.form._csrf, session.csrf)
       requireMay(session.role, spec.needs ?? (request.method === 'POST' ? 'change' : 'read'))
     }
-    const outcome = await spec.handle(ctx)
+    const outcome = request.method === 'POST' && spec.access === 'user' && spec.oneTransaction !== false ? await asOneChange(deps.db, () => spec.handle(ctx)) : await spec.handle(ctx)
     if (outcome === undefined) return reply
     if ('redirect' in outcome) return redirect(reply, outcome.redirect)
     if ('page' in outcome) return sendPage(reply, outcome.page, outcome.status)
@@ -110,6 +118,30 @@ export function adminPage(app: FastifyInstance, deps: AdminDeps, spec: AdminPage
   }
   // Pages are no API operations: no key, not in the OpenAPI document.
   app.route({ method: spec.method, url: `/admin${spec.path}`, config: { public: true, web: true }, schema: { hide: true }, handler })
+}
+
+/** A refused change's page, carried out of its transaction so the transaction rolls back. */
+class Undone {
+  constructor(readonly outcome: Outcome) {}
+}
+
+/**
+ * A signed-in user's post runs as one unit of work (store/unit.ts): the change the services make,
+ * its events and its audit entry commit together or not at all, so the log never tells of a
+ * change that did not happen, nor misses one that did. A post answered with a refusal (a 4xx page)
+ * leaves nothing behind, even what a service wrote before it refused.
+ */
+async function asOneChange(db: Kysely<Database>, run: () => Promise<Outcome | void>): Promise<Outcome | void> {
+  try {
+    return await inTransaction(db, (tx) => runAsUnit(db, tx, async () => {
+      const outcome = await run()
+      if (outcome && 'page' in outcome && outcome.status >= 400) throw new Undone(outcome)
+      return outcome
+    }))
+  } catch (err) {
+    if (err instanceof Undone) return err.outcome
+    throw err
+  }
 }
 
 function noticeOf(key: unknown): Notice | undefined {

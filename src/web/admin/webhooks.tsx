@@ -178,7 +178,7 @@ export function webhookPages(app: FastifyInstance, deps: AdminDeps) {
   adminPage(app, deps, { method: 'GET', path: '/webhooks', access: 'user', handle: (ctx) => WebhooksPage({ ctx }) })
 
   adminPage(app, deps, {
-    method: 'POST', path: '/webhooks', access: 'user',
+    method: 'POST', path: '/webhooks', access: 'user', oneTransaction: false,
     async handle(ctx) {
       const posted = postedOf(ctx)
       let key: string
@@ -197,7 +197,7 @@ export function webhookPages(app: FastifyInstance, deps: AdminDeps) {
   adminPage(app, deps, { method: 'GET', path: '/webhooks/:key', access: 'user', handle: (ctx) => WebhookPage({ ctx, key: keyOf(ctx) }) })
 
   adminPage(app, deps, {
-    method: 'POST', path: '/webhooks/:key', access: 'user',
+    method: 'POST', path: '/webhooks/:key', access: 'user', oneTransaction: false,
     async handle(ctx) {
       const key = keyOf(ctx)
       const posted = postedOf(ctx)

@@ -98,7 +98,7 @@ describe.skipIf(NO_BROWSER)('the partner portal in Chromium', () => {
     mailbox = await startMailbox()
     job = mailJob(server.store.db, { sender: smtpSender(mailbox.url, 'partners@acme.example'), baseUrl: server.url })
     browser = await launchBrowser()
-  }, 60_000)
+  }, 120_000)
   afterAll(async () => {
     await browser?.close()
     job?.close()
@@ -209,7 +209,7 @@ describe.skipIf(NO_BROWSER)('the partner portal in Chromium', () => {
     } finally {
       await context.close()
     }
-  }, 30_000)
+  }, 120_000)
 
   it('signs in once with a minted sign-in URL, and says when a link was used, replaced or ran out', async () => {
     const program = await server.program({ name: 'Link Partners' })
@@ -390,7 +390,7 @@ describe.skipIf(NO_BROWSER)('the partner portal in Chromium', () => {
       await context.close()
     }
     expect(found, `accessibility problems:\n${found.join('\n')}`).toEqual([])
-  }, 30_000)
+  }, 120_000)
 
   it('shows hostile names as text on every page and runs none of them', async () => {
     const program = await server.program({ name: HOSTILE_PROGRAM })
@@ -474,7 +474,7 @@ describe.skipIf(NO_BROWSER)('the partner portal in Chromium', () => {
     }
     expect(ran, 'hostile text ran as script').toEqual([])
     expect(dialogs).toEqual([])
-  }, 30_000)
+  }, 120_000)
 
   it('never asks another host for anything, on any page, and meets no script error or policy violation', async () => {
     const program = await programWith({ portal_settings: { passwordless_login_enabled: true } }, 'Local Partners')
