@@ -61,8 +61,8 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
   app.addHook('onSend', async (request, reply, payload) => {
     exactJsonContentType(reply)
     // A write may have changed what a remembered key owner says (settings, a deleted program):
-    // the next read through this process must see it.
-    if (request.caller && !isRead(request)) recentOwners.forgetAll()
+    // the next read through this process must see it, whether the API or a page made it.
+    if ((request.caller || request.routeOptions.config.web) && !isRead(request)) recentOwners.forgetAll()
     return payload
   })
 

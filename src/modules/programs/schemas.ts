@@ -58,12 +58,17 @@ export const PortalSettingsInput = Type.Object({
   signup_popup_enabled: Type.Optional(Bool),
   embeddable_form_enabled: Type.Optional(Bool),
   popup_form_enabled: Type.Optional(Bool),
-  portal_domain: Type.Optional(Type.String({ maxLength: 253, pattern: HOST_NAME, description: 'Extension: the host name the partner portal answers on (partners.example.com); stored in lower case, unique among programs' })),
+  portal_domain: Type.Optional(Type.Unsafe<string | null>({
+    type: ['string', 'null'], maxLength: 253, pattern: HOST_NAME,
+    description: 'Extension: the host name the partner portal answers on (partners.example.com); stored in lower case, unique among programs (the admin\'s portal page can remove it)',
+  })),
   brand_color: Type.Optional(Type.String({ pattern: '^#[0-9A-Fa-f]{6}$', description: 'Extension: the portal\'s accent colour, #rrggbb (default #1d4ed8)' })),
   custom_link_keys_enabled: Type.Optional(Type.Boolean({ description: 'Extension: partners may create links with their own key in the portal (default true)' })),
   show_customer_emails: Type.Optional(Type.Boolean({ description: 'Extension: the portal shows referred customers\' emails unmasked (default false)' })),
   payout_requests_enabled: Type.Optional(Type.Boolean({ description: 'Extension: partners may request payouts from the portal (default true)' })),
-  terms_url: Type.Optional(Type.String({ format: 'url', maxLength: 2000, description: 'Extension: an http(s) URL of the program\'s partner terms' })),
+  terms_url: Type.Optional(Type.Unsafe<string | null>({
+    type: ['string', 'null'], format: 'url', maxLength: 2000, description: 'Extension: an http(s) URL of the program\'s partner terms (the admin\'s portal page can remove them)',
+  })),
   signup_fields: Type.Optional(Type.Array(SignupFieldInput, { maxItems: 10, description: 'Extension: the extra questions of the portal\'s application form (answers go to the partner\'s custom_fields); replaces the list' })),
 }, { additionalProperties: false })
 

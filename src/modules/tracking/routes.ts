@@ -21,11 +21,13 @@ const KEY = Type.String({ minLength: 1, maxLength: 255 })
 export function trackingRoutes(app: FastifyInstance, { store, base, config, limits }: RouteDeps) {
   const tracker = new Tracker(store, DEFAULT_TRACKER_OPTIONS, (err) => app.log.error({ err }, 'click not stored'))
   app.addHook('onClose', () => tracker.close())
-  // Settings, domains, partners and links changed through this process apply to the next click at once.
+  // Settings, domains, partners and links changed through this process apply to the next click at
+  // once, whether the API or a page (the admin's settings and partners, the portal's links) changed them.
   app.addHook('onResponse', async (request) => {
     if (request.method === 'GET' && !request.routeOptions.config.changesState) return
-    if (request.url.startsWith('/v1/program')) tracker.programs.forget()
-    if (/^\/v1\/(partner|program)/.test(request.url)) tracker.links.forget()
+    const page = request.routeOptions.config.web === true
+    if (page || request.url.startsWith('/v1/program')) tracker.programs.forget()
+    if (page || /^\/v1\/(partner|program)/.test(request.url)) tracker.links.forget()
   })
 
   const sendRedirect = (request: FastifyRequest, reply: FastifyReply, r: Redirect) => {

@@ -10,6 +10,7 @@ import { Form, Submit } from '../layout/form.js'
 import { PostButton } from '../layout/post-button.js'
 import { Table } from '../layout/table.js'
 import { Frame } from './frame.js'
+import { SettingsNav } from './settings-nav.js'
 import { adminPage, type AdminContext, type AdminDeps } from './route.js'
 import { when } from './settings.js'
 
@@ -18,7 +19,7 @@ async function KeysPage({ ctx, created }: { ctx: AdminContext; created?: string 
   const csrf = ctx.session!.csrf
   return (
     <Frame ctx={ctx} title="API keys" section="settings">
-      <p><a href="/admin/settings">Team &amp; keys</a></p>
+      <SettingsNav current="api-keys" role={ctx.session!.role} />
       <h1>API keys</h1>
       {created && (
         <section class="card" aria-labelledby="new-key">

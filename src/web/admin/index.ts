@@ -11,9 +11,13 @@ import { webhookPages } from './webhooks.js'
 import { settingsPages } from './settings.js'
 import { apiKeyPages } from './api-keys.js'
 import { teamPages } from './team.js'
+import { programSettingsPages } from './program-settings.js'
+import { commissionSettingsPages } from './commission-settings.js'
+import { portalSettingsPages } from './portal-settings.js'
+import { stripePages } from './stripe.js'
 import type { AdminDeps } from './route.js'
 
 export function adminPages(app: FastifyInstance, deps: AdminDeps) {
-  const pages = [signInPages, homePages, partnerPages, customerPages, leadPages, commissionPages, payoutPages, webhookPages, settingsPages, apiKeyPages, teamPages]
+  const pages = [signInPages, homePages, partnerPages, customerPages, leadPages, commissionPages, payoutPages, webhookPages, settingsPages, programSettingsPages, commissionSettingsPages, portalSettingsPages, stripePages, apiKeyPages, teamPages]
   for (const register of pages) register(app, deps)
 }

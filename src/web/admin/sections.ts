@@ -8,7 +8,7 @@ export const SECTIONS = [
   { path: '/commissions', key: 'commissions', label: 'Commissions' },
   { path: '/payouts', key: 'payouts', label: 'Payouts' },
   { path: '/webhooks', key: 'webhooks', label: 'Webhooks' },
-  { path: '/settings', key: 'settings', label: 'Team & keys' },
+  { path: '/settings', key: 'settings', label: 'Settings' },
 ] as const
 
 export type Section = (typeof SECTIONS)[number]['key']

@@ -1,4 +1,4 @@
-// Settings: a small index of the team, API key and audit log pages, and the audit log itself —
+// Settings: an index of the settings pages, and the audit log —
 // who did what in the program, newest first, a page at a time (the `before` cursor the log gives).
 import type { FastifyInstance } from 'fastify'
 import { auditTrail, type AuditEntry } from '../../modules/users/audit.js'
@@ -6,6 +6,7 @@ import { may } from '../../modules/users/roles.js'
 import { Table } from '../layout/table.js'
 import { Frame } from './frame.js'
 import { adminPage, type AdminDeps } from './route.js'
+import { SETTINGS_PAGES, SettingsNav, type SettingsPage } from './settings-nav.js'
 
 const PAGE = 50
 
@@ -22,18 +23,25 @@ export function settingsPages(app: FastifyInstance, deps: AdminDeps) {
     method: 'GET', path: '/settings', access: 'user',
     async handle(ctx) {
       const role = ctx.session!.role
+      const about: Record<SettingsPage, string> = {
+        program: 'name, website, currency, how partners join.',
+        commission: 'what partners earn: the rate, tiers, product rules, levels, review period; with a preview.',
+        tracking: 'cookie lifetime, the referral parameter, how links look, other domains.',
+        portal: 'the partner portal: registration, the application form, terms, brand colour and logo, its own host.',
+        stripe: 'sales from Stripe: the webhook endpoint and its signing secret.',
+        users: may(role, 'manage-users') ? 'who works on this program, as which role; invite, change roles, remove.' : 'who works on this program, as which role.',
+        'api-keys': 'the keys that call the REST API for this program; create and revoke.',
+        audit: 'who changed what, and when.',
+      }
       return (
-        <Frame ctx={ctx} title="Team & keys" section="settings">
-          <h1>Team &amp; keys</h1>
+        <Frame ctx={ctx} title="Settings" section="settings">
+          <h1>Settings</h1>
           <ul>
-            <li><a href="/admin/settings/users">Team</a>: who works on this program, and as which role{may(role, 'manage-users') ? '; invite, change roles, remove.' : '.'}</li>
-            <li>
-              {may(role, 'manage-keys')
-                ? <><a href="/admin/settings/api-keys">API keys</a>: the keys that call the REST API for this program; create and revoke.</>
-                : <>API keys: only an owner of this program sees and manages them (your role is {role}).</>}
-            </li>
-            <li><a href="/admin/settings/audit">Audit log</a>: who changed what, and when.</li>
+            {SETTINGS_PAGES.filter((page) => !('needs' in page) || may(role, page.needs)).map((page) => (
+              <li key={page.key}><a href={`/admin${page.path}`}>{page.label}</a>: {about[page.key]}</li>
+            ))}
           </ul>
+          {!may(role, 'manage-keys') && <p>API keys: only an owner of this program sees and manages them (your role is {role}).</p>}
         </Frame>
       )
     },
@@ -46,7 +54,7 @@ export function settingsPages(app: FastifyInstance, deps: AdminDeps) {
       const { entries, next } = await auditTrail(ctx.db, ctx.session!.program.id, { before, limit: PAGE })
       return (
         <Frame ctx={ctx} title="Audit log" section="settings">
-          <p><a href="/admin/settings">Team &amp; keys</a></p>
+          <SettingsNav current="audit" role={ctx.session!.role} />
           <h1>Audit log</h1>
           <Table<AuditEntry>
             caption="Changes, newest first" rows={entries} rowKey={(e) => e.id}

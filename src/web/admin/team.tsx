@@ -13,6 +13,7 @@ import { Field, Form, Select, Submit } from '../layout/form.js'
 import { PostButton } from '../layout/post-button.js'
 import { Table } from '../layout/table.js'
 import { Frame } from './frame.js'
+import { SettingsNav } from './settings-nav.js'
 import { adminPage, field, refusal, refusalText, type AdminContext, type AdminDeps } from './route.js'
 import { when } from './settings.js'
 
@@ -33,7 +34,7 @@ async function TeamPage({ ctx, posted, errors, failed }: { ctx: AdminContext; po
   const manages = may(role, 'manage-users')
   return (
     <Frame ctx={ctx} title="Team" section="settings" notice={failed ? { kind: 'error', text: failed } : undefined}>
-      <p><a href="/admin/settings">Team &amp; keys</a></p>
+      <SettingsNav current="users" role={ctx.session!.role} />
       <h1>Team</h1>
       <Table<Member>
         caption="The program's users, in the order they joined" rows={members} rowKey={(m) => m.user.id}

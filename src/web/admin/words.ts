@@ -33,5 +33,7 @@ export const adminNotices = {
   'key-revoked': 'The API key is revoked: calls with it are refused from now on.',
   'member-invited': 'The invitation is sent: its sign-in link works once, for 7 days.',
   'member-role-changed': 'The role is changed.',
+  'settings-saved': 'The settings are saved.',
+  'stripe-saved': 'The Stripe settings are saved.',
   'member-removed': 'The user is removed from this program; its sessions here are ended.',
 } as const

@@ -18,7 +18,7 @@ export interface FieldProps {
   /** The element id, when a page has two fields of one name (ids must be unique for labels to work). */
   id?: string
   label: string
-  type?: 'text' | 'email' | 'password' | 'url' | 'number' | 'hidden'
+  type?: 'text' | 'email' | 'password' | 'url' | 'number' | 'hidden' | 'color'
   value?: string
   required?: boolean
   autocomplete?: string
@@ -43,6 +43,22 @@ export function Field(props: FieldProps) {
         autocomplete={props.autocomplete} inputMode={props.inputmode} pattern={props.pattern} minLength={props.minlength} maxLength={props.maxlength}
         aria-invalid={messages.length ? 'true' : undefined} aria-describedby={described || undefined}
       />
+      {props.hint && <p class="hint" id={`${id}-hint`}>{props.hint}</p>}
+      {messages.length > 0 && <p class="field-error" id={`${id}-error`}>{messages.join(' ')}</p>}
+    </div>
+  )
+}
+
+export function TextArea(props: { name: string; label: string; value?: string; hint?: string; errors?: FieldErrors; rows?: number }) {
+  const id = `f-${props.name}`
+  const messages = props.errors?.[props.name] ?? []
+  const described = [props.hint ? `${id}-hint` : '', messages.length ? `${id}-error` : ''].filter(Boolean).join(' ')
+  return (
+    <div>
+      <label for={id}>{props.label}</label>
+      <textarea id={id} name={props.name} rows={props.rows ?? 4} aria-invalid={messages.length ? 'true' : undefined} aria-describedby={described || undefined}>
+        {props.value}
+      </textarea>
       {props.hint && <p class="hint" id={`${id}-hint`}>{props.hint}</p>}
       {messages.length > 0 && <p class="field-error" id={`${id}-error`}>{messages.join(' ')}</p>}
     </div>

@@ -2,38 +2,21 @@
 // rate, when its review ends, what a refund took back. The engine kept the rule it applied; this
 // page only puts it in words.
 import type { FastifyInstance } from 'fastify'
-import { commissionOn, type AppliedRule } from '../../modules/commissions/engine.js'
+import { commissionOn } from '../../modules/commissions/engine.js'
 import { partnerRewards, type PartnerReward } from '../../modules/rewards/partner-view.js'
 import { date, money } from '../layout/format.js'
+import { appliedRateText as rateText, ruleSourceText } from '../layout/commission-words.js'
 import { Frame } from './frame.js'
 import { portalPage, type PortalDeps } from './route.js'
 
 const PAGE = 50
 
-function rateText(rule: AppliedRule): string {
-  return rule.type === 'percent' ? `${Number(rule.value)}%` : money(BigInt(rule.value), rule.currency)
-}
-
-function sourceText(rule: AppliedRule): string {
-  const s = rule.source
-  switch (s?.kind) {
-    case 'partner': return 'your own commission rate'
-    case 'tier': return `the tier for ${s.metric === 'revenue' ? 'revenue' : s.metric} from ${s.from}`
-    case 'product': return `the product rule${s.product_id ? ` for product ${s.product_id}` : ''}${s.product_type ? ` for ${s.product_type} products` : ''}`
-    case 'level': return `the level ${s.level} rate (a sale of a partner you referred)`
-    case 'override': return 'the amount the merchant set for this sale'
-    case 'manual': return 'a bonus from the merchant'
-    case 'base': return "the program's rate"
-    default: return "the program's rules"
-  }
-}
-
 /** One line that says how the amount came about. */
 export function whyText(r: PartnerReward): string {
   if (r.kind === 'manual') return r.description ? `Bonus: ${r.description}` : 'Bonus from the merchant'
-  if (!r.sale) return `${rateText(r.rule)} by ${sourceText(r.rule)}`
+  if (!r.sale) return `${rateText(r.rule)} by ${ruleSourceText(r.rule, 'partner')}`
   const base = r.rule.type === 'percent' ? `${rateText(r.rule)} of a ${money(r.sale.amount, r.sale.currency)} sale` : `${rateText(r.rule)} for a sale`
-  return `${base}, by ${sourceText(r.rule)}`
+  return `${base}, by ${ruleSourceText(r.rule, 'partner')}`
 }
 
 /** What refunds took back from this reward (its amount at the sale, less what it is now). */

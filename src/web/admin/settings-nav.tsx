@@ -1,0 +1,33 @@
+// The settings pages' own tabs, in the order a new merchant sets a program up. Pages a role may not
+// open (API keys for an admin or viewer) are not offered.
+import { may, type Role } from '../../modules/users/roles.js'
+
+export const SETTINGS_PAGES = [
+  { key: 'program', path: '/settings/program', label: 'Program' },
+  { key: 'commission', path: '/settings/commission', label: 'Commission' },
+  { key: 'tracking', path: '/settings/tracking', label: 'Tracking and links' },
+  { key: 'portal', path: '/settings/portal', label: 'Partner portal' },
+  { key: 'stripe', path: '/settings/stripe', label: 'Stripe' },
+  { key: 'users', path: '/settings/users', label: 'Team' },
+  { key: 'api-keys', path: '/settings/api-keys', label: 'API keys', needs: 'manage-keys' },
+  { key: 'audit', path: '/settings/audit', label: 'Audit log' },
+] as const
+
+export type SettingsPage = (typeof SETTINGS_PAGES)[number]['key']
+
+export function SettingsNav({ current, role }: { current: SettingsPage; role: Role }) {
+  return (
+    <nav aria-label="Settings">
+      <ul class="tabs">
+        {SETTINGS_PAGES.filter((page) => !('needs' in page) || may(role, page.needs)).map((page) => (
+          <li key={page.key}><a href={`/admin${page.path}`} aria-current={page.key === current ? 'page' : undefined}>{page.label}</a></li>
+        ))}
+      </ul>
+    </nav>
+  )
+}
+
+/** A settings form's save button, or, for a role that may not change settings, why there is none. */
+export function SaveButton({ role, label = 'Save' }: { role: Role; label?: string }) {
+  return may(role, 'change') ? <button type="submit">{label}</button> : <p class="hint">Your role ({role}) may see these settings but not change them.</p>
+}
