@@ -11,9 +11,11 @@ import { webhookPages } from './webhooks.js'
 import { settingsPages } from './settings.js'
 import { apiKeyPages } from './api-keys.js'
 import { teamPages } from './team.js'
+import { passwordPages } from './password.js'
+import { accountPages } from './account.js'
 import type { AdminDeps } from './route.js'
 
 export function adminPages(app: FastifyInstance, deps: AdminDeps) {
-  const pages = [signInPages, homePages, partnerPages, customerPages, leadPages, commissionPages, payoutPages, webhookPages, settingsPages, apiKeyPages, teamPages]
+  const pages = [signInPages, homePages, partnerPages, customerPages, leadPages, commissionPages, payoutPages, webhookPages, settingsPages, apiKeyPages, teamPages, passwordPages, accountPages]
   for (const register of pages) register(app, deps)
 }
