@@ -38,5 +38,6 @@ export const adminNotices = {
   'key-revoked': 'The API key is revoked: calls with it are refused from now on.',
   'member-invited': 'The invitation is sent: its sign-in link works once, for 7 days.',
   'member-role-changed': 'The role is changed.',
+  'invitation-resent': 'The invitation is sent again: its new sign-in link works once, for 7 days; the earlier link no longer works.',
   'member-removed': 'The user is removed from this program; its sessions here are ended.',
 } as const
