@@ -1,6 +1,6 @@
 // The mails a partner asks for from the portal (a sign-in code, a reset link, a verification
-// link), and a merchant's invitation to a program's admin: composed and queued here, so the pages
-// know which mail, never how it is made or sent.
+// link), and a merchant user's (an invitation to a program's admin, a password reset link):
+// composed and queued here, so the pages know which mail, never how it is made or sent.
 import type { Db } from '../store/schema.js'
 import type { Program } from '../modules/programs/service.js'
 import type { PartnerRow } from '../modules/partners/service.js'
@@ -9,6 +9,7 @@ import { signIn } from './messages/sign-in.js'
 import { passwordReset } from './messages/password-reset.js'
 import { verifyEmail } from './messages/verify-email.js'
 import { invitation } from './messages/invitation.js'
+import { adminPasswordReset } from './messages/admin-password-reset.js'
 
 const minutes = (ms: number) => Math.round(ms / 60_000)
 
@@ -34,4 +35,10 @@ export async function mailInvitation(
 ) {
   const message = invitation({ inviter: invite.inviter, programName: program.name, role: invite.role, url: invite.url, validDays: Math.round(invite.validMs / 86_400_000) })
   await queueMail(db, { kind: 'admin-invitation', to: invite.to, message, programId: program.id })
+}
+
+/** To a merchant user who forgot its admin password: the one-time link to choose a new one. Of no one program: the password is the user's in all. */
+export async function mailAdminPasswordReset(db: Db, reset: { to: string; programNames: string[]; url: string; validMs: number }) {
+  const message = adminPasswordReset({ programNames: reset.programNames, url: reset.url, validMinutes: minutes(reset.validMs) })
+  await queueMail(db, { kind: 'admin-password-reset', to: reset.to, message, programId: null })
 }

@@ -69,7 +69,7 @@ export type MailOutcome =
 
 /** Records an attempt's result; false when the claim was lost (it ran out and another job took the mail). */
 /** Mails that carry a one-time link or code: once a relay has them, the store keeps none of it. */
-const SECRET_KINDS = new Set(['sign-in', 'password-reset', 'verify-email', 'admin-invitation'])
+const SECRET_KINDS = new Set(['sign-in', 'password-reset', 'verify-email', 'admin-invitation', 'admin-password-reset'])
 const REMOVED = '(Removed once sent: this mail held a one-time link.)'
 
 export async function settleMail(db: Db, claimed: MailRow, outcome: MailOutcome, now: number): Promise<boolean> {

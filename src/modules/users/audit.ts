@@ -3,7 +3,7 @@
 // page at a time by id, so a long log costs no more to page through than a short one.
 import type { Db } from '../../store/schema.js'
 import { readJson, writeJson } from '../../store/json.js'
-import { auditPage, insertAudit } from './store.js'
+import { auditPage, insertAudit, programsOfUser } from './store.js'
 
 export interface AuditRecord {
   programId: number
@@ -35,6 +35,16 @@ export async function record(db: Db, entry: AuditRecord, now = Date.now()): Prom
     program_id: entry.programId, user_id: entry.userId, action: entry.action, object_type: entry.objectType,
     object_id: String(entry.objectId), detail: entry.detail === undefined ? null : writeJson(entry.detail), created_at: now,
   })
+}
+
+/**
+ * A change the user made to itself (its password), recorded in every program it belongs to: what
+ * the user can sign in with is the same in each, so each program's owners see it in their own log.
+ */
+export async function recordInProgramsOf(db: Db, userId: number, entry: { action: string; detail?: unknown }, now = Date.now()): Promise<void> {
+  for (const program of await programsOfUser(db, userId)) {
+    await record(db, { programId: Number(program.id), userId, action: entry.action, objectType: 'user', objectId: userId, detail: entry.detail }, now)
+  }
 }
 
 export interface AuditPage {

@@ -12,6 +12,7 @@ import { DECOY_HASH, hashPassword, isStrongEnough, verifyPassword } from '../../
 import { programById, type Program } from '../programs/service.js'
 import type { Role } from './roles.js'
 import { programsOf, toUser, type User } from './service.js'
+import { recordInProgramsOf } from './audit.js'
 import {
   deleteExpiredSessions, deleteSession, deleteSessionsOf, endToken, findSessionUser, findToken, findUserByEmail, findUserById, insertSession,
   insertToken, setPasswordHash, setSessionProgram,
@@ -58,13 +59,24 @@ export interface Redeemed {
   programId: number
 }
 
-/** Uses a link once. Used, replaced or run out: `gone`, saying which; never issued: `not_found`. */
-export async function redeemLink(db: Db, purpose: UserTokenPurpose, token: string, now = Date.now()): Promise<Redeemed> {
+/** The link while it still works. Used, replaced or run out: `gone`, saying which; never issued: `not_found`. */
+async function liveLink(db: Db, purpose: UserTokenPurpose, token: string, now: number) {
   const row = await findToken(db, purpose, sha256(token))
   if (!row) throw notFound('This link is not one of ours. Check that it was copied whole.')
   if (row.ended === 'used') throw gone('This link was used already. Ask for a new one.', 'link_used')
   if (row.ended === 'replaced') throw gone('A newer link replaced this one. Use the newest one.', 'link_replaced')
   if (row.expires_at <= now) throw gone('This link ran out. Ask for a new one.', 'link_expired')
+  return row
+}
+
+/** Whether a link still works, without using it (a page shows its form only while it does); throws as redeemLink. */
+export async function checkLink(db: Db, purpose: UserTokenPurpose, token: string, now = Date.now()): Promise<void> {
+  await liveLink(db, purpose, token, now)
+}
+
+/** Uses a link once. Used, replaced or run out: `gone`, saying which; never issued: `not_found`. */
+export async function redeemLink(db: Db, purpose: UserTokenPurpose, token: string, now = Date.now()): Promise<Redeemed> {
+  const row = await liveLink(db, purpose, token, now)
   const userRow = await findUserById(db, Number(row.user_id))
   if (!userRow) throw notFound('This link is not one of ours. Check that it was copied whole.')
   const programId = await entryProgram(db, Number(userRow.id), row.program_id === null ? undefined : Number(row.program_id))
@@ -80,14 +92,23 @@ export async function signInWithPassword(db: Db, email: string, password: string
   return { user: toUser(row), programId: await entryProgram(db, Number(row.id)) }
 }
 
-/** A reset link's new password: checked, saved, and every other session of the user ends. */
+/** What the password rule asks, as the forms and the refusals say it. */
+export const PASSWORD_RULE = 'The password must be at least 8 characters with a lower-case letter, an upper-case letter and a digit.'
+
+/** The refusal of a password too weak to keep, before anything else is done (a reset link is not used up by it). */
+function requireStrongPassword(password: string): void {
+  if (!isStrongEnough(password)) throw invalidField('password', PASSWORD_RULE)
+}
+
+/** A reset link's new password: checked, saved, and every other session of the user ends; audited in each of its programs. */
 export async function choosePassword(db: Kysely<Database>, token: string, password: string, now = Date.now()): Promise<Redeemed> {
-  if (!isStrongEnough(password)) throw invalidField('password', 'The password must be at least 8 characters with a lower-case letter, an upper-case letter and a digit.')
+  requireStrongPassword(password)
   const hash = await hashPassword(password)
   return inTransaction(db, async (tx) => {
     const redeemed = await redeemLink(tx, 'reset', token, now)
     await setPasswordHash(tx, redeemed.user.id, hash, now)
     await deleteSessionsOf(tx, redeemed.user.id)
+    await recordInProgramsOf(tx, redeemed.user.id, { action: 'user.password_changed', detail: { how: 'reset link' } }, now)
     return { ...redeemed, user: { ...redeemed.user, hasPassword: true } }
   })
 }
@@ -150,6 +171,6 @@ export async function closeEverySession(db: Db, userId: number): Promise<void> {
 
 /** Sets the user's password (from the admin's own profile page); its other sessions are left alone. */
 export async function setPassword(db: Db, userId: number, password: string, now = Date.now()): Promise<void> {
-  if (!isStrongEnough(password)) throw invalidField('password', 'The password must be at least 8 characters with a lower-case letter, an upper-case letter and a digit.')
+  requireStrongPassword(password)
   await setPasswordHash(db, userId, await hashPassword(password), now)
 }

@@ -13,7 +13,7 @@ import { newDelivery } from './payload.js'
 import { deliveryView, eventsOf, webhookView, type DeliveryRow, type SubscriptionRow } from './representation.js'
 import type { NewWebhookInput, UpdateWebhookInput, WebhookChanges } from './schemas.js'
 import {
-  deleteSubscription, findDelivery, findSubscription, insertDelivery, insertSubscription, listDeliveries, listSubscriptions, requeueDelivery,
+  countFailingSubscriptions, deleteSubscription, findDelivery, findSubscription, insertDelivery, insertSubscription, listDeliveries, listSubscriptions, requeueDelivery,
   updateSubscription,
 } from './store.js'
 import { resolvedUrlProblem } from './url-guard.js'
@@ -107,4 +107,13 @@ export async function listWebhooks(db: Db, program: Program, window: { offset: n
 /** One window of a webhook's delivery log, newest first. */
 export async function listWebhookDeliveries(db: Db, subscription: SubscriptionRow, window: { offset: number; fetch: number }) {
   return (await listDeliveries(db, Number(subscription.id), window)).map(deliveryView)
+}
+
+/**
+ * The program's webhooks whose newest tried delivery did not succeed (what the dashboard counts as
+ * failing): switched off by the dispatcher after its last try, or waiting to be tried again. One the
+ * merchant switched off is no longer waited on, so it does not count.
+ */
+export function failingWebhookCount(db: Db, programId: number): Promise<number> {
+  return countFailingSubscriptions(db, programId)
 }

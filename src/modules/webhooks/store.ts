@@ -58,3 +58,23 @@ export function requeueDelivery(db: Db, id: number, now: number): Promise<Delive
     .set({ status: 'pending', attempts: 0, next_attempt_at: now, claimed_until: null, claim_token: null, delivered_at: null })
     .where('id', '=', id).returningAll().executeTakeFirstOrThrow()
 }
+
+/**
+ * The program's subscriptions, but those the merchant switched off, whose newest tried delivery is
+ * not delivered. Newest by id, which the (subscription_id, id) index finds from the top: one row a
+ * subscription, however long its log (a redelivered older delivery does not count).
+ */
+export async function countFailingSubscriptions(db: Db, programId: number): Promise<number> {
+  const row = await db.selectFrom('webhook_subscriptions as s')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('s.program_id', '=', programId)
+    .where((eb) => eb.or([eb('s.is_active', '=', 1), eb('s.disabled_reason', 'is not', null)]))
+    .where((eb) => eb(
+      eb.selectFrom('webhook_deliveries as d').select('d.status')
+        .whereRef('d.subscription_id', '=', 's.id').where('d.last_attempt_at', 'is not', null)
+        .orderBy('d.id', 'desc').limit(1),
+      '<>', 'delivered',
+    ))
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}

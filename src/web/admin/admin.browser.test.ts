@@ -13,7 +13,7 @@ import { makePartner } from '../../../test/support/partners.js'
 import { makeCustomer, makeSale } from '../../../test/support/sales.js'
 import { PAYPAL, requestPayout } from '../../../test/support/payouts.js'
 import { addMember } from '../../modules/users/service.js'
-import { mintSignInUrl } from '../../modules/users/sign-in.js'
+import { choosePassword, mintLink, mintSignInUrl } from '../../modules/users/sign-in.js'
 
 
 const HOSTILE_SCRIPT = '<script>window.__x=1</script>'
@@ -75,11 +75,15 @@ function pagesOf(f: Awaited<ReturnType<typeof furnished>>): string[] {
   return [
     '', '/partners', `/partners/${f.partner.id}`, '/customers', `/customers/${f.customer}`, '/leads', '/commissions',
     '/payouts', `/payouts/${f.payout.id}`, '/webhooks', `/webhooks/${f.hook}`, '/settings', '/settings/api-keys',
-    '/settings/users', '/settings/audit',
+    '/settings/users', '/settings/audit', '/account', '/settings/program', '/settings/commission', '/settings/tracking', '/settings/portal',
+    '/settings/stripe',
   ]
 }
 
 const screenshot = (page: Page, name: string) => shoot(page, `admin-${name}`)
+
+/** What a viewer may post: it touches the viewer's own session or password, never the program. */
+const VIEWER_FORMS = ['/admin/sign-out', '/admin/switch', '/admin/account/password', '/admin/account/sign-out-everywhere', '/admin/settings/commission/preview']
 
 // Without Debian's chromium package (which .ci/run installs) there is no browser to drive: skipped.
 describe.skipIf(NO_BROWSER)('the merchant admin in Chromium', () => {
@@ -175,9 +179,9 @@ describe.skipIf(NO_BROWSER)('the merchant admin in Chromium', () => {
       for (const path of [...pagesOf(f).filter((p) => !p.startsWith('/settings/api-keys') && !p.startsWith('/settings/users')), `/partners/${pending.id}`]) {
         const res = await page.goto(at(path))
         expect(res?.status(), path).toBe(200)
-        // The only form a viewer may post is signing out or switching programs.
+        // The only forms a viewer may post: signing out (here or everywhere), switching programs, its own password.
         const actions = await page.locator('form[method="post"]').evaluateAll((forms) => forms.map((f) => f.getAttribute('action')))
-        expect(actions.filter((a) => a !== '/admin/sign-out' && a !== '/admin/switch'), path).toEqual([])
+        expect(actions.filter((a) => !VIEWER_FORMS.includes(a ?? '')), path).toEqual([])
       }
       await page.goto(at(`/partners/${pending.id}`))
       const csrf = await page.evaluate(() => {
@@ -205,8 +209,16 @@ describe.skipIf(NO_BROWSER)('the merchant admin in Chromium', () => {
     const page = await context.newPage()
     const found: string[] = []
     try {
-      await page.goto(at('/sign-in'))
-      found.push(...await axeViolations(page, '/sign-in'))
+      const { user } = await addMember(server.store.db, f.program.id, { email: `reset${++sequence}@example.com`, role: 'viewer' }, null)
+      const used = await mintLink(server.store.db, user.id, 'reset')
+      await choosePassword(server.store.db, used.token, 'Secret123')
+      const { token } = await mintLink(server.store.db, user.id, 'reset')
+      // The guest's pages: signing in, asking for a reset link, choosing a password, a used link.
+      for (const [path, status] of [['/sign-in', 200], ['/password/forgot', 200], [`/password/${token}`, 200], [`/password/${used.token}`, 410]] as const) {
+        const res = await page.goto(at(path))
+        expect(res?.status(), path).toBe(status)
+        found.push(...await axeViolations(page, path.replace(/[A-Za-z0-9_-]{43}$/, ':token')))
+      }
       await signIn(page, f.program)
       for (const path of pagesOf(f)) {
         const res = await page.goto(at(path))

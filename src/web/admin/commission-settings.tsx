@@ -10,6 +10,7 @@ import { previewCommission, type ImaginedSale, type Preview } from '../../module
 import { periodText, type CommissionRules } from '../../modules/commissions/rules.js'
 import { CommissionInput } from '../../modules/commissions/schemas.js'
 import { parseAmount } from '../../money/parse.js'
+import { may } from '../../modules/users/roles.js'
 import { Check, Field, Select } from '../layout/form.js'
 import { appliedRateText, ruleSourceText } from '../layout/commission-words.js'
 import { money } from '../layout/format.js'
@@ -87,7 +88,9 @@ function CommissionPage({ ctx, errors, preview, problem }: PageProps) {
     <Frame ctx={ctx} title="Commission" section="settings" notice={errors && Object.keys(errors).some((k) => k.startsWith('commission')) ? { kind: 'error', text: 'Nothing was saved: see the messages below.' } : undefined}>
       <SettingsNav current="commission" role={ctx.session!.role} />
       <h1>Commission</h1>
-      <form method="post" action="/admin/settings/commission" aria-label="Commission rules" data-preview="/admin/settings/commission/preview">
+      {/* A viewer's form only previews: the rules are its to try, not to change. */}
+      <form method="post" action={may(ctx.session!.role, 'change') ? '/admin/settings/commission' : '/admin/settings/commission/preview'}
+        aria-label="Commission rules" data-preview="/admin/settings/commission/preview">
         <input type="hidden" name="_csrf" value={ctx.session!.csrf} />
         <fieldset>
           <legend>Every sale</legend>

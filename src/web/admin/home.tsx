@@ -1,13 +1,15 @@
 // The admin's first page, the program's dashboard: its figures as GET /v1/program reports them,
 // revenue over the last 30 days from the daily rollups, and the things waiting for the merchant
-// (partners to approve, payout requests, rewards in review), each with a link to its list. Read
-// from maintained counters only: it costs the same in a program of ten partners or a million.
+// (partners to approve, payout requests, rewards in review, failing webhooks), each with a link to
+// its list. Read from maintained counters (and each webhook's newest delivery, by index): it costs
+// the same in a program of ten partners or a million.
 // Below, who is signed in and the switch to the user's other programs.
 import type { FastifyInstance } from 'fastify'
 import { programsOf, type ProgramMembership } from '../../modules/users/service.js'
 import { switchProgram } from '../../modules/users/sign-in.js'
 import { programDetails } from '../../modules/programs/service.js'
 import { dailyRollup } from '../../modules/stats/service.js'
+import { failingWebhookCount } from '../../modules/webhooks/service.js'
 import { METRIC } from '../../modules/stats/metrics.js'
 import { epochDay } from '../../wire-time.js'
 import { readCookie } from '../session/cookie.js'
@@ -46,7 +48,7 @@ function Figures({ stats, zero }: { stats: AffiliateStats; zero: string }) {
   )
 }
 
-function Waiting({ stats, zero }: { stats: AffiliateStats; zero: string }) {
+function Waiting({ stats, zero, failingWebhooks }: { stats: AffiliateStats; zero: string; failingWebhooks: number }) {
   const requested = stats.payout_status_breakdown.requested as { count: number; amounts: Record<string, string> }
   const inReview = Object.values(stats.rewards_breakdown.in_review).filter((v) => v !== zero)
   return (
@@ -57,6 +59,7 @@ function Waiting({ stats, zero }: { stats: AffiliateStats; zero: string }) {
         <li><a href="/admin/payouts?status=requested">{`Payout requests: ${requested.count}`}{requested.count > 0 ? ` (${amounts(requested.amounts, zero)})` : ''}</a></li>
         {/* No admin page lists rewards yet: the amount only, until one does. The rollups keep it as money, not a count. */}
         <li>{`Rewards in review: ${inReview.length > 0 ? inReview.join(', ') : 'none'}`}</li>
+        <li><a href="/admin/webhooks">{`Webhooks failing: ${failingWebhooks}`}</a></li>
       </ul>
     </section>
   )
@@ -66,9 +69,10 @@ async function Dashboard({ ctx }: { ctx: AdminContext }) {
   const { program } = ctx.session!
   const today = epochDay(Date.now())
   const first = today - CHART_DAYS + 1
-  const [details, daily] = await Promise.all([
+  const [details, daily, failingWebhooks] = await Promise.all([
     programDetails(ctx.store, program, ctx.origin),
     dailyRollup(ctx.db, program.id, METRIC.revenue, program.currency, first),
+    failingWebhookCount(ctx.db, program.id),
   ])
   if (!('stats' in details) || !details.stats) {
     return <p>{`This is a ${program.type} program: its dashboard is the affiliate programs' for now.`}</p>
@@ -81,7 +85,7 @@ async function Dashboard({ ctx }: { ctx: AdminContext }) {
   return (
     <>
       <Figures stats={details.stats} zero={zero} />
-      <Waiting stats={details.stats} zero={zero} />
+      <Waiting stats={details.stats} zero={zero} failingWebhooks={failingWebhooks} />
       <BarChart title={`Revenue per day, last ${CHART_DAYS} days (${program.currency})`} bars={bars} id="revenue" />
     </>
   )

@@ -15,9 +15,12 @@ import { programSettingsPages } from './program-settings.js'
 import { commissionSettingsPages } from './commission-settings.js'
 import { portalSettingsPages } from './portal-settings.js'
 import { stripePages } from './stripe.js'
+import { passwordPages } from './password.js'
+import { accountPages } from './account.js'
 import type { AdminDeps } from './route.js'
 
 export function adminPages(app: FastifyInstance, deps: AdminDeps) {
-  const pages = [signInPages, homePages, partnerPages, customerPages, leadPages, commissionPages, payoutPages, webhookPages, settingsPages, programSettingsPages, commissionSettingsPages, portalSettingsPages, stripePages, apiKeyPages, teamPages]
+  const pages = [signInPages, homePages, partnerPages, customerPages, leadPages, commissionPages, payoutPages, webhookPages, settingsPages,
+    programSettingsPages, commissionSettingsPages, portalSettingsPages, stripePages, apiKeyPages, teamPages, passwordPages, accountPages]
   for (const register of pages) register(app, deps)
 }

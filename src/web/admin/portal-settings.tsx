@@ -5,11 +5,11 @@ import type { FastifyInstance } from 'fastify'
 import { portalUrl } from '../../modules/programs/representation.js'
 import type { SignupField } from '../../modules/programs/settings.js'
 import type { FieldErrors } from '../../domain-errors.js'
-import { Check, Field, Form, Select } from '../layout/form.js'
+import { Check, Field, Select } from '../layout/form.js'
 import { Frame } from './frame.js'
 import { offers, saveProgramChanges, shown, ticked } from './program-changes.js'
 import { adminPage, field, type AdminContext, type AdminDeps, type Form as Posted } from './route.js'
-import { SaveButton, SettingsNav } from './settings-nav.js'
+import { SaveButton, SettingsForm, SettingsNav } from './settings-nav.js'
 
 /** Blank question rows under the saved ones: a form without script adds questions this way. */
 const BLANK_ROWS = 2
@@ -32,7 +32,7 @@ function PortalPage({ ctx, errors }: { ctx: AdminContext; errors?: FieldErrors }
       <SettingsNav current="portal" role={ctx.session!.role} />
       <h1>Partner portal</h1>
       <p>Partners apply and sign in at <a href={portalUrl(p, ctx.origin)}>{portalUrl(p, ctx.origin)}</a>.</p>
-      <Form action="/admin/settings/portal" csrf={ctx.session!.csrf} label="Partner portal settings">
+      <SettingsForm role={ctx.session!.role} action="/admin/settings/portal" csrf={ctx.session!.csrf} label="Partner portal settings">
         <fieldset>
           <legend>Joining</legend>
           <Check name="registration_open" label="Anyone may apply to become a partner" checked={v.box('registration_open', !s.registration_disabled)} />
@@ -63,7 +63,7 @@ function PortalPage({ ctx, errors }: { ctx: AdminContext; errors?: FieldErrors }
           </fieldset>
         )}
         <SaveButton role={ctx.session!.role} />
-      </Form>
+      </SettingsForm>
     </Frame>
   )
 }

@@ -4,11 +4,11 @@ import type { FastifyInstance } from 'fastify'
 import { referralUrl } from '../../modules/programs/referral-urls.js'
 import { programDomains, type Program } from '../../modules/programs/service.js'
 import type { FieldErrors } from '../../domain-errors.js'
-import { Check, Field, Form, Select, TextArea } from '../layout/form.js'
+import { Check, Field, Select, TextArea } from '../layout/form.js'
 import { Frame } from './frame.js'
 import { offers, saveProgramChanges, shown, ticked } from './program-changes.js'
 import { adminPage, field, type AdminContext, type AdminDeps } from './route.js'
-import { SaveButton, SettingsNav } from './settings-nav.js'
+import { SaveButton, SettingsForm, SettingsNav } from './settings-nav.js'
 
 const NOT_SAVED = { kind: 'error', text: 'Nothing was saved: see the messages below.' } as const
 
@@ -20,7 +20,7 @@ function ProgramPage({ ctx, errors }: { ctx: AdminContext; errors?: FieldErrors 
     <Frame ctx={ctx} title="Program settings" section="settings" notice={errors ? NOT_SAVED : undefined}>
       <SettingsNav current="program" role={ctx.session!.role} />
       <h1>Program</h1>
-      <Form action="/admin/settings/program" csrf={ctx.session!.csrf} label="Program details">
+      <SettingsForm role={ctx.session!.role} action="/admin/settings/program" csrf={ctx.session!.csrf} label="Program details">
         <Field name="name" label="Name" value={v.text('name', p.name)} required maxlength={255} errors={errors} />
         <Field name="website" label="Website" type="url" value={v.text('website', p.website)} errors={errors}
           hint="Where referral links lead unless a link names its own page." />
@@ -36,7 +36,7 @@ function ProgramPage({ ctx, errors }: { ctx: AdminContext; errors?: FieldErrors 
           <Check name="partner_email_notifications_enabled" label="Email partners about their commissions and payouts" checked={v.box('partner_email_notifications_enabled', s.partner_email_notifications_enabled)} />
         )}
         <SaveButton role={ctx.session!.role} />
-      </Form>
+      </SettingsForm>
     </Frame>
   )
 }
@@ -51,7 +51,7 @@ async function TrackingPage({ ctx, errors }: { ctx: AdminContext; errors?: Field
       <SettingsNav current="tracking" role={ctx.session!.role} />
       <h1>Tracking and links</h1>
       <p>A partner's link looks like <code>{example(p)}</code>.</p>
-      <Form action="/admin/settings/tracking" csrf={ctx.session!.csrf} label="Tracking and links">
+      <SettingsForm role={ctx.session!.role} action="/admin/settings/tracking" csrf={ctx.session!.csrf} label="Tracking and links">
         <Field name="cookie_lifetime" label="Cookie lifetime (days)" type="number" value={v.text('cookie_lifetime', s.cookie_lifetime)} errors={errors}
           hint="How long after a click a sign-up still credits the partner." />
         <Field name="referral_param" label="Referral parameter" value={v.text('referral_param', s.referral_param)} maxlength={32} errors={errors}
@@ -61,7 +61,7 @@ async function TrackingPage({ ctx, errors }: { ctx: AdminContext; errors?: Field
         <TextArea name="additional_domains" label="Other domains links may use" value={v.text('additional_domains', domains.join('\n'))} errors={errors}
           hint="One host name per line (shop.example.com). Links on a domain you remove go back to the website." />
         <SaveButton role={ctx.session!.role} />
-      </Form>
+      </SettingsForm>
     </Frame>
   )
 }

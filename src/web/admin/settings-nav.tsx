@@ -1,6 +1,8 @@
 // The settings pages' own tabs, in the order a new merchant sets a program up. Pages a role may not
 // open (API keys for an admin or viewer) are not offered.
+import type { ComponentChildren } from 'preact'
 import { may, type Role } from '../../modules/users/roles.js'
+import { Form } from '../layout/form.js'
 
 export const SETTINGS_PAGES = [
   { key: 'program', path: '/settings/program', label: 'Program' },
@@ -30,4 +32,15 @@ export function SettingsNav({ current, role }: { current: SettingsPage; role: Ro
 /** A settings form's save button, or, for a role that may not change settings, why there is none. */
 export function SaveButton({ role, label = 'Save' }: { role: Role; label?: string }) {
   return may(role, 'change') ? <button type="submit">{label}</button> : <p class="hint">Your role ({role}) may see these settings but not change them.</p>
+}
+
+/**
+ * A settings form for a role that may change settings; for one that may not (a viewer), the same
+ * fields shown switched off and no form to post, so the page offers no change it would refuse.
+ */
+export function SettingsForm(props: { role: Role; action: string; csrf: string; label: string; children: ComponentChildren }) {
+  if (!may(props.role, 'change')) {
+    return <div role="group" aria-label={props.label}><fieldset disabled class="plain">{props.children}</fieldset></div>
+  }
+  return <Form action={props.action} csrf={props.csrf} label={props.label}>{props.children}</Form>
 }

@@ -162,6 +162,50 @@ describe('the team', () => {
   })
 })
 
+describe('sending an invitation again', () => {
+  it('mails the member a fresh sign-in link (the earlier one stops working), audited; a fourth within the hour is refused', async () => {
+    const p = await server.program({ name: 'Resend Shop' })
+    const { v, userId } = await signedInMember(server, p.id, 'owner')
+    const email = `again.${Date.now()}@example.com`
+    await v.get('/admin/settings/users')
+    expect((await v.post('/admin/settings/users', { email, role: 'viewer' })).status).toBe(303)
+    const [first] = await mailsTo(email)
+    const member = await server.store.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()
+    const team = await v.get('/admin/settings/users')
+    expect(team.text).toContain(`action="/admin/settings/users/${member.id}/invitation"`)
+    expect(team.text).toContain(`Resend the invitation to ${email}`)
+    // None to oneself.
+    expect(team.text).not.toContain(`action="/admin/settings/users/${userId}/invitation"`)
+
+    const again = await v.post(`/admin/settings/users/${member.id}/invitation`)
+    expect(again.status, again.text).toBe(303)
+    expect(again.headers.location).toBe('/admin/settings/users?notice=invitation-resent')
+    expect((await v.follow(again)).text).toContain('The invitation is sent again')
+    const mails = await mailsTo(email)
+    expect(mails).toHaveLength(2)
+    const second = mails.find((m) => m.id !== first!.id)!
+    expect(second).toMatchObject({ kind: 'admin-invitation', program_id: p.id })
+    expect(second.text).toMatch(/invited you to Resend Shop's partner program admin as viewer/)
+    const linkOf = (text: string) => new URL(/(http\S+\/admin\/sign-in\/\S+)/.exec(text)?.[1] as string).pathname
+    expect(linkOf(second.text)).not.toBe(linkOf(first!.text))
+    expect((await visitor(server).get(linkOf(first!.text))).status).toBe(410)
+    const guest = visitor(server)
+    const opened = await guest.get(linkOf(second.text))
+    expect(opened.status, opened.text).toBe(303)
+    expect((await guest.follow(opened)).text).toContain(email)
+
+    const audit = (await auditOf(server, p.id)).filter((a) => a.action === 'user.invitation_resent')
+    expect(audit.map((a) => [a.userId, a.objectId, a.detail])).toEqual([[userId, String(member.id), { email, role: 'viewer' }]])
+
+    for (let i = 0; i < 2; i++) expect((await v.post(`/admin/settings/users/${member.id}/invitation`)).status).toBe(303)
+    const spam = await v.post(`/admin/settings/users/${member.id}/invitation`)
+    expect(spam.status).toBe(429)
+    expect(spam.text).toContain('Too many attempts')
+    expect(await mailsTo(email)).toHaveLength(4)
+    expect((await auditOf(server, p.id)).filter((a) => a.action === 'user.invitation_resent')).toHaveLength(3)
+  })
+})
+
 describe('the audit log', () => {
   it('lists the entries newest first with who did them, and pages with the cursor', async () => {
     const p = await server.program()

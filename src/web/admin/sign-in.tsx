@@ -21,6 +21,7 @@ function SignInPage({ ctx, email, error }: { ctx: AdminContext; email?: string; 
         <Field name="password" label="Password" type="password" autocomplete="current-password" required />
         <Submit>Sign in</Submit>
       </Form>
+      <p><a href="/admin/password/forgot">Forgot your password?</a></p>
       <p>No password yet? Sign in with the one-time link an owner sent you, or that
         <code> partnerkit users create</code> printed on the server.</p>
     </Frame>

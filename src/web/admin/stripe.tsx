@@ -4,11 +4,11 @@ import type { FastifyInstance } from 'fastify'
 import { configureStripe, stripeSettingsOf } from '../../modules/integrations/stripe/service.js'
 import { record } from '../../modules/users/audit.js'
 import type { FieldErrors } from '../../domain-errors.js'
-import { Check, Field, Form } from '../layout/form.js'
+import { Check, Field } from '../layout/form.js'
 import { date } from '../layout/format.js'
 import { Frame } from './frame.js'
 import { adminPage, field, refusal, type AdminContext, type AdminDeps } from './route.js'
-import { SaveButton, SettingsNav } from './settings-nav.js'
+import { SaveButton, SettingsForm, SettingsNav } from './settings-nav.js'
 
 async function StripePage({ ctx, errors, failed }: { ctx: AdminContext; errors?: FieldErrors; failed?: string }) {
   const p = ctx.session!.program
@@ -32,13 +32,13 @@ async function StripePage({ ctx, errors, failed }: { ctx: AdminContext; errors?:
               found by <code>metadata.customer_key</code>, <code>client_reference_id</code> or the email.
             </p>
             <p>{configured ? `Connected: events signed with the secret are accepted (set ${date(Number(settings!.updated_at))}).` : 'Not connected yet: Stripe\'s events are refused until a secret is set.'}</p>
-            <Form action="/admin/settings/stripe" csrf={ctx.session!.csrf} label="Stripe settings">
+            <SettingsForm role={ctx.session!.role} action="/admin/settings/stripe" csrf={ctx.session!.csrf} label="Stripe settings">
               <Field name="webhook_secret" label="Signing secret" type="password" autocomplete="off" errors={errors}
                 hint={configured ? 'whsec_…; empty keeps the current secret.' : 'whsec_…, as Stripe shows it for the endpoint.'} />
               <Check name="reverse_on_dispute" label="An open or lost dispute takes the commission back"
                 checked={ctx.request.method === 'POST' ? ctx.form.reverse_on_dispute === 'on' : settings === undefined || settings.reverse_on_dispute === 1} />
               <SaveButton role={ctx.session!.role} />
-            </Form>
+            </SettingsForm>
           </>
         )}
     </Frame>

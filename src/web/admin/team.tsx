@@ -1,13 +1,15 @@
 // The team: the program's users, their roles and since when. Everyone who reads sees it; only an
-// owner invites (a new member gets a one-time sign-in link by mail, good for a week), changes a
-// role or removes a member. The users service checks the role again, keeps an owner and writes the
-// audit entries (user.added, user.role_changed, user.removed): this page adds none of its own.
+// owner invites (a new member gets a one-time sign-in link by mail, good for a week), sends a
+// member its invitation again (a fresh link; the earlier one stops working), changes a role or
+// removes a member. The users service checks the role again, keeps an owner and writes the audit
+// entries (user.added, user.role_changed, user.removed); this page writes user.invitation_resent.
 import type { FastifyInstance } from 'fastify'
 import type { FieldErrors } from '../../domain-errors.js'
 import { notFound } from '../../domain-errors.js'
 import { mailInvitation } from '../../mail/account.js'
 import { ROLES, may, type Role } from '../../modules/users/roles.js'
-import { addMember, changeRole, checkedEmail, membersOf, removeMember, type Member } from '../../modules/users/service.js'
+import { addMember, changeRole, checkedEmail, membersOf, removeMember, roleIn, userById, type Member } from '../../modules/users/service.js'
+import { record } from '../../modules/users/audit.js'
 import { mintSignInUrl } from '../../modules/users/sign-in.js'
 import { Field, Form, Select, Submit } from '../layout/form.js'
 import { PostButton } from '../layout/post-button.js'
@@ -19,6 +21,8 @@ import { when } from './settings.js'
 
 /** How long an invitation's sign-in link works: invitations wait in inboxes longer than a sign-in link would. */
 export const INVITATION_MS = 7 * 86_400_000
+/** Invitations sent again to one member: enough for a lost mail or two, too few to flood an inbox. */
+const RESENDS = { perMember: 3, windowSeconds: 3600 }
 
 const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: r }))
 
@@ -54,6 +58,9 @@ async function TeamPage({ ctx, posted, errors, failed }: { ctx: AdminContext; po
                       <Submit>Change role</Submit>
                     </Form>
                     <PostButton action={`/admin/settings/users/${m.user.id}/remove`} csrf={csrf} label={`Remove ${m.user.email}`} quiet />
+                    {m.user.id !== user.id && (
+                      <PostButton action={`/admin/settings/users/${m.user.id}/invitation`} csrf={csrf} label={`Resend the invitation to ${m.user.email}`} quiet />
+                    )}
                   </>
                 ),
               }]
@@ -102,6 +109,24 @@ export function teamPages(app: FastifyInstance, deps: AdminDeps) {
         return { status: 422, page: await TeamPage({ ctx, posted, errors: e.errors, failed: 'Nobody was invited: see the messages below.' }) }
       }
       return { redirect: '/admin/settings/users?notice=member-invited' }
+    },
+  })
+
+  const resendsPerMember = deps.limits.perSubject('admin-invitation-resend', RESENDS.perMember, RESENDS.windowSeconds)
+
+  // A fresh one-time sign-in link in the invitation mail: for a member whose mail or link was lost.
+  adminPage(app, deps, {
+    method: 'POST', path: '/settings/users/:userId/invitation', access: 'user', needs: 'manage-users',
+    async handle(ctx) {
+      const { program, user } = ctx.session!
+      const targetId = userIdOf(ctx)
+      const [role, target] = await Promise.all([roleIn(ctx.db, program.id, targetId), userById(ctx.db, targetId)])
+      if (!role || !target) throw notFound('There is no such user in this program.')
+      await resendsPerMember(ctx.request, ctx.reply, `${program.id}:${targetId}`)
+      const { url } = await mintSignInUrl(ctx.db, targetId, program.id, ctx.origin, INVITATION_MS)
+      await mailInvitation(ctx.db, program, { to: target.email, inviter: user.email, role, url, validMs: INVITATION_MS })
+      await record(ctx.db, { programId: program.id, userId: user.id, action: 'user.invitation_resent', objectType: 'user', objectId: targetId, detail: { email: target.email, role } })
+      return { redirect: '/admin/settings/users?notice=invitation-resent' }
     },
   })
 

@@ -1,12 +1,15 @@
 // The admin's webhook pages over HTTP: subscriptions made, changed, switched off and on and deleted
 // through the API's own service and checks; a subscription's delivery log after a real delivery,
-// a redelivery with the same webhook-id and signature, and a test event; each change audited.
+// a redelivery with the same webhook-id and signature, and a test event; each change audited; the
+// dashboard's count of webhooks whose newest delivery failed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestServer } from '../../../test/support/server.js'
 import { makePartner } from '../../../test/support/partners.js'
 import { startDeliveryBench, stopDeliveryBench, verifiesPartnero, type Receiver } from '../../../test/support/webhook-receiver.js'
 import { auditOf, signedInMember } from '../../../test/support/admin-sign-in.js'
 import { webhookDispatcher } from '../../modules/webhooks/dispatcher.js'
+import { failingWebhookCount } from '../../modules/webhooks/service.js'
+import { closedPort } from '../../../test/support/mailbox.js'
 
 let server: TestServer
 let receiver: Receiver
@@ -141,5 +144,41 @@ describe('a subscription\'s deliveries', () => {
     const refused = await v.post(`/admin/webhooks/log/deliveries/${delivery.id}/redeliver`)
     expect(refused.status).toBe(400)
     expect(refused.text).toContain('The webhook is not active; activate it first.')
+  })
+})
+
+describe('the dashboard', () => {
+  it('counts the webhooks whose newest tried delivery failed, links to them, and forgets one once a newer delivery succeeds', async () => {
+    const p = await server.program()
+    const { v } = await signedInMember(server, p.id, 'viewer')
+    const failing = () => v.get('/admin').then((page) => /<a href="\/admin\/webhooks">Webhooks failing: (\d+)<\/a>/.exec(page.text)?.[1])
+    expect(await failing()).toBe('0')
+    const unreachable = `http://127.0.0.1:${await closedPort()}/hooks`
+    for (const [key, url] of [['down', unreachable], ['up', receiver.url], ['off', unreachable], ['idle', unreachable]] as const) {
+      const made = await server.post('/v1/webhooks', { key: p.key, body: { key, name: key, url, events: key === 'idle' ? ['payout.paid'] : ['partner.created'] } })
+      expect(made.status, made.text).toBe(201)
+    }
+    await makePartner(server, p.key, { id: 'first' })
+    await dispatcher().runOnce()
+    const statuses = async (key: string) => (await server.get(`/v1/webhooks/${key}/deliveries`, { key: p.key })).json.data.map((d: { status: string }) => d.status)
+    expect(await statuses('up')).toEqual(['delivered'])
+    // Refused at the door: tried, and waiting to be tried again.
+    expect(await statuses('down')).toEqual(['pending'])
+    expect((await server.get('/v1/webhooks/down/deliveries', { key: p.key })).json.data[0].last_error ?? '').not.toBe('')
+    // down and off; idle was never tried, so it has not failed.
+    expect(await failingWebhookCount(server.store.db, p.id)).toBe(2)
+    // Switched off by the merchant, a webhook is no longer waited on.
+    expect((await server.put('/v1/webhooks/off', { key: p.key, body: { is_active: false } })).status).toBe(200)
+    expect(await failingWebhookCount(server.store.db, p.id)).toBe(1)
+    expect(await failing()).toBe('1')
+
+    // Mended: the next delivery gets through, and the older failure no longer counts.
+    expect((await server.put('/v1/webhooks/down', { key: p.key, body: { url: receiver.url } })).status).toBe(200)
+    await makePartner(server, p.key, { id: 'second' })
+    await dispatcher().runOnce()
+    expect(await statuses('down')).toHaveLength(2)
+    expect((await statuses('down'))[0]).toBe('delivered')
+    expect(await failing()).toBe('0')
+    expect(await failingWebhookCount(server.store.db, (await server.program()).id)).toBe(0)
   })
 })

@@ -2,6 +2,11 @@
 // Kept apart from the portal's words (i18n/en.ts) until the admin has pages enough to translate.
 export const adminNotices = {
   'signed-out': 'You are signed out.',
+  'signed-out-everywhere': 'You are signed out everywhere: every session of yours has ended.',
+  'reset-sent': 'If that address is one a user signs in with, a link to choose a new password is on its way. It works once, for an hour.',
+  'password-chosen': 'Your new password is saved, and you are signed in. Your other sessions are ended.',
+  'password-set': 'Your password is set: sign in with it from now on. Your other sessions are ended.',
+  'password-changed': 'Your password is changed. Your other sessions are ended.',
   'switched': 'You are now working on this program.',
   'payout-approved': 'The payout request is approved.',
   'payout-rejected': 'The payout request is rejected.',
@@ -35,5 +40,6 @@ export const adminNotices = {
   'member-role-changed': 'The role is changed.',
   'settings-saved': 'The settings are saved.',
   'stripe-saved': 'The Stripe settings are saved.',
+  'invitation-resent': 'The invitation is sent again: its new sign-in link works once, for 7 days; the earlier link no longer works.',
   'member-removed': 'The user is removed from this program; its sessions here are ended.',
 } as const

@@ -26,6 +26,8 @@ export interface ShellProps {
   nav?: NavItem[]
   /** A signed-in page's sign-out form. */
   signOut?: { action: string; csrf: string }
+  /** A signed-in page's link to the person's own account, beside signing out. */
+  account?: NavItem
   notice?: Notice
   narrow?: boolean
   children: ComponentChildren
@@ -56,6 +58,9 @@ export function Shell(props: ShellProps) {
                   ))}
                 </ul>
               </nav>
+            )}
+            {props.account && (
+              <a class="account" href={props.account.href} aria-current={props.account.current ? 'page' : undefined}>{props.account.label}</a>
             )}
             {props.signOut && (
               <form method="post" action={props.signOut.action}>
