@@ -287,6 +287,42 @@ describe.skipIf(NO_BROWSER)('the merchant admin in Chromium', () => {
     }
   })
 
+  it('previews commission rules as they are typed, saves them, and previews without JavaScript too', async () => {
+    const program = await programWith('Rules Shop', {})
+    const context = await newContext()
+    const page = await context.newPage()
+    try {
+      await signIn(page, program, 'admin')
+      await page.goto(at('/settings/commission'))
+      const preview = page.locator('#preview')
+      await expect.poll(() => preview.textContent()).toContain('earns $30.00, because 30% of the sale')
+      await page.getByLabel('Tier 1: reaches').fill('5')
+      await page.getByLabel('Tier 1: rate').fill('40')
+      await page.getByLabel('by a partner with paying customers').fill('7')
+      // The script posts the form to the preview as it changes: the rule not yet saved shows.
+      await expect.poll(() => preview.textContent()).toContain('earns $40.00, because 40% of the sale, by the tier for customers from 5.')
+      await screenshot(page, 'commission')
+      await page.getByRole('button', { name: 'Save' }).click()
+      await page.waitForURL(/notice=settings-saved/)
+      expect((await server.get('/v1/program/commission', { key: program.key })).json.data.tiers).toEqual([{ metric: 'customers', from: 5, type: 'percent', value: 40 }])
+    } finally {
+      await context.close()
+    }
+    const plain = await newContext({ javaScriptEnabled: false })
+    const still = await plain.newPage()
+    try {
+      await signIn(still, program, 'viewer')
+      await still.goto(at('/settings/commission'))
+      await still.getByLabel('Rate (percent, or USD for a fixed amount)').fill('12')
+      await still.getByRole('button', { name: 'Preview' }).click()
+      await still.waitForURL(/\/settings\/commission\/preview$/)
+      expect(await still.locator('#preview').textContent()).toContain('earns $12.00, because 12% of the sale')
+      expect((await server.get('/v1/program/commission', { key: program.key })).json.data.value).toBe(30)
+    } finally {
+      await plain.close()
+    }
+  }, 120_000)
+
   it('never asks another host for anything, on any admin page, and meets no script error or policy violation', async () => {
     const f = await furnished('Local Shop')
     // With the policy bypassed a reference to another host would be fetched, not just refused.
