@@ -31,20 +31,31 @@ function amounts(map: Record<string, string> | string[], zero: string): string {
   return values.length > 0 ? values.join(', ') : zero
 }
 
+/** "+12.5% on the 30 days before", as GET /v1/program's *_growth fields give it. */
+function growthText(growth: number): string {
+  if (growth === 0) return 'as in the 30 days before'
+  return `${growth > 0 ? '+' : ''}${growth}% on the 30 days before`
+}
+
 function Figures({ stats, zero }: { stats: AffiliateStats; zero: string }) {
-  const items: Array<[string, string]> = [
-    ['Partners', stats.total_partners],
-    ['Clicks', stats.affiliate_referred_visitors_clicks],
-    ['Sign-ups', stats.total_signups],
-    ['Customers', stats.total_paid_accounts],
-    ['Revenue', amounts(stats.total_revenue, zero)],
-    ['Commissions pending', amounts(stats.total_pending, zero)],
-    ['Commissions paid', amounts(stats.total_paid, zero)],
+  const items: Array<[string, string, number | undefined]> = [
+    ['Partners', stats.total_partners, stats.total_partners_growth],
+    ['Clicks', stats.affiliate_referred_visitors_clicks, stats.affiliate_referred_visitors_clicks_growth],
+    ['Sign-ups', stats.total_signups, stats.total_signups_growth],
+    ['Customers', stats.total_paid_accounts, stats.total_paid_accounts_growth],
+    ['Revenue', amounts(stats.total_revenue, zero), stats.total_revenue_growth],
+    ['Commissions pending', amounts(stats.total_pending, zero), undefined],
+    ['Commissions paid', amounts(stats.total_paid, zero), undefined],
   ]
   return (
-    <dl class="figures">
-      {items.map(([label, value]) => <div key={label}><dt>{label}</dt><dd>{value}</dd></div>)}
-    </dl>
+    <>
+      <dl class="figures">
+        {items.map(([label, value, growth]) => (
+          <div key={label}><dt>{label}</dt><dd>{value}</dd>{growth !== undefined && <dd class="why">{growthText(growth)}</dd>}</div>
+        ))}
+      </dl>
+      <p class="hint">Changes compare the last 30 days with the 30 days before them.</p>
+    </>
   )
 }
 
@@ -57,8 +68,8 @@ function Waiting({ stats, zero, failingWebhooks }: { stats: AffiliateStats; zero
       <ul>
         <li><a href="/admin/partners?status=pending">{`Partners waiting for approval: ${stats.partner_activity.waiting_for_approval}`}</a></li>
         <li><a href="/admin/payouts?status=requested">{`Payout requests: ${requested.count}`}{requested.count > 0 ? ` (${amounts(requested.amounts, zero)})` : ''}</a></li>
-        {/* No admin page lists rewards yet: the amount only, until one does. The rollups keep it as money, not a count. */}
-        <li>{`Rewards in review: ${inReview.length > 0 ? inReview.join(', ') : 'none'}`}</li>
+        {/* The rollups keep rewards in review as money, not a count: the amount it is. */}
+        <li><a href="/admin/commissions?state=review">{`Rewards in review: ${inReview.length > 0 ? inReview.join(', ') : 'none'}`}</a></li>
         <li><a href="/admin/webhooks">{`Webhooks failing: ${failingWebhooks}`}</a></li>
       </ul>
     </section>

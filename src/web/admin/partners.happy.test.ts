@@ -58,6 +58,10 @@ describe('the dashboard', () => {
     expect(api.total_partners).toBe('2')
     expect(page.text).toContain(`<dt>Revenue</dt><dd>${Object.values(api.total_revenue).join(', ')}</dd>`)
     expect(page.text).toContain('$120.00')
+    // Each figure beside its change on the 30 days before, as the API reports it.
+    expect(page.text).toContain(`<dt>Partners</dt><dd>${api.total_partners}</dd><dd class="why">${api.total_partners_growth === 0 ? 'as in the 30 days before' : `+${api.total_partners_growth}% on the 30 days before`}</dd>`)
+    expect(api.total_partners_growth).toBeGreaterThan(0)
+    expect(page.text).toContain('href="/admin/commissions?state=review"')
     expect(page.text).toContain('href="/admin/partners?status=pending"')
     expect(page.text).toContain(`Partners waiting for approval: ${api.partner_activity.waiting_for_approval}`)
     expect(page.text).toContain('Payout requests: 0')
