@@ -23,11 +23,14 @@ export function filled(path: string, values: Record<string, string>, fallback = 
 
 const TABLES = ['partners', 'referral_links', 'rewards', 'ledger_entries', 'sign_in_tokens', 'outbox', 'audit_log', 'program_rollups'] as const
 
-/** Every row an admin partners form could change, comparable across stores (bigints as text, rows sorted). */
-export async function adminPicture(server: TestServer): Promise<Record<string, string[]>> {
+/**
+ * Every row of `tables` (by default those an admin partners form could change), comparable across
+ * stores (bigints as text, rows sorted): a refused post must leave the picture as it was.
+ */
+export async function adminPicture(server: TestServer, tables: readonly string[] = TABLES): Promise<Record<string, string[]>> {
   const picture: Record<string, string[]> = {}
-  for (const table of TABLES) {
-    const rows = await server.store.db.selectFrom(table).selectAll().execute()
+  for (const table of tables) {
+    const rows = await server.store.db.selectFrom(table as 'outbox').selectAll().execute()
     picture[table] = rows.map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).sort()
   }
   return picture

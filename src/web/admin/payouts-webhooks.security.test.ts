@@ -8,6 +8,7 @@ import type { TestServer } from '../../../test/support/server.js'
 import { earningPartner, requestPayout } from '../../../test/support/payouts.js'
 import { startDeliveryBench, stopDeliveryBench, type Receiver } from '../../../test/support/webhook-receiver.js'
 import { signedInMember } from '../../../test/support/admin-sign-in.js'
+import { adminPicture } from '../../../test/support/admin-routes.js'
 import { webhookDispatcher } from '../../modules/webhooks/dispatcher.js'
 
 let server: TestServer
@@ -34,15 +35,7 @@ const FIELDS = {
 
 const TABLES = ['payout_requests', 'webhook_subscriptions', 'webhook_deliveries', 'programs', 'outbox', 'audit_log'] as const
 
-/** Every row one of these posts could change, comparable (bigints as text). */
-async function picture(): Promise<Record<string, string[]>> {
-  const out: Record<string, string[]> = {}
-  for (const table of TABLES) {
-    const rows = await server.store.db.selectFrom(table as 'outbox').selectAll().execute()
-    out[table] = rows.map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).sort()
-  }
-  return out
-}
+const picture = () => adminPicture(server, TABLES)
 
 /** A program with `payouts` requests of distinctly named partners, a webhook with one delivery. */
 async function world(label: string, payouts: number, partnerName = `${label}-Partner-Distinct`, hookName = `${label}-Hook-Distinct`) {

@@ -13,8 +13,7 @@ import { ExportInput, ReasonInput } from '../../modules/payouts/schemas.js'
 import { PAYOUT_REQUEST_STATUSES, TRANSITIONS, type PayoutAction } from '../../modules/payouts/status.js'
 import type { PayoutView } from '../../modules/payouts/representation.js'
 import { payoutRules } from '../../modules/programs/payout-settings.js'
-import { updateProgram, type Program } from '../../modules/programs/service.js'
-import { ProgramSettingsInput } from '../../modules/programs/schemas.js'
+import type { Program } from '../../modules/programs/service.js'
 import { record } from '../../modules/users/audit.js'
 import { may } from '../../modules/users/roles.js'
 import { decimalText } from '../../money/micros.js'
@@ -25,6 +24,7 @@ import { PostButton } from '../layout/post-button.js'
 import { Pager, pageNumber, Table } from '../layout/table.js'
 import type { Notice } from '../layout/shell.js'
 import { Frame } from './frame.js'
+import { saveProgramChanges } from './program-changes.js'
 import { adminPage, field, refusal, type AdminContext, type AdminDeps } from './route.js'
 
 const PAGE = 25
@@ -54,13 +54,6 @@ function statusOf(raw: string | undefined): PayoutRequestStatus | undefined {
 
 function program(ctx: AdminContext): Program {
   return requireAffiliatePayouts(ctx.session!.program)
-}
-
-/** The service's field names (`program_settings.payout_threshold`) as the form's. */
-function formErrors(errors: FieldErrors | undefined): FieldErrors {
-  const out: FieldErrors = {}
-  for (const [name, list] of Object.entries(errors ?? {})) out[name.replace(/^program_settings\./, '')] = list
-  return out
 }
 
 async function PayoutsPage({ ctx, settingsErrors, posted }: { ctx: AdminContext; settingsErrors?: FieldErrors; posted?: Record<string, string> }) {
@@ -231,7 +224,8 @@ export function payoutPages(app: FastifyInstance, deps: AdminDeps) {
   adminPage(app, deps, {
     method: 'POST', path: '/payouts/settings', access: 'user',
     async handle(ctx) {
-      const p = program(ctx)
+      // Refuses a program without payouts before anything is read.
+      program(ctx)
       const posted: Record<string, string> = { payout_automation_enabled: field(ctx.form, 'payout_automation_enabled') }
       const settings: Record<string, unknown> = { payout_automation_enabled: posted.payout_automation_enabled === 'on' }
       for (const name of SETTINGS_FIELDS) {
@@ -239,16 +233,8 @@ export function payoutPages(app: FastifyInstance, deps: AdminDeps) {
         // Empty leaves the setting as it is (the API cannot clear these either).
         if (posted[name] !== '') settings[name] = posted[name]
       }
-      try {
-        const changes = check<Static<typeof ProgramSettingsInput>>(compileInput(ProgramSettingsInput), settings)
-        await updateProgram(ctx.db, p.id, { program_settings: changes })
-      } catch (err) {
-        const e = refusal(err, 'invalid')
-        return { status: 422, page: await PayoutsPage({ ctx, settingsErrors: formErrors(e.errors), posted }) }
-      }
-      await record(ctx.db, {
-        programId: p.id, userId: ctx.session!.user.id, action: 'program.payout_settings_updated', objectType: 'program', objectId: p.publicId, detail: settings,
-      })
+      const errors = await saveProgramChanges(ctx, { program_settings: settings }, 'program.payout_settings_updated')
+      if (errors) return { status: 422, page: await PayoutsPage({ ctx, settingsErrors: errors, posted }) }
       return { redirect: '/admin/payouts?notice=payout-settings-saved' }
     },
   })

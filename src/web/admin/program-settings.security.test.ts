@@ -4,7 +4,7 @@
 // member of program A changes A only; names and questions that are markup stay text.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '../../../test/support/server.js'
-import { adminRoutes } from '../../../test/support/admin-routes.js'
+import { adminRoutes, adminPicture } from '../../../test/support/admin-routes.js'
 import { signedInMember } from '../../../test/support/admin-sign-in.js'
 
 let server: TestServer
@@ -25,14 +25,7 @@ const FIELDS = {
 }
 const TABLES = ['programs', 'program_domains', 'stripe_settings', 'outbox', 'audit_log'] as const
 
-async function picture(): Promise<Record<string, string[]>> {
-  const out: Record<string, string[]> = {}
-  for (const table of TABLES) {
-    const rows = await server.store.db.selectFrom(table as 'programs').selectAll().execute()
-    out[table] = rows.map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).sort()
-  }
-  return out
-}
+const picture = () => adminPicture(server, TABLES)
 
 describe('the routes', () => {
   it('are read from the router: every settings page and its form', () => {

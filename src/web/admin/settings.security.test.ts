@@ -4,7 +4,7 @@
 // B's keys and users; an API key's secret after its one answer; addresses and names that are markup.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '../../../test/support/server.js'
-import { adminRoutes, filled } from '../../../test/support/admin-routes.js'
+import { adminRoutes, filled, adminPicture } from '../../../test/support/admin-routes.js'
 import { signedInMember } from '../../../test/support/admin-sign-in.js'
 import { addMember } from '../../modules/users/service.js'
 import { keysOf } from '../../modules/api-keys/service.js'
@@ -23,14 +23,7 @@ const routes = () => adminRoutes(server.app, AREA).filter((r) => r.path === AREA
 const FIELDS = { email: 'intruder@example.com', role: 'owner' }
 const TABLES = ['api_keys', 'users', 'memberships', 'user_tokens', 'mails', 'audit_log'] as const
 
-async function picture(): Promise<Record<string, string[]>> {
-  const out: Record<string, string[]> = {}
-  for (const table of TABLES) {
-    const rows = await server.store.db.selectFrom(table as 'mails').selectAll().execute()
-    out[table] = rows.map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).sort()
-  }
-  return out
-}
+const picture = () => adminPicture(server, TABLES)
 
 /** A program with a second owner of a distinct address and its key's row id. */
 async function world(label: string) {
