@@ -11,9 +11,10 @@ import { webhookPages } from './webhooks.js'
 import { settingsPages } from './settings.js'
 import { apiKeyPages } from './api-keys.js'
 import { teamPages } from './team.js'
+import { logoPages } from './logo.js'
 import type { AdminDeps } from './route.js'
 
 export function adminPages(app: FastifyInstance, deps: AdminDeps) {
-  const pages = [signInPages, homePages, partnerPages, customerPages, leadPages, commissionPages, payoutPages, webhookPages, settingsPages, apiKeyPages, teamPages]
+  const pages = [signInPages, homePages, partnerPages, customerPages, leadPages, commissionPages, payoutPages, webhookPages, settingsPages, apiKeyPages, teamPages, logoPages]
   for (const register of pages) register(app, deps)
 }

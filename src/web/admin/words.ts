@@ -34,4 +34,6 @@ export const adminNotices = {
   'member-invited': 'The invitation is sent: its sign-in link works once, for 7 days.',
   'member-role-changed': 'The role is changed.',
   'member-removed': 'The user is removed from this program; its sessions here are ended.',
+  'logo-saved': 'The logo is saved: the partner portal shows it now.',
+  'logo-removed': 'The logo is removed: the partner portal shows the program\'s name alone.',
 } as const
