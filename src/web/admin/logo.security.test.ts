@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '../../../test/support/server.js'
 import { signedInMember } from '../../../test/support/admin-sign-in.js'
 import { visitor, type Visitor } from '../../../test/support/portal.js'
-import { HTML_AS_PNG, PNG, SVG, postFiles, type Upload } from '../../../test/support/upload.js'
+import { HTML_AS_PNG, PNG, SVG, multipart, postFiles, type Upload } from '../../../test/support/upload.js'
+import { call } from '../../../test/support/client.js'
 import { LOGO_MAX_BYTES } from '../../modules/programs/logo.js'
 
 let server: TestServer
@@ -30,6 +31,8 @@ async function send(v: Visitor, files: Upload[], fields: Record<string, string> 
   await v.get('/admin/settings')
   return postFiles(server, v, UPLOAD, files, fields, headers)
 }
+
+const cookiesOf = (v: Visitor) => [...v.cookies].map(([k, value]) => `${k}=${value}`).join('; ')
 
 /** A PNG's first bytes, then filler up to `size`. */
 const pngOf = (size: number) => Buffer.concat([PNG.subarray(0, 8), randomBytes(size - 8)])
@@ -71,6 +74,19 @@ describe('files that are no logo', () => {
     const two = await send(v, [{ bytes: PNG }, { bytes: PNG, filename: 'second.png' }])
     expect(two.status).toBe(413)
     expect(two.text).toContain('Send one image, from the form on the settings page.')
+    // Bodies that are no multipart form: no boundary, cut short.
+    await v.get('/admin/settings')
+    const csrf = v.csrf() as string
+    const cut = multipart({ _csrf: csrf }, [{ bytes: PNG }])
+    const broken = [
+      { body: cut.body, 'content-type': 'multipart/form-data' },
+      { body: cut.body.subarray(0, cut.body.length - 40), 'content-type': cut.contentType },
+    ]
+    for (const { body, ...headers } of broken) {
+      const answer = await call(server.url, 'POST', UPLOAD, { body, headers: { ...headers, cookie: cookiesOf(v), origin: server.url, accept: 'text/html' } })
+      expect(answer.status, headers['content-type']).toBeGreaterThanOrEqual(400)
+      expect(answer.status, headers['content-type']).toBeLessThan(500)
+    }
     expect(await picture()).toEqual(before)
     // At the limit itself it is kept.
     expect((await send(v, [{ bytes: pngOf(LOGO_MAX_BYTES) }])).status).toBe(303)

@@ -92,7 +92,8 @@ async function readUpload(request: FastifyRequest): Promise<{ form: Form; files:
     }
   } catch (err) {
     if (OVER_LIMITS.includes((err as { code?: string }).code ?? '')) throw new ApiError(413, 'payload_too_large', 'Send one image, from the form on the settings page.')
-    throw err
+    // No boundary, a body cut short: the sender's fault, whatever the parser calls it.
+    throw new ApiError(400, 'bad_request', 'The form could not be read. Send it again from the settings page.')
   }
   return { form, files }
 }
