@@ -11,3 +11,8 @@ export function withIdColumn<T extends string>(table: CreateTableBuilder<T, neve
 export function jsonType(dialect: Dialect) {
   return dialect === 'postgres' ? sql`jsonb` : sql`text`
 }
+
+/** Bytes kept as they came (an uploaded image): bytea on PostgreSQL, blob on SQLite; both read back as a Buffer. */
+export function bytesType(dialect: Dialect) {
+  return dialect === 'postgres' ? sql`bytea` : sql`blob`
+}

@@ -536,6 +536,17 @@ export interface AuditLogTable {
   created_at: number
 }
 
+/** A program's portal logo (0019-program-logos): one a program. */
+export interface ProgramLogoTable {
+  program_id: number
+  /** image/png, image/jpeg, image/webp or image/gif: what the first bytes showed. */
+  content_type: string
+  bytes: Buffer
+  /** SHA-256 of the bytes, hex: the image's name in its URL. */
+  hash: string
+  updated_at: number
+}
+
 export interface Database {
   programs: ProgramTable
   api_keys: ApiKeyTable
@@ -572,6 +583,7 @@ export interface Database {
   user_sessions: UserSessionTable
   user_tokens: UserTokenTable
   audit_log: AuditLogTable
+  program_logos: ProgramLogoTable
 }
 
 export type Db = Kysely<Database> | Transaction<Database>

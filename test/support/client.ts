@@ -6,13 +6,15 @@ export interface Answer {
   status: number
   headers: http.IncomingHttpHeaders
   text: string
+  /** The body's bytes as they came (an image). */
+  bytes: Buffer
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   json: any
 }
 
 export interface Call {
   key?: string
-  /** An object is sent as JSON; a string is sent as it is. */
+  /** An object is sent as JSON; a string or a Buffer is sent as it is. */
   body?: unknown
   headers?: Record<string, string>
 }
@@ -20,7 +22,7 @@ export interface Call {
 export function call(baseUrl: string, method: string, path: string, options: Call = {}): Promise<Answer> {
   const url = new URL(path, baseUrl)
   const body = options.body === undefined ? undefined
-    : typeof options.body === 'string' ? options.body : JSON.stringify(options.body)
+    : typeof options.body === 'string' || Buffer.isBuffer(options.body) ? options.body : JSON.stringify(options.body)
   const headers: Record<string, string> = {
     accept: 'application/json',
     ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
@@ -33,14 +35,15 @@ export function call(baseUrl: string, method: string, path: string, options: Cal
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
       res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8')
+        const bytes = Buffer.concat(chunks)
+        const text = bytes.toString('utf8')
         let json: unknown
         try {
           json = text === '' ? undefined : JSON.parse(text)
         } catch {
           json = undefined
         }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json })
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, bytes, json })
       })
     })
     req.on('error', reject)

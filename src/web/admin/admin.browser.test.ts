@@ -12,6 +12,7 @@ import { axeViolations, screenshot as shoot, watchedContext } from '../../../tes
 import { makePartner } from '../../../test/support/partners.js'
 import { makeCustomer, makeSale } from '../../../test/support/sales.js'
 import { PAYPAL, requestPayout } from '../../../test/support/payouts.js'
+import { PNG } from '../../../test/support/upload.js'
 import { addMember } from '../../modules/users/service.js'
 import { choosePassword, mintLink, mintSignInUrl } from '../../modules/users/sign-in.js'
 
@@ -320,6 +321,32 @@ describe.skipIf(NO_BROWSER)('the merchant admin in Chromium', () => {
       expect((await server.get('/v1/program/commission', { key: program.key })).json.data.value).toBe(30)
     } finally {
       await plain.close()
+    }
+  }, 120_000)
+
+  it('sets the portal\'s look from its settings page: colour, a question, and a logo uploaded through the form', async () => {
+    const program = await programWith('Brand Shop', {})
+    const context = await newContext()
+    const page = await context.newPage()
+    try {
+      await signIn(page, program, 'admin')
+      await page.goto(at('/settings/portal'))
+      await page.getByLabel('Question 1: key').fill('website')
+      await page.getByLabel('Question 1: as asked').fill('Your website')
+      await page.getByRole('button', { name: 'Save', exact: true }).click()
+      await page.waitForURL(/notice=settings-saved/)
+      await page.locator('#f-logo').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: PNG })
+      await page.getByRole('button', { name: 'Save the logo' }).click()
+      await page.waitForURL(/notice=logo-saved/)
+      // The logo is shown, loaded from this server under the page's policy.
+      const logo = page.getByRole('img', { name: 'The logo of Brand Shop' })
+      await expect.poll(() => logo.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1)
+      await screenshot(page, 'portal-settings')
+      const portal = await page.goto(`${server.url}/portal/${program.publicId}/apply`)
+      expect(portal?.status()).toBe(200)
+      expect(await page.getByLabel('Your website').count()).toBe(1)
+    } finally {
+      await context.close()
     }
   }, 120_000)
 

@@ -17,10 +17,11 @@ import { portalSettingsPages } from './portal-settings.js'
 import { stripePages } from './stripe.js'
 import { passwordPages } from './password.js'
 import { accountPages } from './account.js'
+import { logoPages } from './logo.js'
 import type { AdminDeps } from './route.js'
 
 export function adminPages(app: FastifyInstance, deps: AdminDeps) {
   const pages = [signInPages, homePages, partnerPages, customerPages, leadPages, commissionPages, payoutPages, webhookPages, settingsPages,
-    programSettingsPages, commissionSettingsPages, portalSettingsPages, stripePages, apiKeyPages, teamPages, passwordPages, accountPages]
+    programSettingsPages, commissionSettingsPages, portalSettingsPages, logoPages, stripePages, apiKeyPages, teamPages, passwordPages, accountPages]
   for (const register of pages) register(app, deps)
 }

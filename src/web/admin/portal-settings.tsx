@@ -7,6 +7,8 @@ import type { SignupField } from '../../modules/programs/settings.js'
 import type { FieldErrors } from '../../domain-errors.js'
 import { Check, Field, Select } from '../layout/form.js'
 import { Frame } from './frame.js'
+import { currentLogo, LogoSection } from './logo.js'
+import type { LogoVersion } from '../../modules/programs/logo.js'
 import { offers, saveProgramChanges, shown, ticked } from './program-changes.js'
 import { adminPage, field, type AdminContext, type AdminDeps, type Form as Posted } from './route.js'
 import { SaveButton, SettingsForm, SettingsNav } from './settings-nav.js'
@@ -21,7 +23,7 @@ const SWITCH_LABELS: Record<(typeof SWITCHES)[number], string> = {
   payout_requests_enabled: 'Partners may request payouts',
 }
 
-function PortalPage({ ctx, errors }: { ctx: AdminContext; errors?: FieldErrors }) {
+function PortalPage({ ctx, errors, logo }: { ctx: AdminContext; errors?: FieldErrors; logo: LogoVersion | undefined }) {
   const p = ctx.session!.program
   const s = p.settings.portal
   const v = shown(ctx)
@@ -64,6 +66,8 @@ function PortalPage({ ctx, errors }: { ctx: AdminContext; errors?: FieldErrors }
         )}
         <SaveButton role={ctx.session!.role} />
       </SettingsForm>
+      {/* Its own form: a file goes as multipart, which the settings above need not be. */}
+      {offers(p, 'portal', 'brand_color') && <LogoSection ctx={ctx} logo={logo} />}
     </Frame>
   )
 }
@@ -89,7 +93,7 @@ function postedQuestions(form: Posted): SignupField[] {
 }
 
 export function portalSettingsPages(app: FastifyInstance, deps: AdminDeps) {
-  adminPage(app, deps, { method: 'GET', path: '/settings/portal', access: 'user', handle: async (ctx) => <PortalPage ctx={ctx} /> })
+  adminPage(app, deps, { method: 'GET', path: '/settings/portal', access: 'user', handle: async (ctx) => <PortalPage ctx={ctx} logo={await currentLogo(ctx)} /> })
   adminPage(app, deps, {
     method: 'POST', path: '/settings/portal', access: 'user',
     async handle(ctx) {
@@ -103,7 +107,7 @@ export function portalSettingsPages(app: FastifyInstance, deps: AdminDeps) {
         ...(offers(p, 'portal', 'signup_fields') ? { signup_fields: postedQuestions(ctx.form) } : {}),
       }
       const errors = await saveProgramChanges(ctx, { portal_settings: portal }, 'program.portal_updated')
-      return errors ? { status: 422, page: <PortalPage ctx={ctx} errors={errors} /> } : { redirect: '/admin/settings/portal?notice=settings-saved' }
+      return errors ? { status: 422, page: <PortalPage ctx={ctx} errors={errors} logo={await currentLogo(ctx)} /> } : { redirect: '/admin/settings/portal?notice=settings-saved' }
     },
   })
 }

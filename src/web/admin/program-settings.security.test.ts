@@ -23,7 +23,7 @@ const FIELDS = {
   additional_domains: 'evil.example', terms_url: 'https://evil.example/terms', brand_color: '#000000', portal_domain: 'evil.example',
   type: 'static', value: '99', period: 'lifetime', review_days: '0', webhook_secret: 'whsec_evilevilevil1234',
 }
-const TABLES = ['programs', 'program_domains', 'stripe_settings', 'outbox', 'audit_log'] as const
+const TABLES = ['programs', 'program_domains', 'program_logos', 'stripe_settings', 'outbox', 'audit_log'] as const
 
 const picture = () => adminPicture(server, TABLES)
 

@@ -52,6 +52,8 @@ export interface AdminContext {
   query: Record<string, string | undefined>
   /** The posted form (empty on GET). */
   form: Form
+  /** The files a multipart form sent, by field name (pages with `readBody` only). */
+  files?: Record<string, Buffer>
   /** This server's absolute address (what links in mails start with). */
   origin: string
   /** What the form before the redirect here said happened. */
@@ -74,6 +76,12 @@ export interface AdminPageSpec {
    * every sale; its audit entry is written right after the change.
    */
   oneTransaction?: false
+  /**
+   * A form that sends a file (multipart) reads its own body: only once the session is known and its
+   * role may do what the page does, so nobody else's upload is read at all. Its fields then meet the
+   * same token check as every form's. For `user` pages.
+   */
+  readBody?(request: FastifyRequest): Promise<{ form: Form; files: Record<string, Buffer> }>
   handle(ctx: AdminContext): Promise<Outcome | void>
 }
 
@@ -107,8 +115,13 @@ export function adminPage(app: FastifyInstance, deps: AdminDeps, spec: AdminPage
     if (spec.access === 'guest' && ctx.session && request.method === 'GET') return redirect(reply, '/admin')
     if (spec.access === 'user') {
       const session = ctx.session!
+      const needs = spec.needs ?? (request.method === 'POST' ? 'change' : 'read')
+      if (spec.readBody) {
+        requireMay(session.role, needs)
+        Object.assign(ctx, await spec.readBody(request))
+      }
       if (request.method === 'POST') requireToken(ctx.form._csrf, session.csrf)
-      requireMay(session.role, spec.needs ?? (request.method === 'POST' ? 'change' : 'read'))
+      requireMay(session.role, needs)
     }
     const outcome = request.method === 'POST' && spec.access === 'user' && spec.oneTransaction !== false ? await asOneChange(deps.db, () => spec.handle(ctx)) : await spec.handle(ctx)
     if (outcome === undefined) return reply

@@ -22,6 +22,7 @@ const routes = () => adminRoutes(server.app, AREA).filter((r) => r.path === AREA
 /** What any of these forms might post. */
 const FIELDS = { email: 'intruder@example.com', role: 'owner' }
 const TABLES = ['api_keys', 'users', 'memberships', 'user_tokens', 'mails', 'audit_log'] as const
+/** The team and the keys are the owners' to change; the portal's look (its logo) anyone's who may change. */
 
 const picture = () => adminPicture(server, TABLES)
 

@@ -42,4 +42,6 @@ export const adminNotices = {
   'stripe-saved': 'The Stripe settings are saved.',
   'invitation-resent': 'The invitation is sent again: its new sign-in link works once, for 7 days; the earlier link no longer works.',
   'member-removed': 'The user is removed from this program; its sessions here are ended.',
+  'logo-saved': 'The logo is saved: the partner portal shows it now.',
+  'logo-removed': 'The logo is removed: the partner portal shows the program\'s name alone.',
 } as const

@@ -23,6 +23,8 @@ export interface ShellProps {
   home: string
   /** The program's own stylesheet (its colour), when it has one. */
   brandCss?: string
+  /** The program's logo, shown before its name in the top bar, when it has one. */
+  logo?: string
   nav?: NavItem[]
   /** A signed-in page's sign-out form. */
   signOut?: { action: string; csrf: string }
@@ -49,7 +51,11 @@ export function Shell(props: ShellProps) {
         <a class="skip" href="#content">{en.skip}</a>
         <header class="top">
           <div class="bar">
-            <a class="name" href={props.home}>{props.brand}</a>
+            <a class="name" href={props.home}>
+              {/* The name beside it says what the link is: the image adds nothing to read aloud. */}
+              {props.logo && <img class="logo" src={props.logo} alt="" />}
+              {props.brand}
+            </a>
             {props.nav && (
               <nav aria-label="Main">
                 <ul>

@@ -1,9 +1,8 @@
 // The program's colour as a stylesheet of its own: the policy allows no inline style, and this
 // keeps the shared stylesheet cacheable for every program.
 import type { FastifyInstance } from 'fastify'
-import { notFound } from '../../domain-errors.js'
-import { programByPublicId, type Program } from '../../modules/programs/service.js'
-import { portalHostProgram } from './hosts.js'
+import type { Program } from '../../modules/programs/service.js'
+import { portalFile } from './files.js'
 import type { PortalDeps } from './route.js'
 
 const HEX = /^#[0-9a-f]{6}$/i
@@ -15,15 +14,8 @@ export function brandColor(program: Program): string {
 }
 
 export function brandStylesheet(app: FastifyInstance, deps: PortalDeps) {
-  const config = { public: true, web: true }
-  for (const url of ['/portal/:program/brand.css', '/brand.css']) {
-    app.get(url, { config, schema: { hide: true } }, async (request, reply) => {
-      const id = (request.params as { program?: string }).program
-      const program = id === undefined ? await portalHostProgram(deps.db, request.hostname) : await programByPublicId(deps.db, id)
-      if (!program && id === undefined) return reply.callNotFound()
-      if (!program) throw notFound('There is no partner portal here.')
-      reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300')
-      return `:root { --brand: ${brandColor(program)}; }\n`
-    })
-  }
+  portalFile(app, deps, 'brand.css', async (program, _request, reply) => {
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300')
+    return `:root { --brand: ${brandColor(program)}; }\n`
+  })
 }

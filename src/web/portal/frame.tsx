@@ -16,7 +16,7 @@ export function Frame(props: { ctx: PageContext; title: string; section?: Sectio
   const session = ctx.session
   return (
     <Shell
-      title={props.title} brand={ctx.program.name} home={ctx.path('/')} brandCss={ctx.path('/brand.css')} narrow={props.narrow}
+      title={props.title} brand={ctx.program.name} home={ctx.path('/')} brandCss={ctx.path('/brand.css')} logo={ctx.logo} narrow={props.narrow}
       notice={props.notice ?? ctx.notice}
       nav={session
         // A partner waiting for approval has its application's state and its profile, nothing to share yet.

@@ -4,6 +4,7 @@ import { signInPages } from './sign-in.js'
 import { dashboardPage } from './dashboard.js'
 import { commissionsPage } from './commissions.js'
 import { brandStylesheet } from './brand.js'
+import { logoImage } from './logo.js'
 import { applyPages } from './apply.js'
 import { passwordPages } from './password.js'
 import { linkPages } from './links.js'
@@ -13,6 +14,6 @@ import { profilePages } from './profile.js'
 import type { PortalDeps } from './route.js'
 
 export function portalPages(app: FastifyInstance, deps: PortalDeps) {
-  const pages = [brandStylesheet, signInPages, applyPages, passwordPages, dashboardPage, linkPages, referralsPage, commissionsPage, payoutPages, profilePages]
+  const pages = [brandStylesheet, logoImage, signInPages, applyPages, passwordPages, dashboardPage, linkPages, referralsPage, commissionsPage, payoutPages, profilePages]
   for (const register of pages) register(app, deps)
 }

@@ -12,8 +12,10 @@ import { NO_BROWSER, launchBrowser } from '../../../test/support/browser.js'
 import { axeViolations, screenshot as shoot, watchedContext } from '../../../test/support/page-checks.js'
 import { partnerWithPassword } from '../../../test/support/portal.js'
 import { makeCustomer, makeSale } from '../../../test/support/sales.js'
+import { PNG } from '../../../test/support/upload.js'
 import { mailJob } from '../../mail/job.js'
 import { smtpSender } from '../../mail/sender.js'
+import { setLogo } from '../../modules/programs/logo.js'
 
 
 const HOSTILE_NAME = '<script>window.__x=1</script><img src=x onerror="window.__x=2">'
@@ -475,6 +477,29 @@ describe.skipIf(NO_BROWSER)('the partner portal in Chromium', () => {
     expect(ran, 'hostile text ran as script').toEqual([])
     expect(dialogs).toEqual([])
   }, 120_000)
+
+  it('draws the program\'s logo in the header, loaded under the page\'s policy, and the page stays accessible', async () => {
+    const program = await server.program({ name: 'Drawn Shop' })
+    await setLogo(server.store.db, program.id, PNG)
+    const context = await newContext()
+    const audit = await newContext({ bypassCSP: true })
+    try {
+      const page = await context.newPage()
+      expect((await page.goto(at(program, '/sign-in')))?.status()).toBe(200)
+      const logo = page.locator('header a.name img.logo')
+      // Drawn: fetched and decoded (an image the policy refused, or a broken one, has no width).
+      expect(await logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1)
+      expect(await page.locator('header a.name').textContent()).toBe('Drawn Shop')
+      expect(requests.some((url) => url.endsWith(`/portal/${program.publicId}/logo-${createHash('sha256').update(PNG).digest('hex')}.png`))).toBe(true)
+      // The last test of this file finds any policy violation the image caused; axe's script needs the policy set aside.
+      const audited = await audit.newPage()
+      await audited.goto(at(program, '/sign-in'))
+      expect(await axeViolations(audited, 'sign-in with a logo')).toEqual([])
+    } finally {
+      await context.close()
+      await audit.close()
+    }
+  }, 30_000)
 
   it('never asks another host for anything, on any page, and meets no script error or policy violation', async () => {
     const program = await programWith({ portal_settings: { passwordless_login_enabled: true } }, 'Local Partners')

@@ -19,6 +19,7 @@ import type { Form } from '../layout/form-data.js'
 
 export { field, fields, type Form } from '../layout/form-data.js'
 import { portalHostProgram } from './hosts.js'
+import { portalLogoPath } from './logo.js'
 
 export interface PortalDeps {
   db: Kysely<Database>
@@ -48,6 +49,8 @@ export interface PageContext {
   origin: string
   /** What the form before the redirect here said happened. */
   notice?: Notice
+  /** The program's logo as this request addresses it, when it has one. */
+  logo?: string
 }
 
 export type Outcome = VNode | { redirect: string } | { status: number; page: VNode }
@@ -92,6 +95,7 @@ export function portalPage(app: FastifyInstance, deps: PortalDeps, spec: PageSpe
       absolute: (to) => `${deps.origin(request)}${path(to)}`,
       origin: deps.origin(request),
       notice: noticeOf((request.query as Record<string, unknown>).notice),
+      logo: await portalLogoPath(deps.db, program, path),
     }
     if (request.method === 'POST') requireSameOrigin(request)
     const cookie = readCookie(request, program.publicId)
