@@ -20,6 +20,7 @@ import { stripeInvoicePayments } from './migrations/0014-stripe-invoice-payments
 import { mail } from './migrations/0016-mail.js'
 import { signIn } from './migrations/0017-sign-in.js'
 import { users } from './migrations/0018-users.js'
+import { livePartnersList } from './migrations/0020-live-partners-list.js'
 
 export type StoreMigration = (store: Store) => Migration
 
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, StoreMigration> = {
   '0016-mail': mail,
   '0017-sign-in': signIn,
   '0018-users': users,
+  '0020-live-partners-list': livePartnersList,
 }
 
 export async function migrateToLatest(store: Store): Promise<string[]> {
