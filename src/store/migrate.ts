@@ -21,6 +21,7 @@ import { mail } from './migrations/0016-mail.js'
 import { signIn } from './migrations/0017-sign-in.js'
 import { users } from './migrations/0018-users.js'
 import { programLogos } from './migrations/0019-program-logos.js'
+import { livePartnersList } from './migrations/0020-live-partners-list.js'
 
 export type StoreMigration = (store: Store) => Migration
 
@@ -43,6 +44,7 @@ const MIGRATIONS: Record<string, StoreMigration> = {
   '0017-sign-in': signIn,
   '0018-users': users,
   '0019-program-logos': programLogos,
+  '0020-live-partners-list': livePartnersList,
 }
 
 export async function migrateToLatest(store: Store): Promise<string[]> {

@@ -146,14 +146,31 @@ export interface PartnerListQuery {
   filters?: { id?: string; key?: string; email?: string; name?: string; status?: PartnerStatus }
 }
 
-/** A page of partners with their default key; the search filters match partially, ignoring case. */
+/**
+ * A page of partners with their default key; the search filters match partially, ignoring case.
+ * The page's ids are found first and only its rows are read and joined: with an offset, reading
+ * and joining every skipped row cost 11.6 ms at page 1,000 of a million partners, against 0.8 ms
+ * (bench/admin-pages.js). Without filters the ids come from an index alone (migration 0020).
+ */
 export function listPartnerRows(db: Db, programId: number, q: PartnerListQuery) {
-  let query = db.selectFrom('partners')
+  return db.selectFrom('partners')
     .leftJoin('referral_links', (join) => join
+      // The program too, so the join is a look-up in referral_links_partner, not a scan of every link.
+      .onRef('referral_links.program_id', '=', 'partners.program_id')
       .onRef('referral_links.partner_id', '=', 'partners.id')
       .on('referral_links.is_default', '=', 1))
     .selectAll('partners')
     .select(['referral_links.key as default_key', 'referral_links.landing_url as default_landing_url', 'referral_links.domain_id as default_domain_id'])
+    .where('partners.program_id', '=', programId)
+    .where('partners.id', 'in', pageIds(db, programId, q))
+    .orderBy('partners.id', q.sort)
+    .execute()
+}
+
+/** The ids of the live partners on the page the query asks for. */
+function pageIds(db: Db, programId: number, q: PartnerListQuery) {
+  let query = db.selectFrom('partners')
+    .select('partners.id')
     .where('partners.program_id', '=', programId)
     .where('partners.deleted_at', 'is', null)
   const f = q.filters ?? {}
@@ -176,7 +193,7 @@ export function listPartnerRows(db: Db, programId: number, q: PartnerListQuery) 
       .where('any_link.deleted_at', 'is', null)
       .where(sql`lower(any_link.key)`, 'like', pattern)))
   }
-  return query.orderBy('partners.id', q.sort).offset(q.offset).limit(q.fetch).execute()
+  return query.orderBy('partners.id', q.sort).offset(q.offset).limit(q.fetch)
 }
 
 
