@@ -62,7 +62,7 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
     exactJsonContentType(reply)
     // A write may have changed what a remembered key owner says (settings, a deleted program):
     // the next read through this process must see it, whether the API or a page made it.
-    if ((request.caller || request.routeOptions.config.web) && !isRead(request)) recentOwners.forgetAll()
+    if (request.caller ? !isRead(request) : request.routeOptions.config.changesProgram && reply.statusCode < 400) recentOwners.forgetAll()
     return payload
   })
 

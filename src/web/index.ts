@@ -12,6 +12,12 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** A page: its form body is read as the browser sent it (no API input bag). */
     web?: boolean
+    /**
+     * A page's post that changes a program's data (the admin's changes, not a sign-in or a preview):
+     * once it succeeds, what this process remembered of programs, keys and links is forgotten, as
+     * after an API write.
+     */
+    changesProgram?: boolean
   }
 }
 

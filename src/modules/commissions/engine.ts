@@ -132,7 +132,9 @@ function productRule(rules: CommissionRules, facts: SaleFacts): SourcedRate | un
 function withinPeriod(period: Period, facts: SaleFacts): boolean {
   if (period === 'lifetime') return true
   if (period.unit === 'sales') return facts.customerSalesBefore < period.count
-  return facts.saleAt < periodEnd(facts.customerSince, period)
+  const end = periodEnd(facts.customerSince, period)
+  // A period past the last date JavaScript holds (300,000 years) never ends: it is lifetime, not "over".
+  return Number.isNaN(end) || facts.saleAt < end
 }
 
 function periodEnd(since: number, period: { count: number; unit: PeriodUnit }): number {

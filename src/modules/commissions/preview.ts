@@ -12,6 +12,7 @@ export interface ImaginedSale {
   signups: bigint
   revenue: bigint
   productId?: string
+  productType?: string
   /** Earlier sales of the same customer: 0 for its first. */
   salesBefore: number
 }
@@ -28,7 +29,7 @@ export interface Preview {
 export function previewCommission(rules: CommissionRules, currency: string, sale: ImaginedSale, now = Date.now()): Preview {
   const facts = {
     amount: sale.amount, currency, programCurrency: currency,
-    productIds: sale.productId ? [sale.productId] : [], productTypes: [],
+    productIds: sale.productId ? [sale.productId] : [], productTypes: sale.productType ? [sale.productType] : [],
     partner: { customers: sale.customers, signups: sale.signups, revenue: sale.revenue },
     // A customer who signed up today: a period in days, months or years has not run out.
     customerSince: now, customerSalesBefore: sale.salesBefore, saleAt: now,

@@ -22,10 +22,10 @@ export function trackingRoutes(app: FastifyInstance, { store, base, config, limi
   const tracker = new Tracker(store, DEFAULT_TRACKER_OPTIONS, (err) => app.log.error({ err }, 'click not stored'))
   app.addHook('onClose', () => tracker.close())
   // Settings, domains, partners and links changed through this process apply to the next click at
-  // once, whether the API or a page (the admin's settings and partners, the portal's links) changed them.
-  app.addHook('onResponse', async (request) => {
+  // once, whether the API or an admin page changed them (what a page only shows, or refused, changes nothing).
+  app.addHook('onResponse', async (request, reply) => {
     if (request.method === 'GET' && !request.routeOptions.config.changesState) return
-    const page = request.routeOptions.config.web === true
+    const page = request.routeOptions.config.changesProgram === true && reply.statusCode < 400
     if (page || request.url.startsWith('/v1/program')) tracker.programs.forget()
     if (page || /^\/v1\/(partner|program)/.test(request.url)) tracker.links.forget()
   })

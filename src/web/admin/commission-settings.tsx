@@ -16,7 +16,7 @@ import { appliedRateText, ruleSourceText } from '../layout/commission-words.js'
 import { money } from '../layout/format.js'
 import { Frame } from './frame.js'
 import { formErrors, saveProgramChanges } from './program-changes.js'
-import { adminPage, field, refusal, refusalText, type AdminContext, type AdminDeps, type Form as Posted } from './route.js'
+import { adminPage, column, field, refusal, refusalText, type AdminContext, type AdminDeps, type Form as Posted } from './route.js'
 import { SaveButton, SettingsNav } from './settings-nav.js'
 
 const RATE_TYPES = [{ value: 'percent', label: 'Percent of the sale' }, { value: 'static', label: 'Fixed amount' }]
@@ -38,7 +38,7 @@ function rowsOf(rules: CommissionRules) {
 
 /** The posted rows, columns zipped; rows with nothing typed in `filled` are dropped. */
 function postedRows(form: Posted, columns: Record<string, string>, filled: string[]): Row[] {
-  const lists = Object.fromEntries(Object.entries(columns).map(([name, posted]) => [name, [form[posted] ?? []].flat().map((v) => v.trim())]))
+  const lists = Object.fromEntries(Object.entries(columns).map(([name, posted]) => [name, column(form, posted)]))
   const count = Math.max(...Object.values(lists).map((l) => l.length))
   const rows = Array.from({ length: count }, (_, i) => Object.fromEntries(Object.keys(columns).map((name) => [name, lists[name]![i] ?? ''])))
   return rows.filter((row) => filled.some((name) => row[name] !== ''))
@@ -155,8 +155,10 @@ function PreviewSection({ ctx, errors, preview, problem }: PageProps) {
       <div class="toolbar">
         <Field name="preview_amount" label={`A sale of (${p.currency})`} inputmode="decimal" value={v('preview_amount', '100')} errors={errors} />
         <Field name="preview_customers" label="by a partner with paying customers" type="number" value={v('preview_customers', '0')} errors={errors} />
+        <Field name="preview_signups" label="and sign-ups" type="number" value={v('preview_signups', '0')} errors={errors} />
         <Field name="preview_revenue" label={`and revenue so far (${p.currency})`} inputmode="decimal" value={v('preview_revenue', '0')} errors={errors} />
         <Field name="preview_product" label="of product (id, optional)" value={v('preview_product', '')} errors={errors} />
+        <Field name="preview_product_type" label="of product type (optional)" value={v('preview_product_type', '')} errors={errors} />
         <Field name="preview_sales_before" label="the customer's earlier sales" type="number" value={v('preview_sales_before', '0')} errors={errors} />
       </div>
       <button type="submit" class="quiet" formaction="/admin/settings/commission/preview">Preview</button>
@@ -192,11 +194,12 @@ function imaginedSale(form: Posted): ImaginedSale {
     return /^[0-9]{1,9}$/.test(text) ? Number(text) : 0
   }
   const sale = {
-    amount: amount('preview_amount'), customers: BigInt(count('preview_customers')), revenue: amount('preview_revenue'),
-    productId: field(form, 'preview_product') || undefined, salesBefore: count('preview_sales_before'),
+    amount: amount('preview_amount'), customers: BigInt(count('preview_customers')), signups: BigInt(count('preview_signups')),
+    revenue: amount('preview_revenue'), productId: field(form, 'preview_product') || undefined,
+    productType: field(form, 'preview_product_type') || undefined, salesBefore: count('preview_sales_before'),
   }
   if (Object.keys(errors).length > 0) throw invalid(errors)
-  return { ...sale, signups: sale.customers }
+  return sale
 }
 
 export function commissionSettingsPages(app: FastifyInstance, deps: AdminDeps) {

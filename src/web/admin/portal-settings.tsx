@@ -10,7 +10,7 @@ import { Frame } from './frame.js'
 import { currentLogo, LogoSection } from './logo.js'
 import type { LogoVersion } from '../../modules/programs/logo.js'
 import { offers, saveProgramChanges, shown, ticked } from './program-changes.js'
-import { adminPage, field, type AdminContext, type AdminDeps, type Form as Posted } from './route.js'
+import { adminPage, column, field, type AdminContext, type AdminDeps, type Form as Posted } from './route.js'
 import { SaveButton, SettingsForm, SettingsNav } from './settings-nav.js'
 
 /** Blank question rows under the saved ones: a form without script adds questions this way. */
@@ -86,8 +86,7 @@ function QuestionRow({ index, question, errors }: { index: number; question: Sig
 
 /** The question rows as posted (every row sends all three fields); rows left empty are dropped. */
 function postedQuestions(form: Posted): SignupField[] {
-  const column = (name: string) => [form[name] ?? []].flat().map((v) => v.trim())
-  const [keys, labels, required] = [column('question_key'), column('question_label'), column('question_required')]
+  const [keys, labels, required] = [column(form, 'question_key'), column(form, 'question_label'), column(form, 'question_required')]
   return keys.map((key, i) => ({ key, label: labels[i] ?? '', required: required[i] === 'yes' }))
     .filter((q) => q.key !== '' || q.label !== '')
 }

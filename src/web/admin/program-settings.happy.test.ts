@@ -174,6 +174,12 @@ describe('the commission page', () => {
     expect(await preview({ preview_amount: '200', preview_revenue: '6000' })).toContain('earns $40.00, because a fixed $40.00, by the tier for revenue from 5000.')
     expect(await preview({ preview_amount: '200', preview_sales_before: '3' }, { period: '3 sales' }))
       .toBe("A sale of $200.00 by a partner with 0 paying customers earns nothing: the commission period is over for this customer's sale number 4.")
+    const signups = { ...rules, tier_metric: ['signups', 'revenue', 'customers'] }
+    expect(await preview({ preview_amount: '200', preview_signups: '10' }, signups)).toContain('earns $30.00, because 15% of the sale, by the tier for signups from 10.')
+    const typed = { ...rules, product_id: ['', ''], product_type: ['ebook', ''] }
+    expect(await preview({ preview_amount: '200', preview_product_type: 'ebook' }, typed)).toContain('earns $50.00, because 25% of the sale, by the product rule for ebook products.')
+    // A period too long for any calendar never ends.
+    expect(await preview({ preview_amount: '200' }, { period: '300000 years' })).toContain('earns $20.00, because 10% of the sale')
     // A preview saves nothing: the program's rules are still the defaults.
     expect((await server.get('/v1/program/commission', { key: p.key })).json.data).toMatchObject({ value: 30, tiers: [] })
   })

@@ -90,6 +90,24 @@ describe('two programs', () => {
   })
 })
 
+describe('a body that is no form', () => {
+  it('(JSON with numbers, lists and objects where text goes) never makes a post fail with a 5xx, and saves none of it', async () => {
+    const p = await server.program()
+    const { v } = await signedInMember(server, p.id, 'owner')
+    await v.get('/admin/settings/program')
+    const cookie = [...v.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
+    const body = JSON.stringify({
+      _csrf: v.csrf(), name: 5, website: { url: 'x' }, currency: ['EUR'], tier_from: [1, null], tier_value: [{}], question_key: [7],
+      preview_amount: true, referral_param: null, webhook_secret: 12, additional_domains: ['a', 'b'],
+    })
+    for (const r of routes().filter((x) => x.method === 'POST')) {
+      const answer = await fetch(`${server.url}${r.path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', cookie, origin: server.url } })
+      expect(answer.status, r.path).toBeLessThan(500)
+    }
+    expect((await server.get('/v1/program', { key: p.key })).json.data.program.name).not.toBe('5')
+  })
+})
+
 describe('markup in names and questions', () => {
   it('is shown as text on every settings page', async () => {
     const p = await server.program({ name: '<script>alert("name")</script>' })

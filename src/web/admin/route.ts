@@ -18,7 +18,7 @@ import { redirect, sendPage } from '../layout/render.js'
 import type { Notice } from '../layout/shell.js'
 import type { Form } from '../layout/form-data.js'
 
-export { field, fields, type Form } from '../layout/form-data.js'
+export { column, field, fields, type Form } from '../layout/form-data.js'
 import { adminNotices } from './words.js'
 import { DomainError, type ErrorKind } from '../../domain-errors.js'
 import type { WebhookSettings } from '../../modules/webhooks/service.js'
@@ -96,6 +96,9 @@ export function refusal(err: unknown, ...kinds: ErrorKind[]): DomainError {
 }
 
 export function adminPage(app: FastifyInstance, deps: AdminDeps, spec: AdminPageSpec) {
+  // A signed-in user's post that changes the program; posts that only read (a preview, switching
+  // programs, the user's own password and sessions) touch no program data.
+  const changes = spec.method === 'POST' && spec.access === 'user' && (spec.needs ?? 'change') !== 'read'
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const ctx: AdminContext = {
       request, reply, db: deps.db, store: deps.store, limits: deps.limits,
@@ -123,14 +126,14 @@ export function adminPage(app: FastifyInstance, deps: AdminDeps, spec: AdminPage
       if (request.method === 'POST') requireToken(ctx.form._csrf, session.csrf)
       requireMay(session.role, needs)
     }
-    const outcome = request.method === 'POST' && spec.access === 'user' && spec.oneTransaction !== false ? await asOneChange(deps.db, () => spec.handle(ctx)) : await spec.handle(ctx)
+    const outcome = changes && spec.oneTransaction !== false ? await asOneChange(deps.db, () => spec.handle(ctx)) : await spec.handle(ctx)
     if (outcome === undefined) return reply
     if ('redirect' in outcome) return redirect(reply, outcome.redirect)
     if ('page' in outcome) return sendPage(reply, outcome.page, outcome.status)
     return sendPage(reply, outcome)
   }
   // Pages are no API operations: no key, not in the OpenAPI document.
-  app.route({ method: spec.method, url: `/admin${spec.path}`, config: { public: true, web: true }, schema: { hide: true }, handler })
+  app.route({ method: spec.method, url: `/admin${spec.path}`, config: { public: true, web: true, changesProgram: changes }, schema: { hide: true }, handler })
 }
 
 /** A refused change's page, carried out of its transaction so the transaction rolls back. */
@@ -139,7 +142,7 @@ class Undone {
 }
 
 /**
- * A signed-in user's post runs as one unit of work (store/unit.ts): the change the services make,
+ * A signed-in user's change runs as one unit of work (store/unit.ts): the change the services make,
  * its events and its audit entry commit together or not at all, so the log never tells of a
  * change that did not happen, nor misses one that did. A post answered with a refusal (a 4xx page)
  * leaves nothing behind, even what a service wrote before it refused.
