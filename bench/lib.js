@@ -48,7 +48,9 @@ export function partnerkitEnv({ port, dataDir, postgres }) {
 /** `partnerkit serve` on its own port and store, once it answers /healthz. */
 export async function startPartnerkit({ dataDir, postgres, name = 'partnerkit' }) {
   const port = await freePort()
-  const pk = start(name, [path.join(root, 'bin/partnerkit.js'), 'serve'], partnerkitEnv({ port, dataDir, postgres }))
+  // BENCH_CPU_PROF=DIR: Partnerkit writes a V8 CPU profile there when it stops (to find where a page's time goes).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+  const pk = start(name, [...profile, path.join(root, 'bin/partnerkit.js'), 'serve'], partnerkitEnv({ port, dataDir, postgres }))
   const serving = await waitFor(pk, /Partnerkit is serving \S+ \(store: (\w+)/, START_TIMEOUT_MS, 'the "is serving" line')
   const url = `http://127.0.0.1:${port}`
   await waitHealthy(`${url}/healthz`, START_TIMEOUT_MS)

@@ -107,6 +107,11 @@ export async function listPartners(db: Db, program: Program, query: PartnerListQ
   }, base))
 }
 
+/** A page of the program's partners as stored, with their default key: the admin's list, which shows no more than that. */
+export function partnerRows(db: Db, program: Program, query: PartnerListQuery) {
+  return listPartnerRows(db, program.id, query)
+}
+
 /** An applicant (portal sign-up) verifies the address first; a partner the merchant creates through the API is vouched for. */
 export interface PartnerOrigin { applicant?: boolean }
 

@@ -143,6 +143,11 @@ export interface PartnerListQuery {
   sort: 'asc' | 'desc'
   offset: number
   fetch: number
+  /**
+   * The row id of the partner the page follows, in the sort's order (the admin's "next page"): the
+   * page starts right after it, by index, instead of counting `offset` partners from the top.
+   */
+  after?: number
   filters?: { id?: string; key?: string; email?: string; name?: string; status?: PartnerStatus }
 }
 
@@ -193,6 +198,7 @@ function pageIds(db: Db, programId: number, q: PartnerListQuery) {
       .where('any_link.deleted_at', 'is', null)
       .where(sql`lower(any_link.key)`, 'like', pattern)))
   }
+  if (q.after !== undefined) query = query.where('partners.id', q.sort === 'desc' ? '<' : '>', q.after)
   return query.orderBy('partners.id', q.sort).offset(q.offset).limit(q.fetch)
 }
 

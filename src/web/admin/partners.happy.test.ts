@@ -88,6 +88,16 @@ describe('the partners list', () => {
     expect(all.text).toContain('rel="next"')
     expect(all.text).not.toContain('list-ann')
     expect((await v.get('/admin/partners?page=2')).text).toContain('list-ann')
+    // "Next page" carries the last partner shown, so the next page starts after it by index: the
+    // same page as counting, and it stays right when a partner joins meanwhile.
+    const next = /<a href="([^"]+)" rel="next">/.exec(all.text)![1]!.replace(/&amp;/g, '&')
+    expect(next).toMatch(/^\/admin\/partners\?page=2&after=\d+$/)
+    await makePartner(server, p.key, { name: 'Late Joiner' })
+    const second = await v.get(next)
+    expect(second.text).toContain('list-ann')
+    const lastOnFirst = [...all.text.matchAll(/href="\/admin\/partners\/([^"/]+)"/g)].map((m) => m[1]).pop()!
+    expect(second.text).not.toContain(`href="/admin/partners/${lastOnFirst}"`)
+    expect(second.text).toContain('Page 2')
     for (const [by, q] of [['name', 'annab'], ['email', 'ANN@list'], ['id', 'list-a'], ['key', 'annk']]) {
       const found = await v.get(`/admin/partners?q=${encodeURIComponent(q as string)}&by=${by}`)
       expect(found.text, by).toContain('href="/admin/partners/list-ann"')

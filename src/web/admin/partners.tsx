@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify'
 import { DomainError, type FieldErrors } from '../../domain-errors.js'
 import { check, compileInput } from '../../http/validation.js'
-import { changeStatus, listPartners, requireAffiliate, resolvePartner, type PartnerRow } from '../../modules/partners/service.js'
+import { changeStatus, partnerRows, requireAffiliate, resolvePartner, type PartnerRow } from '../../modules/partners/service.js'
 import { SearchPartnersInput } from '../../modules/partners/schemas.js'
 import { partnerFigures } from '../../modules/partners/account.js'
 import { ownCommission, setPartnerCommission } from '../../modules/partners/commission.js'
@@ -79,20 +79,27 @@ interface ListQuery {
   by: SearchBy
   status: PartnerStatus | ''
   page: number
+  /** The row id of the last partner of the page before (from its "Next page" link): this page starts after it. */
+  after?: number
 }
 
 function listQuery(query: Record<string, string | undefined>): ListQuery {
   const by = SEARCH_BY.find((b) => b === query.by) ?? 'name'
   const status = STATUSES.find((s) => s === query.status) ?? ''
-  return { q: (query.q ?? '').trim(), by, status, page: pageNumber(query.page) }
+  const page = pageNumber(query.page)
+  // A cursor only means something past the first page; anything but a row id is no cursor.
+  const after = page > 1 && /^[1-9][0-9]{0,15}$/.test(query.after ?? '') ? Number(query.after) : undefined
+  return { q: (query.q ?? '').trim(), by, status, page, after }
 }
 
-function listHref(q: ListQuery, page = q.page): string {
+/** The list's address; `after` (the last row id shown) makes the next page start by index, not by counting. */
+function listHref(q: ListQuery, page = q.page, after?: number): string {
   const params = new URLSearchParams()
   if (q.q) params.set('q', q.q)
   if (q.q && q.by !== 'name') params.set('by', q.by)
   if (q.status) params.set('status', q.status)
   if (page > 1) params.set('page', String(page))
+  if (page > 1 && after !== undefined) params.set('after', String(after))
   const text = params.toString()
   return `/admin/partners${text ? `?${text}` : ''}`
 }
@@ -103,16 +110,26 @@ interface BulkResult {
   refused: Array<{ id: string; why: string }>
 }
 
+/** What the list shows of a partner, straight from its row (no API representation to build). */
+interface ListRow { rowId: number; id: string; email: string; name: string | null; surname: string | null; key: string; status: string; approved: boolean; created_at: number }
+
+function listRow(r: Awaited<ReturnType<typeof partnerRows>>[number]): ListRow {
+  return {
+    rowId: Number(r.id), id: r.public_id, email: r.email, name: r.name, surname: r.surname, key: r.default_key ?? '',
+    status: r.status, approved: r.approved === 1, created_at: Number(r.created_at),
+  }
+}
+
 async function ListPage({ ctx, query, status = 200, failure, bulk }: { ctx: AdminContext; query: ListQuery; status?: number; failure?: string; bulk?: BulkResult }) {
   const p = program(ctx)
   let errors: FieldErrors | undefined
-  let rows: Awaited<ReturnType<typeof listPartners>> = []
+  let rows: ListRow[] = []
   try {
     const search = query.q ? check<Record<string, string>>(compileInput(SearchPartnersInput), { [query.by]: query.q }) : {}
-    rows = await listPartners(ctx.db, p, {
-      sort: 'desc', offset: (query.page - 1) * PAGE, fetch: PAGE + 1,
+    rows = (await partnerRows(ctx.db, p, {
+      sort: 'desc', offset: query.after === undefined ? (query.page - 1) * PAGE : 0, after: query.after, fetch: PAGE + 1,
       filters: { ...search, ...(query.status ? { status: query.status } : {}) },
-    }, ctx.origin)
+    })).map(listRow)
   } catch (err) {
     errors = { q: Object.values(refusal(err, 'invalid').errors ?? {}).flat() }
     status = 422
@@ -168,7 +185,7 @@ async function ListPage({ ctx, query, status = 200, failure, bulk }: { ctx: Admi
           <Submit>Apply</Submit>
         </form>
       )}
-      <Pager page={query.page} hasMore={hasMore} href={(n) => listHref(query, n)} />
+      <Pager page={query.page} hasMore={hasMore} href={(n) => listHref(query, n, n > query.page ? shown[shown.length - 1]?.rowId : undefined)} />
     </Frame>
   )
   return { status, page }
