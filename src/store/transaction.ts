@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely'
+import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Database } from './schema.js'
 import { dialectOf, storeOf } from './prepared.js'
 import { SharedTransactions } from './shared-transactions.js'
@@ -17,9 +17,7 @@ const ATTEMPTS = 4
 export async function inTransaction<T>(db: Kysely<Database>, work: (tx: Tx) => Promise<T>, options: { batched?: boolean } = {}): Promise<T> {
   // Inside a request's unit (store/unit.ts) the work joins the unit's transaction and commits with it.
   const open = openUnitOf(db)
-  // What the work deferred is written when it returns, so whatever the caller reads next sees it,
-  // as after a transaction of its own.
-  if (open) return settled(open, work)
+  if (open) return inSavepoint(open, work)
   // SQLite: units that arrive together commit together (shared-transactions.ts), unless the work
   // is a batch gathered already (clicks, sales), which would only wait another turn of the event loop.
   if (dialectOf(db) === 'sqlite') {
@@ -34,6 +32,32 @@ export async function inTransaction<T>(db: Kysely<Database>, work: (tx: Tx) => P
       if (attempt >= ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw err
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt))
     }
+  }
+}
+
+let savepoints = 0
+
+/**
+ * Work joining a unit runs in a savepoint of the unit's transaction, so it is all or nothing as
+ * with a transaction of its own: when it fails, what it wrote and deferred is undone and the unit
+ * goes on — a page showing a refusal, a bulk change naming the partners it could not change — with a
+ * transaction it can still use (PostgreSQL refuses every statement after a failed one otherwise).
+ * What it deferred is written when it returns, so whatever the caller reads next sees it.
+ */
+async function inSavepoint<T>(tx: Tx, work: (tx: Tx) => Promise<T>): Promise<T> {
+  // What came before is written first, so a rollback to the savepoint takes only this work's rows.
+  await tx.unit.settle()
+  const name = sql.raw(`unit_work_${++savepoints}`)
+  await sql`savepoint ${name}`.execute(tx)
+  try {
+    const result = await settled(tx, work)
+    await sql`release savepoint ${name}`.execute(tx)
+    return result
+  } catch (err) {
+    tx.unit.forget()
+    await sql`rollback to savepoint ${name}`.execute(tx)
+    await sql`release savepoint ${name}`.execute(tx)
+    throw err
   }
 }
 

@@ -82,6 +82,11 @@ export class UnitOfWork {
     if (found.rows.length > 0) await found.write(this.tx, found.rows)
   }
 
+  /** Drops everything deferred: the work that deferred it was rolled back to its savepoint (transaction.ts). */
+  forget(): void {
+    this.pending.clear()
+  }
+
   /** Writes everything deferred, as at commit. A write may defer more (counters that emit events): those go in the same pass. */
   async settle(): Promise<void> {
     while (this.pending.size > 0) {

@@ -13,6 +13,7 @@ import { makePartner } from '../../../test/support/partners.js'
 import { makeCustomer, makeSale } from '../../../test/support/sales.js'
 import { PAYPAL, requestPayout } from '../../../test/support/payouts.js'
 import { PNG } from '../../../test/support/upload.js'
+import { runCli } from '../../../test/support/cli.js'
 import { addMember } from '../../modules/users/service.js'
 import { choosePassword, mintLink, mintSignInUrl } from '../../modules/users/sign-in.js'
 
@@ -36,7 +37,7 @@ function newContext(options: BrowserContextOptions = {}): Promise<BrowserContext
 
 const at = (path = '') => `${server.url}/admin${path}`
 
-/** A member of the program with the role, signed in in the page through the link `partnerkit users create` prints. */
+/** A member of the program with the role, signed in in the page through a one-time link (as `partnerkit users create` makes one; the journey runs the command itself). */
 async function signIn(page: Page, program: Program, role: 'owner' | 'admin' | 'viewer' = 'owner'): Promise<number> {
   sequence += 1
   const { user } = await addMember(server.store.db, program.id, { email: `member${sequence}@example.com`, role }, null)
@@ -97,14 +98,19 @@ describe.skipIf(NO_BROWSER)('the merchant admin in Chromium', () => {
     await server?.close()
   })
 
-  it('signs in by link, approves a partner, records and refunds a sale, approves and pays a payout and downloads its file', async () => {
+  it('signs in through the link the CLI prints, approves a partner, records and refunds a sale, approves and pays a payout and downloads its file', async () => {
     const program = await programWith('Acme Shop', { partner_auto_approve: false })
     const partner = await makePartner(server, program.key, { name: 'Dana', surname: 'Rivera', key: 'dana', email: 'dana@example.com' })
     expect(partner.status).toBe('pending')
     const context = await newContext()
     const page = await context.newPage()
     try {
-      await signIn(page, program)
+      // The owner's first sign-in: the one line `partnerkit users create` prints, opened in the browser.
+      const cli = await runCli(['users', 'create', '--email', 'owner@acme.example', '--program', program.publicId], { ...server.testStore.env, PUBLIC_URL: server.url })
+      expect(cli.code, cli.stderr).toBe(0)
+      await page.goto(cli.stdout.trim())
+      expect(new URL(page.url()).pathname).toBe('/admin')
+      expect(await page.textContent('body')).toContain('owner@acme.example')
       expect(await page.textContent('body')).toContain('Acme Shop')
       await screenshot(page, 'dashboard')
 
