@@ -58,13 +58,17 @@ function expectedPartners(page) {
  * One GET on a connection of its own (a kept-alive one may have been closed by the server while wrk
  * ran). Refuses anything but a 200 whose HTML has every expected text: a bench of error pages is worthless.
  */
-async function renderedPage(target, expected) {
-  const { status, html } = await new Promise((resolve, reject) => {
-    http.get(target.url, { headers: target.headers, agent: false }, (res) => {
+function getPage(url, headers) {
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers, agent: false }, (res) => {
       const chunks = []
       res.on('data', (c) => chunks.push(c)).on('end', () => resolve({ status: res.statusCode, html: Buffer.concat(chunks) })).on('error', reject)
     }).on('error', reject)
   })
+}
+
+async function renderedPage(target, expected) {
+  const { status, html } = await getPage(target.url, target.headers)
   const text = html.toString()
   const missing = expected.filter((e) => !text.includes(e))
   if (status !== 200 || missing.length > 0) {
@@ -80,12 +84,7 @@ async function renderedPage(target, expected) {
  */
 async function nextPageOf(before, headers, origin) {
   if (listPage === 1) return `${origin}/admin/partners`
-  const html = await new Promise((resolve, reject) => {
-    http.get(before, { headers, agent: false }, (res) => {
-      const chunks = []
-      res.on('data', (c) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks).toString())).on('error', reject)
-    }).on('error', reject)
-  })
+  const html = (await getPage(before, headers)).html.toString()
   const href = /<a href="([^"]+)" rel="next">/.exec(html)?.[1]
   if (!href) throw new Error(`${before} has no "Next page" link:\n${html.slice(0, 400)}`)
   return `${origin}${href.replace(/&amp;/g, '&')}`
