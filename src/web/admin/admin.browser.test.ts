@@ -308,6 +308,7 @@ describe.skipIf(NO_BROWSER)('the merchant admin in Chromium', () => {
       await page.getByLabel('by a partner with paying customers').fill('7')
       // The script posts the form to the preview as it changes: the rule not yet saved shows.
       await expect.poll(() => preview.textContent()).toContain('earns $40.00, because 40% of the sale, by the tier for customers from 5.')
+      await preview.scrollIntoViewIfNeeded()
       await screenshot(page, 'commission')
       await page.getByRole('button', { name: 'Save' }).click()
       await page.waitForURL(/notice=settings-saved/)
