@@ -68,3 +68,22 @@ export async function watchedContext(browser: Browser, serverUrl: string, reques
   })
   return context
 }
+
+/**
+ * A page in `context` that reports any hostile payload that runs: each payload sets window.__x,
+ * whose setter lands in `ran`, and any dialog it opens lands in `dialogs` (and is dismissed).
+ */
+export async function watchedForScript(context: BrowserContext): Promise<{ page: Page; ran: string[]; dialogs: string[] }> {
+  const ran: string[] = []
+  await context.exposeFunction('__ran', (value: string) => ran.push(value))
+  await context.addInitScript(() => {
+    Object.defineProperty(window, '__x', { configurable: false, get: () => undefined, set: (v: unknown) => { void (window as unknown as { __ran(v: string): void }).__ran(String(v)) } })
+  })
+  const page = await context.newPage()
+  const dialogs: string[] = []
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message())
+    void dialog.dismiss()
+  })
+  return { page, ran, dialogs }
+}

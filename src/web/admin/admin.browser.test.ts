@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
 import { startServer, type TestServer } from '../../../test/support/server.js'
 import { NO_BROWSER, launchBrowser } from '../../../test/support/browser.js'
-import { axeViolations, screenshot as shoot, watchedContext } from '../../../test/support/page-checks.js'
+import { axeViolations, screenshot as shoot, watchedContext, watchedForScript } from '../../../test/support/page-checks.js'
 import { makePartner } from '../../../test/support/partners.js'
 import { makeCustomer, makeSale } from '../../../test/support/sales.js'
 import { PAYPAL, requestPayout } from '../../../test/support/payouts.js'
@@ -242,17 +242,7 @@ describe.skipIf(NO_BROWSER)('the merchant admin in Chromium', () => {
     const f = await furnished(HOSTILE, { partner: HOSTILE, customer: HOSTILE, webhook: HOSTILE })
     // The policy refuses inline script anyway; bypassing it here tests the escaping on its own.
     const context = await newContext({ bypassCSP: true })
-    const ran: string[] = []
-    await context.exposeFunction('__ran', (value: string) => ran.push(value))
-    await context.addInitScript(() => {
-      Object.defineProperty(window, '__x', { configurable: false, get: () => undefined, set: (v: unknown) => { void (window as unknown as { __ran(v: string): void }).__ran(String(v)) } })
-    })
-    const page = await context.newPage()
-    const dialogs: string[] = []
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message())
-      void dialog.dismiss()
-    })
+    const { page, ran, dialogs } = await watchedForScript(context)
     try {
       await signIn(page, f.program)
       const shown: Record<string, string> = {}

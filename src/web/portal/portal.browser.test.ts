@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import { startServer, type TestServer } from '../../../test/support/server.js'
 import { startMailbox, type Mailbox, type ReceivedMail } from '../../../test/support/mailbox.js'
 import { NO_BROWSER, launchBrowser } from '../../../test/support/browser.js'
-import { axeViolations, screenshot as shoot, watchedContext } from '../../../test/support/page-checks.js'
+import { axeViolations, screenshot as shoot, watchedContext, watchedForScript } from '../../../test/support/page-checks.js'
 import { partnerWithPassword } from '../../../test/support/portal.js'
 import { makeCustomer, makeSale } from '../../../test/support/sales.js'
 import { PNG } from '../../../test/support/upload.js'
@@ -410,18 +410,7 @@ describe.skipIf(NO_BROWSER)('the partner portal in Chromium', () => {
 
     // The policy refuses inline script anyway; bypassing it here tests the escaping on its own.
     const context = await newContext({ bypassCSP: true })
-    const ran: string[] = []
-    await context.exposeFunction('__ran', (value: string) => ran.push(value))
-    // Any payload that runs sets window.__x: the setter reports it (and a dialog would be counted too).
-    await context.addInitScript(() => {
-      Object.defineProperty(window, '__x', { configurable: false, get: () => undefined, set: (v: unknown) => { void (window as unknown as { __ran(v: string): void }).__ran(String(v)) } })
-    })
-    const page = await context.newPage()
-    const dialogs: string[] = []
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message())
-      void dialog.dismiss()
-    })
+    const { page, ran, dialogs } = await watchedForScript(context)
     const visit = async (path: string, status = 200) => {
       const res = await page.goto(at(program, path))
       expect(res?.status(), path).toBe(status)
