@@ -76,7 +76,8 @@ export async function buildApp({ config, store }: AppDeps): Promise<FastifyInsta
     if (request.is404 || request.routeOptions.config.web) return
     request.bag = inputBag(request.query, request.body)
     // Validation coerces and fills defaults in place; the bag stays as the caller sent it.
-    const validate = request.routeOptions.config.validateInput
+    const { validateInput, variant } = request.routeOptions.config
+    const validate = variant && request.caller && variant.applies(request.caller) ? variant.validateInput : validateInput
     request.body = validate ? check(validate, structuredClone(request.bag)) : request.bag
   })
   setUpIdempotency(app, store.db)

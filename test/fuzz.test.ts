@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { startServer, type TestServer } from './support/server.js'
+import { REFER_A_FRIEND_ONLY } from './support/isolation/operations.js'
 import type { Answer } from './support/client.js'
 import { scaled } from './support/scale.js'
 import {
@@ -130,8 +131,13 @@ describe('fuzz', () => {
 // own program and partner, so the generated inputs above (which may delete theirs) cannot thin it.
 describe('fuzz: values PostgreSQL refuses', () => {
   let hostileKey: string
+  // Refer-a-friend operations are reached with a refer-a-friend key (an affiliate one gets 400 before any look-up).
+  let referralKey: string
+  const keyFor = (path: string) => (REFER_A_FRIEND_ONLY.test(path) ? referralKey : hostileKey)
   beforeAll(async () => {
     hostileKey = (await server.program()).key
+    referralKey = (await server.program({ type: 'referral' })).key
+    await server.post('/v1/customers', { key: referralKey, body: { id: 'fuzz-id', key: 'fuzz-id' } })
     // `fuzz-id` names one object of each kind a path takes by text, so a path id that is not the
     // one fuzzed reaches the look-up of the next (a webhook's, then its delivery's).
     for (const [path, body] of [
@@ -160,6 +166,7 @@ describe('fuzz: values PostgreSQL refuses', () => {
     'POST /v1/transactions/{key}/refund': '{"amount":1}',
     'PUT /v1/partners/{id}/commission': '{"type":"percent","value":10}',
     'POST /v1/partners/{id}/reward': '{"amount":1}',
+    'POST /v1/customers/{key}/balance/credit': '{"amount":1}',
   }
 
   it('answers a NUL in any path id exactly as an id that names nothing', async () => {
@@ -169,7 +176,7 @@ describe('fuzz: values PostgreSQL refuses', () => {
     for (const op of withIds()) {
       const body = LOOK_UP_INPUT[`${op.method} ${op.path}`]
       for (const name of paramsOf(op.path)) {
-        const send = fuzzer(hostileKey)
+        const send = fuzzer(keyFor(op.path))
         const missing = await send(op.method, pathFor(op.path, name, 'no-such-id'), body)
         // Each reaches its look-up: a 404 (a referral key that names nothing is not one: the visitor
         // is still sent to a website, or asked which program's).
@@ -190,7 +197,7 @@ describe('fuzz: values PostgreSQL refuses', () => {
     for (const op of withIds()) {
       for (const name of paramsOf(op.path)) {
         for (const id of NOT_UTF8_IDS) {
-          const res = await fuzzer(hostileKey)(op.method, pathFor(op.path, name, id))
+          const res = await fuzzer(keyFor(op.path))(op.method, pathFor(op.path, name, id))
           n++
           expect([res.status, res.json?.code], `${op.method} ${op.path} {${name}} = ${id}`).toEqual([400, 'invalid_url'])
         }

@@ -51,6 +51,20 @@ export interface RouteSpec<I extends TSchema> {
   /** A GET that changes data (Partnero's GET /v1/leads/convert): authenticated as a write. */
   changesState?: boolean
   handler: (ctx: RouteContext<Static<I>>) => Promise<unknown>
+  /**
+   * The same endpoint for callers of another kind (a refer-a-friend program's key on a customer
+   * URL, spec §2): its own input check and handler. Its answer is written as the handler shapes it
+   * (the route's response schema describes the usual caller's answer).
+   */
+  variant?: RouteVariant
+}
+
+export interface RouteVariant {
+  applies: (caller: Caller) => boolean
+  input?: TSchema
+  /** Its success answers' shapes (checked by the test servers' contract check, like the route's). */
+  response: Record<number, TSchema>
+  handler: (ctx: RouteContext<any>) => Promise<unknown>
 }
 
 declare module 'fastify' {
@@ -63,6 +77,8 @@ declare module 'fastify' {
     /** The route's input check, run on the merged bag (see app.ts). */
     validateInput?: ValidateFunction
     changesState?: boolean
+    /** The variant's input check, and when it applies instead of validateInput. */
+    variant?: { applies: (caller: Caller) => boolean; validateInput?: ValidateFunction; response: Record<number, TSchema> }
   }
 }
 
@@ -79,8 +95,11 @@ export function addRoute<I extends TSchema>(app: FastifyInstance, base: (request
     // Without declared input every bag passes unchanged: no check (and no copy) to make per request.
     config: {
       public: spec.public ?? false,
-      validateInput: takesNoInput(input) ? undefined : compileInput(input),
+      validateInput: compiledInput(input),
       changesState: spec.changesState ?? false,
+      ...(spec.variant
+        ? { variant: { applies: spec.variant.applies, validateInput: compiledInput(spec.variant.input ?? Type.Object({})), response: spec.variant.response } }
+        : {}),
     },
     schema: {
       summary: spec.summary,
@@ -93,7 +112,8 @@ export function addRoute<I extends TSchema>(app: FastifyInstance, base: (request
       response: { ...spec.response, ...errors },
     },
     handler: async (request, reply) => {
-      const result = await spec.handler({
+      const variant = spec.variant && request.caller && spec.variant.applies(request.caller) ? spec.variant : undefined
+      const result = await (variant ?? spec).handler({
         input: request.body as Static<I>,
         bag: request.bag ?? {},
         params: (request.params ?? {}) as Record<string, string>,
@@ -103,9 +123,15 @@ export function addRoute<I extends TSchema>(app: FastifyInstance, base: (request
         reply,
       })
       if (spec.successStatus) reply.code(spec.successStatus)
+      // The route's response schema describes the usual caller's answer, not the variant's: written as it is.
+      if (variant) return reply.type('application/json').send(JSON.stringify(result))
       return result
     },
   })
+}
+
+function compiledInput(input: TSchema): ValidateFunction | undefined {
+  return takesNoInput(input) ? undefined : compileInput(input)
 }
 
 /** Type.Object({}) with nothing added: every object passes, unchanged. */

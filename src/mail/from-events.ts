@@ -7,6 +7,7 @@
 //   partner.rejected → rejected                                               partner_email_notifications_enabled
 //   reward.created   → new commission (a positive reward, not rejected)       partner_email_notifications_enabled
 //   payout.paid      → payout sent                                            partner_email_notifications_enabled
+//   customer.invited → friend invitation (refer-a-friend; the merchant asked for it through the API)
 import { readJson } from '../store/json.js'
 import type { Db } from '../store/schema.js'
 import { formatMoney } from '../money/format.js'
@@ -22,6 +23,7 @@ import { applicationReceived } from './messages/application-received.js'
 import { applicationRejected } from './messages/application-rejected.js'
 import { newCommission } from './messages/new-commission.js'
 import { payoutSent } from './messages/payout-sent.js'
+import { friendInvitation } from './messages/friend-invitation.js'
 
 export interface OutboxEvent {
   id: number | bigint
@@ -55,10 +57,15 @@ export async function mailsForEvents(db: Db, events: OutboxEvent[], base: string
   const mails: NewMail[] = []
   for (const event of events) {
     const setting = SETTING[event.type]
-    if (!setting) continue
+    if (!setting && event.type !== 'customer.invited') continue
     const programId = Number(event.program_id)
     if (!programs.has(programId)) programs.set(programId, await programById(db, programId))
     const program = programs.get(programId)
+    if (event.type === 'customer.invited') {
+      if (program?.type === 'referral') mails.push({ ...invitationMail(program, readJson(event.data)), programId, outboxId: Number(event.id) })
+      continue
+    }
+    if (!setting) continue
     // Partners (and so these mails) belong to affiliate programs only.
     if (!program || program.type !== 'affiliate' || program.settings.program[setting] !== true) continue
     const made = await mailFor(db, program, event.type, readJson(event.data), base)
@@ -127,4 +134,11 @@ function approved(programName: string, p: PartnerData, portal: string): Made {
 /** An amount as events carry it (a number of units) in its currency: "$12.50". */
 function money(amount: number, currency: string): string {
   return formatMoney(BigInt(Math.round(amount * 1_000_000)), currency)
+}
+
+interface InvitedData { to: string; inviter: string; referral_link: string; personalization: Record<string, unknown> }
+
+function invitationMail(program: Program, data: InvitedData): Made {
+  const message = friendInvitation({ programName: program.name, inviter: data.inviter, url: data.referral_link, personalization: data.personalization })
+  return { kind: 'friend-invitation', to: data.to, message }
 }

@@ -22,6 +22,7 @@ import { signIn } from './migrations/0017-sign-in.js'
 import { users } from './migrations/0018-users.js'
 import { programLogos } from './migrations/0019-program-logos.js'
 import { livePartnersList } from './migrations/0020-live-partners-list.js'
+import { referralCustomers } from './migrations/0021-referral-customers.js'
 
 export type StoreMigration = (store: Store) => Migration
 
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, StoreMigration> = {
   '0018-users': users,
   '0019-program-logos': programLogos,
   '0020-live-partners-list': livePartnersList,
+  '0021-referral-customers': referralCustomers,
 }
 
 export async function migrateToLatest(store: Store): Promise<string[]> {

@@ -185,6 +185,14 @@ export interface CustomerTable {
   created_at: number
   updated_at: number
   deleted_at: number | null
+  /** Refer-a-friend (migration 0021): the partners row this customer refers with; null in affiliate programs. */
+  earner_id: Generated<number | null>
+  /** Refer-a-friend: 1 unless the merchant created the customer unapproved. */
+  approved: Generated<number>
+  /** Refer-a-friend: JSON {date_of_birth?} as the merchant sent it, or null. */
+  metadata: Generated<unknown>
+  /** Refer-a-friend: JSON object of the merchant's own fields, or null. */
+  custom_fields: Generated<unknown>
 }
 
 export interface TransactionTable {
@@ -213,7 +221,7 @@ export interface TransactionTable {
 }
 
 export type RewardStatus = 'review_period' | 'ok' | 'rejected'
-export type RewardKind = 'sale' | 'manual' | 'lead'
+export type RewardKind = 'sale' | 'manual' | 'lead' | 'signup'
 
 export interface RewardTable {
   id: Generated<number>

@@ -20,7 +20,8 @@ export function checkContract(app: FastifyInstance, violations: string[]): void 
   app.addHook('onSend', async (request, reply, payload) => {
     const type = String(reply.getHeader('content-type') ?? '')
     if (!type.startsWith('application/json') || typeof payload !== 'string') return payload
-    const responses = (request.routeOptions.schema?.response ?? {}) as Record<string, object>
+    const variant = request.routeOptions.config.variant
+    const responses = (variant && request.caller && variant.applies(request.caller) ? variant.response : request.routeOptions.schema?.response ?? {}) as Record<string, object>
     const status = reply.statusCode
     const schema = responses[String(status)] ?? (status >= 400 ? ErrorResponse : undefined)
     if (!schema) {

@@ -96,9 +96,13 @@ export const transactionCollectionOperations: Operation[] = [
   ['POST', '/v1/transactions', { amount: 1, customer: { key: 'c' } }],
 ]
 
-/** A refer-a-friend or newsletter program is told these affiliate endpoints are not for its type. */
-export async function expectRefusedToOtherTypes(server: TestServer, operations: Operation[]) {
-  for (const type of ['referral', 'newsletter'] as const) {
+/**
+ * A refer-a-friend or newsletter program is told these affiliate endpoints are not for its type.
+ * Refer-a-friend programs share the customer and transaction URLs (with their own shapes) but not
+ * the legacy singular forms, customer states and archiving: `AFFILIATE_ONLY` picks those.
+ */
+export async function expectRefusedToOtherTypes(server: TestServer, operations: Operation[], types: ReadonlyArray<'referral' | 'newsletter'> = ['referral', 'newsletter']) {
+  for (const type of types) {
     const other = await server.program({ type })
     for (const [method, url, body] of operations) {
       const res = await server.request(method, url, { key: other.key, body })
@@ -129,4 +133,9 @@ export async function expectAnsweredAsMissing(server: TestServer, apiKey: string
     expect(foreignAnswer.status, `${method} ${url}`).toBe(404)
     expect(foreignAnswer.text, `${method} ${url}`).toBe(missingAnswer.text)
   }
+}
+
+/** The customer and transaction operations refer-a-friend programs do not have (spec §2). */
+export function affiliateOnly(operations: Operation[]): Operation[] {
+  return operations.filter(([, url]) => /^\/v1\/customer(\?|$)|\/(suspend|approve|archive|revoke-archive)$/.test(url))
 }

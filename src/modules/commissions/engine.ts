@@ -27,6 +27,7 @@ export type RateSource =
   | { kind: 'level'; level: number }
   | { kind: 'override' }
   | { kind: 'manual' }
+  | { kind: 'referral'; rule: number; side: 'referrer' | 'friend' }
 
 export type SourcedRate = Rate & { source?: RateSource }
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '../../../test/support/server.js'
 import { makePartner } from '../../../test/support/partners.js'
 import {
-  customerCollectionOperations, customerOperations, expectAnsweredAsMissing, expectErrorShape, expectRefusedToOtherTypes, expectUnauthenticated, makeCustomer, moneyPicture,
+  customerCollectionOperations, customerOperations, expectAnsweredAsMissing, expectErrorShape, affiliateOnly, expectRefusedToOtherTypes, expectUnauthenticated, makeCustomer, moneyPicture,
 } from '../../../test/support/sales.js'
 
 let server: TestServer
@@ -99,7 +99,11 @@ describe('the same key and email in two programs', () => {
 
 describe('programs that are not affiliate programs', () => {
   it('get a 400 naming their type from every customer operation', async () => {
-    await expectRefusedToOtherTypes(server, [...customerCollectionOperations, ...customerOperations('anyone')])
+    await expectRefusedToOtherTypes(server, [...customerCollectionOperations, ...customerOperations('anyone')], ['newsletter'])
+    // Refer-a-friend programs have these URLs too (customers/referral.*.test.ts), all but the affiliate-only ones.
+    const affiliateOps = affiliateOnly([...customerCollectionOperations, ...customerOperations('anyone')])
+    expect(affiliateOps.length).toBeGreaterThan(0)
+    await expectRefusedToOtherTypes(server, affiliateOps, ['referral'])
   })
 })
 

@@ -12,6 +12,7 @@ import { addRoute, type Caller } from '../../http/route.js'
 import { listedPartnerId } from '../partners/service.js'
 import { explainAttribution } from './attribution.js'
 import { customerView } from './representation.js'
+import { referralCustomerRoutes, referralCustomerVariants } from './referral-routes.js'
 import { Attribution, Customer, CustomerLookupInput, ListCustomersInput, SearchCustomersInput, UpdateCustomerInput } from './schemas.js'
 import {
   changeCustomerState, customerRefOf, listCustomers, requireAffiliateCustomers, resolveCustomer, updateCustomer,
@@ -22,8 +23,11 @@ const KeyParam = Type.Object({ key: Type.String({ description: 'Customer key (or
 
 type UpdateInput = Static<typeof UpdateCustomerInput>
 
-export function customerRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
+export function customerRoutes(app: FastifyInstance, deps: RouteDeps) {
+  const { store, base } = deps
   const db = store.db
+  const raf = referralCustomerVariants(db)
+  referralCustomerRoutes(app, deps)
   const program = (caller: Caller) => {
     requireAffiliateCustomers(caller.program)
     return caller.program
@@ -36,6 +40,7 @@ export function customerRoutes(app: FastifyInstance, { store, base }: RouteDeps)
     addRoute(app, base, {
       method: 'GET', url, summary, tags, input,
       response: { 200: PagedEnvelope(Customer) },
+      variant: searching ? raf.search : raf.list,
       handler: async ({ caller, input, bag, base, request }) => {
         const p = program(caller)
         const page = pageOf(input)
@@ -53,7 +58,7 @@ export function customerRoutes(app: FastifyInstance, { store, base }: RouteDeps)
 
   addRoute(app, base, {
     method: 'GET', url: '/v1/customers/:key', summary: 'Get a customer by key (or email)', tags, params: KeyParam,
-    response: { 200: Envelope(Customer) },
+    response: { 200: Envelope(Customer) }, variant: raf.get,
     handler: async ({ caller, params }) => ok(customerView(await resolveCustomer(db, program(caller), params.key as string))),
   })
 
@@ -65,14 +70,14 @@ export function customerRoutes(app: FastifyInstance, { store, base }: RouteDeps)
 
   addRoute(app, base, {
     method: 'PUT', url: '/v1/customers/:key', summary: 'Update a customer (`{update: {...}}` or flat fields)', tags, params: KeyParam,
-    input: UpdateCustomerInput, response: { 200: Envelope(Customer) },
+    input: UpdateCustomerInput, response: { 200: Envelope(Customer) }, variant: raf.updateByPath,
     handler: async ({ caller, params, input }) => ok(await updateCustomer(db, program(caller), params.key as string, changesOf(input, false))),
   })
 
   for (const url of ['/v1/customers', '/v1/customer']) {
     addRoute(app, base, {
       method: 'PUT', url, summary: 'Update the customer named by `key` in the body', tags, input: UpdateCustomerInput,
-      response: { 200: Envelope(Customer) },
+      response: { 200: Envelope(Customer) }, ...(url === '/v1/customers' ? { variant: raf.updateByBody } : {}),
       handler: async ({ caller, input }) => ok(await updateCustomer(db, program(caller), customerRefOf(input), changesOf(input, true))),
     })
   }

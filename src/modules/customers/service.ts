@@ -25,6 +25,13 @@ import {
   updateCustomerRow, type ClickRow, type CustomerListQuery, type CustomerRow, type CustomerState,
 } from './store.js'
 
+// Refer-a-friend customers (referral-service.ts): sales find, reward and announce them through here.
+export {
+  addReferralCustomer, announceRewarded, createReferralCustomer, isReferralProgram, referralCustomerByEarner, referralCustomerByRef, referralOrdinal,
+  referralRefOf, reloadReferralCustomer, requireReferralProgram, deleteReferralCustomer, type ReferralCustomerRow,
+} from './referral-service.js'
+export { referralCustomerByRowId } from './referral-store.js'
+export type { ReferralCustomerRef } from './referral-schemas.js'
 // Sales, leads and Stripe find customers, and sales count theirs, through here.
 export { bumpLiveSales, findCustomerByEmail, findCustomerByKey, findCustomersByKeys, livePartnerId, type CustomerRow } from './store.js'
 

@@ -170,7 +170,7 @@ describe('racing decisions', () => {
 
 describe('other program types', () => {
   it('answers every lead route with the 400 the customer routes give', async () => {
-    const raf = await server.program({ type: 'referral' })
+    const raf = await server.program({ type: 'newsletter' })
     const customers = await server.get('/v1/customers/x', { key: raf.key })
     expect(customers.status).toBe(400)
     const expected = customers.json

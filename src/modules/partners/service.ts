@@ -26,6 +26,8 @@ import {
 // Referral links build on partners: they read and write a partner's link rows through here.
 export { deleteLinkRow, insertLink, keyTaken, linksOfPartner, makeDefault, updateLinkRow, type LinkRow } from './link-store.js'
 // Customers, sales, the ledger and payouts find a partner by row and move its counts and money through here.
+// Refer-a-friend customers refer through an earner row (customers/referral-service.ts).
+export { addEarner, freshKey, lockEarner, retireEarner } from './earner.js'
 export { addPartnerClicks, bumpPartnerCounts, bumpPartnersCounts, findPartnerByRowId, type PartnerRow } from './store.js'
 
 const KEY_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789'

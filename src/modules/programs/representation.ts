@@ -63,7 +63,10 @@ export function settingsBlocks(program: Program, base: string | undefined) {
       onboarding_enabled: s.program.onboarding_enabled,
       partner_email_notifications_enabled: s.program.partner_email_notifications_enabled,
       ...(program.type === 'referral'
-        ? { referral_portal_enabled: s.program.referral_portal_enabled, rewards_notification_enabled: s.program.rewards_notification_enabled }
+        ? {
+            referral_portal_enabled: s.program.referral_portal_enabled, rewards_notification_enabled: s.program.rewards_notification_enabled,
+            referral_rewards: s.program.referral_rewards, referral_attribution: s.program.referral_attribution,
+          }
         : {}),
     },
     portal_settings: {

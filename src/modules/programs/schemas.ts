@@ -2,6 +2,7 @@
 import { Type, type Static } from 'typebox'
 import { CommissionInput } from '../commissions/schemas.js'
 import { Money } from '../../money/schema.js'
+import { ReferralRewardsInput } from '../rewards/referral-rules-input.js'
 
 const Bool = Type.Boolean()
 const MoneyMap = Type.Record(Type.String(), Type.String(), { description: 'Formatted amounts by lower-case currency, e.g. {"usd": "$1,124.90"}' })
@@ -45,6 +46,10 @@ export const ProgramSettingsInput = Type.Object({
   payout_automation_schedule: Type.Optional(Type.Union([Type.Literal('daily'), Type.Literal('weekly'), Type.Literal('monthly')], { description: 'Automatic payouts: daily, weekly (Mondays) or monthly (the 1st), UTC' })),
   payout_automation_min: Type.Optional(Money),
   payout_automation_max: Type.Optional(Money),
+  referral_rewards: Type.Optional(ReferralRewardsInput),
+  referral_attribution: Type.Optional(Type.Union([Type.Literal('last_click'), Type.Literal('first_click')], {
+    description: 'Extension (refer-a-friend): which click credits a visitor who clicked several customers\' links (default last_click)',
+  })),
 }, { additionalProperties: false })
 
 export const PortalSettingsInput = Type.Object({
@@ -161,6 +166,12 @@ export const ProgramSettingsBlock = Type.Object({
   partner_email_notifications_enabled: Bool,
   referral_portal_enabled: Type.Optional(Bool),
   rewards_notification_enabled: Type.Optional(Bool),
+  referral_rewards: Type.Optional(Type.Array(Type.Object({
+    side: Type.String(), trigger: Type.String(), type: Type.String(), value: Type.String(), unit: Type.String(),
+    recurrence: Type.Union([Type.String(), Type.Object({ months: Type.Integer() })]),
+    from_occurrence: Type.Optional(Type.Integer()), to_occurrence: Type.Optional(Type.Integer()), review_days: Type.Optional(Type.Integer()),
+  }), { description: 'Extension (refer-a-friend): the reward rules' })),
+  referral_attribution: Type.Optional(Type.String({ description: 'Extension (refer-a-friend): last_click or first_click' })),
 })
 
 export const PortalSettingsBlock = Type.Object({

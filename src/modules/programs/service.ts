@@ -9,6 +9,8 @@ import { emit } from '../../events/outbox.js'
 import { invalid, invalidField, type FieldErrors } from '../../domain-errors.js'
 import { randomToken } from '../../tokens.js'
 import { rulesWith } from '../commissions/input.js'
+import { referralRewardRules, type ReferralRewardsInput } from '../rewards/referral-rules-input.js'
+import type { Static } from 'typebox'
 import { payoutSettingsWith } from './payout-settings.js'
 import { portalSettingsWith } from './portal-settings.js'
 import type { CommissionInput } from '../commissions/schemas.js'
@@ -73,10 +75,11 @@ export async function updateProgram(db: Kysely<Database>, programId: number, cha
     const next: Program = structuredClone(program)
     if (changes.name !== undefined) next.name = changes.name
     if (changes.website !== undefined) next.website = changes.website
-    const { currency, commission, ...programSettings } = changes.program_settings ?? {}
+    const { currency, commission, referral_rewards: rewards, ...programSettings } = changes.program_settings ?? {}
     if (typeof currency === 'string') next.currency = currency.toUpperCase()
     if (commission !== undefined) next.settings.commission = rulesWith(program.settings.commission, commission as CommissionInput)
     next.settings.program = { ...next.settings.program, ...payoutSettingsWith(program.settings.program, programSettings) as Partial<ProgramSettings> }
+    if (rewards !== undefined) next.settings.program.referral_rewards = referralRewardRules(rewards as Static<typeof ReferralRewardsInput>)
     next.settings.portal = { ...next.settings.portal, ...await portalSettingsWith(tx, program.id, changes.portal_settings ?? {}) }
     next.updatedAt = now
     await saveProgram(tx, next)

@@ -3,6 +3,7 @@
 import type { ProgramType } from '../../store/schema.js'
 import { DEFAULT_COMMISSION, commissionRules, type CommissionRules } from '../commissions/rules.js'
 import { PAYOUT_SETTINGS } from './payout-settings.js'
+import { DEFAULT_REFERRAL_REWARDS, type ReferralRewardRule } from '../rewards/referral-rules.js'
 
 export interface ProgramSettings {
   cookie_lifetime: number
@@ -29,6 +30,10 @@ export interface ProgramSettings {
   referral_link_style: 'query' | 'path'
   /** Extension: a customer whose email is the partner's own (normalised) earns commission anyway. */
   reward_self_referrals: boolean
+  /** Refer-a-friend (extension): what a referred friend's sign-up or sale earns (rewards/referral-rules.ts). */
+  referral_rewards: readonly ReferralRewardRule[]
+  /** Refer-a-friend (extension): a visitor who clicked several customers' links is credited to the last (default) or the first. */
+  referral_attribution: 'last_click' | 'first_click'
 }
 
 export interface PortalSettings {
@@ -89,6 +94,8 @@ export const DEFAULT_SETTINGS: StoredSettings = {
     referral_param: 'aff',
     referral_link_style: 'query',
     reward_self_referrals: false,
+    referral_rewards: DEFAULT_REFERRAL_REWARDS,
+    referral_attribution: 'last_click',
   },
   portal: {
     program_page_enabled: true,
@@ -126,7 +133,8 @@ export const SETTABLE: Record<ProgramType, { program: string[]; portal: string[]
       ...PORTAL_EXTENSIONS],
   },
   referral: {
-    program: ['currency', 'cookie_lifetime', 'referral_portal_enabled', 'rewards_notification_enabled', 'referral_param', 'referral_link_style'],
+    program: ['currency', 'cookie_lifetime', 'referral_portal_enabled', 'rewards_notification_enabled', 'referral_param', 'referral_link_style',
+      'referral_rewards', 'referral_attribution'],
     portal: ['registration_disabled', 'program_page_enabled', 'widget_enabled', 'embeddable_form_enabled', 'popup_form_enabled'],
   },
   newsletter: {

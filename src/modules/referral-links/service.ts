@@ -75,10 +75,28 @@ export async function requireLink(db: Db, program: Program, key: string): Promis
   return link
 }
 
-export async function createLink(db: Kysely<Database>, program: Program, input: LinkFields & { key: string; partner: PartnerRef }, base: string, now = Date.now()) {
+/**
+ * Whose links these are, and how a change to them is announced: partners (partner.updated) unless
+ * given otherwise; a refer-a-friend customer's links belong to its earner row (customers module).
+ */
+export interface LinkOwners {
+  /** The field that names the owner in a create body. */
+  field: string
+  find(tx: Db, program: Program, ref: PartnerRef): Promise<PartnerRow | undefined>
+  announce(tx: Db, program: Program, owner: PartnerRow, base: string, now: number): Promise<void>
+}
+
+const PARTNERS: LinkOwners = {
+  field: 'partner',
+  find: (tx, program, ref) => partnerByIdentity(tx, program, ref),
+  announce: announcePartner,
+}
+
+export async function createLink(db: Kysely<Database>, program: Program, input: LinkFields & { key: string; partner: PartnerRef }, base: string,
+  now = Date.now(), owners = PARTNERS) {
   return withUniqueKey(() => inTransaction(db, async (tx) => {
-    const partner = await partnerByIdentity(tx, program, input.partner)
-    if (!partner) throw invalidField('partner', 'The partner was not found.')
+    const partner = await owners.find(tx, program, input.partner)
+    if (!partner) throw invalidField(owners.field, `The ${owners.field} was not found.`)
     const errors: FieldErrors = {}
     if (await keyTaken(tx, program.id, input.key)) errors.key = ['The key has already been taken.']
     await checkPlacement(tx, program, input, errors)
@@ -99,12 +117,12 @@ export async function createLink(db: Kysely<Database>, program: Program, input: 
       await makeDefault(tx, program.id, partner.id, link.id)
       link = await requireLink(tx, program, input.key)
     }
-    await announcePartner(tx, program, partner, base, now)
+    await owners.announce(tx, program, partner, base, now)
     return linkView(program, link, base)
   }))
 }
 
-export async function updateLink(db: Kysely<Database>, program: Program, key: string, changes: LinkFields, base: string, now = Date.now()) {
+export async function updateLink(db: Kysely<Database>, program: Program, key: string, changes: LinkFields, base: string, now = Date.now(), owners = PARTNERS) {
   return withUniqueKey(() => inTransaction(db, async (tx) => {
     const link = await requireLink(tx, program, key)
     const errors: FieldErrors = {}
@@ -127,21 +145,21 @@ export async function updateLink(db: Kysely<Database>, program: Program, key: st
     })
     if (changes.default === true && link.is_default !== 1) await makeDefault(tx, program.id, Number(link.partner_id), link.id)
     const updated = await requireLink(tx, program, changes.key ?? link.key)
-    await announcePartner(tx, program, await partnerOf(tx, program, updated), base, now)
+    await owners.announce(tx, program, await partnerOf(tx, program, updated), base, now)
     return linkView(program, updated, base)
   }))
 }
 
 /** Deleting the default link hands the default to the partner's oldest other link; the last link stays. */
-export async function deleteLink(db: Kysely<Database>, program: Program, key: string, base: string, now = Date.now()) {
+export async function deleteLink(db: Kysely<Database>, program: Program, key: string, base: string, now = Date.now(), owners = PARTNERS) {
   await inTransaction(db, async (tx) => {
     const link = await requireLink(tx, program, key)
     const siblings = (await linksOfPartner(tx, program.id, Number(link.partner_id))).filter((l) => l.id !== link.id)
     const heir = siblings[0]
-    if (!heir) throw badRequest('The last referral link of a partner cannot be deleted.', 'last_link')
+    if (!heir) throw badRequest(`The last referral link of a ${owners.field} cannot be deleted.`, 'last_link')
     await deleteLinkRow(tx, program.id, link.id)
     if (link.is_default === 1) await makeDefault(tx, program.id, Number(link.partner_id), heir.id)
-    await announcePartner(tx, program, await partnerOf(tx, program, link), base, now)
+    await owners.announce(tx, program, await partnerOf(tx, program, link), base, now)
   })
 }
 
@@ -149,8 +167,9 @@ export async function linksOf(db: Db, program: Program, partner: PartnerRow, pag
   return (await linksOfPartner(db, program.id, partner.id, page)).map((l) => linkView(program, l, base))
 }
 
-export async function searchLinks(db: Db, program: Program, q: { id?: string; key?: string; partner?: PartnerRef }, page: { offset: number; fetch: number }, base: string) {
-  const partner = q.partner && Object.keys(q.partner).length > 0 ? await requirePartnerByIdentity(db, program, q.partner) : undefined
+export async function searchLinks(db: Db, program: Program, q: { id?: string; key?: string; partner?: PartnerRef }, page: { offset: number; fetch: number }, base: string, owners?: LinkOwners) {
+  const partner = !q.partner || Object.keys(q.partner).length === 0 ? undefined
+    : owners ? await requiredOwner(db, program, q.partner, owners) : await requirePartnerByIdentity(db, program, q.partner)
   const rows = await searchLinkRows(db, program.id, { key: q.id ?? q.key, partnerId: partner?.id, ...page })
   return rows.map((l) => linkView(program, l, base))
 }
@@ -184,6 +203,12 @@ async function checkPlacement(tx: Db, program: Program, fields: LinkFields, erro
       errors[field] = [`The ${field.replace(/_/g, ' ')} must be on the program website or one of its additional domains.`]
     }
   }
+}
+
+async function requiredOwner(db: Db, program: Program, ref: PartnerRef, owners: LinkOwners): Promise<PartnerRow> {
+  const owner = await owners.find(db, program, ref)
+  if (!owner) throw notFound(`${owners.field[0]?.toUpperCase()}${owners.field.slice(1)} not found`)
+  return owner
 }
 
 async function partnerOf(tx: Db, program: Program, link: LinkRow): Promise<PartnerRow> {

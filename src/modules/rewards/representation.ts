@@ -3,6 +3,7 @@ import type { Static } from 'typebox'
 import { microsToNumber } from '../../money/micros.js'
 import { isoMicros } from '../../wire-time.js'
 import type { Reward } from './schemas.js'
+import { POINTS } from './referral-rules.js'
 import type { RewardNames, RewardRow } from './store.js'
 
 export function rewardView(r: RewardRow, names: RewardNames): Static<typeof Reward> {
@@ -16,7 +17,7 @@ export function rewardView(r: RewardRow, names: RewardNames): Static<typeof Rewa
     level: r.level,
     amount: microsToNumber(BigInt(r.amount)),
     amount_units: r.currency,
-    is_currency: true,
+    is_currency: r.currency !== POINTS,
     description: r.description,
     created_at: isoMicros(Number(r.created_at)),
   }

@@ -10,7 +10,7 @@ export const BonusInput = Type.Object({
 
 export const Reward = Type.Object({
   id: Type.Integer(),
-  kind: Type.Union([Type.Literal('sale'), Type.Literal('manual'), Type.Literal('lead')]),
+  kind: Type.Union([Type.Literal('sale'), Type.Literal('manual'), Type.Literal('lead'), Type.Literal('signup')]),
   status: Type.Union([Type.Literal('review_period'), Type.Literal('ok'), Type.Literal('rejected')]),
   partner: Type.Union([Type.String(), Type.Null()], { description: 'The partner id' }),
   transaction: Type.Union([Type.String(), Type.Null()], { description: 'The transaction key; null for a manual bonus' }),

@@ -114,3 +114,8 @@ export function programRewards(db: Db, programId: number, state: RewardState, pa
 export function programReward(db: Db, programId: number, rewardId: number): Promise<ProgramRewardRow | undefined> {
   return programRewardRow(db, programId, rewardId)
 }
+
+// Refer-a-friend: the rules, the rows they earn, and an earner's rewards.
+export { referralRewards, POINTS, type ReferralRewardRule } from './referral-rules.js'
+export { referralRewardValues, reverseSignupRewards, storeSignupRewards } from './referral.js'
+export { rewardsOfEarner } from './store.js'

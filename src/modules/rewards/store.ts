@@ -129,3 +129,13 @@ export function programRewardRows(db: Db, programId: number, status: string, pag
 export function programRewardRow(db: Db, programId: number, rewardId: number) {
   return readRow<ProgramRewardRow>(db, 'program_reward_by_id', `select ${PROGRAM_REWARD_COLUMNS} where r.program_id = ? and r.id = ?`, [programId, rewardId])
 }
+
+/** The rewards a refer-a-friend customer's sign-up earned (whoever earned them). */
+export function signupRewardsOf(db: Db, programId: number, customerId: number): Promise<RewardRow[]> {
+  return readRows(db, 'signup_rewards_of_customer', "select * from rewards where program_id = ? and customer_id = ? and kind = 'signup' order by id", [programId, customerId])
+}
+
+/** What one earner (a refer-a-friend customer's row) earned, newest first. */
+export function rewardsOfEarner(db: Db, programId: number, earnerId: number, page: { offset: number; fetch: number }): Promise<RewardRow[]> {
+  return readRows(db, 'rewards_of_earner', 'select * from rewards where program_id = ? and partner_id = ? order by id desc limit ? offset ?', [programId, earnerId, page.fetch, page.offset])
+}

@@ -54,3 +54,16 @@ export async function partnerAmountsIn(db: Db, programId: number, partnerId: num
     'select metric, value from partner_amounts where program_id = ? and partner_id = ? and currency = ?', [programId, partnerId, currency])
   return new Map(rows.map((r) => [r.metric, BigInt(r.value)]))
 }
+
+/** Every money counter of a partner, by metric then currency (what it moved in the caller's transaction included). */
+export async function partnerAmountsAll(db: Db, programId: number, partnerId: number): Promise<Map<string, Map<string, bigint>>> {
+  const rows = await partnerAmounts.read(db, (db) => readRows<{ metric: string; currency: string; value: number | bigint }>(db, 'partner_amounts_all',
+    'select metric, currency, value from partner_amounts where program_id = ? and partner_id = ? order by currency', [programId, partnerId]))
+  const byMetric = new Map<string, Map<string, bigint>>()
+  for (const r of rows) {
+    const metric = byMetric.get(r.metric) ?? new Map<string, bigint>()
+    metric.set(r.currency, BigInt(r.value))
+    byMetric.set(r.metric, metric)
+  }
+  return byMetric
+}

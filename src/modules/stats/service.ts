@@ -7,7 +7,7 @@ import { sumRollups, type RollupSum } from './store.js'
 // Every module that moves a figure adds to the rollups through here, in the caller's transaction.
 export { bumpRollups, dailyRollup, type RollupDelta } from './store.js'
 // Sales and the ledger move a partner's money counters through here; partners read them.
-export { PARTNER_AMOUNT, bumpPartnerAmounts, partnerAmount, partnerAmounts, partnerAmountsIn, type AmountDelta } from './partner-amounts.js'
+export { PARTNER_AMOUNT, bumpPartnerAmounts, partnerAmount, partnerAmounts, partnerAmountsAll, partnerAmountsIn, type AmountDelta } from './partner-amounts.js'
 
 /** Growth compares the last GROWTH_WINDOW_DAYS days with the same number of days before them. */
 export const GROWTH_WINDOW_DAYS = 30

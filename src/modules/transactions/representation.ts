@@ -5,6 +5,13 @@ import type { Db } from '../../store/schema.js'
 import { isoMicros } from '../../wire-time.js'
 import { rewardsWithPartners, type RewardWithPartner } from '../rewards/service.js'
 import { saleNames, type SaleNames, type TransactionRow } from './store.js'
+import type { Program } from '../programs/service.js'
+import { referralTransactionView } from './referral-representation.js'
+
+/** A stored transaction as its program's type shows it (refer-a-friend: referrer and referred customer). */
+export async function programSaleView(db: Db, program: Program, t: TransactionRow) {
+  return program.type === 'referral' ? referralTransactionView(db, program, t) : transactionView(db, t)
+}
 
 /** A stored transaction as GET shows it: its names and rewards read from the store. */
 export async function transactionView(db: Db, t: TransactionRow) {
@@ -49,3 +56,6 @@ export function transactionViewOf(t: TransactionRow, names: SaleNames | undefine
 }
 
 export type TransactionView = ReturnType<typeof transactionViewOf>
+
+/** A transaction as either program type shows it. */
+export type SaleView = Awaited<ReturnType<typeof programSaleView>>

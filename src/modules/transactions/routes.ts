@@ -15,6 +15,7 @@ import { Customer, CustomerLookupInput } from '../customers/schemas.js'
 import { customerRefOf, requireAffiliateCustomers, resolveCustomer } from '../customers/service.js'
 import type { Program } from '../programs/service.js'
 import { createCustomerWithSale, deleteCustomerWithSales } from './customer-sales.js'
+import { referralSaleVariants } from './referral-routes.js'
 import { ListTransactionsInput, NewCustomerInput, NewTransactionInput, RefundInput, Transaction, TransactionLookupInput } from './schemas.js'
 import {
   archiveTransaction, createTransactions, deleteTransaction, listTransactions, refundTransaction, requireTransaction, transactionFilter,
@@ -35,6 +36,7 @@ async function listTransactionPage(db: Db, program: Program, filter: Transaction
 
 export function transactionRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
   const db = store.db
+  const raf = referralSaleVariants(db)
   const program = (caller: Caller) => {
     requireAffiliateCustomers(caller.program)
     return caller.program
@@ -42,7 +44,7 @@ export function transactionRoutes(app: FastifyInstance, { store, base }: RouteDe
 
   addRoute(app, base, {
     method: 'GET', url: '/v1/transactions', summary: 'List transactions (filter by key, partner or customer)', tags, input: ListTransactionsInput,
-    response: { 200: PagedEnvelope(Transaction) },
+    response: { 200: PagedEnvelope(Transaction) }, variant: raf.list,
     handler: async ({ caller, input, bag, base, request }) => {
       const p = program(caller)
       const path = listPath(base, request)
@@ -56,7 +58,7 @@ export function transactionRoutes(app: FastifyInstance, { store, base }: RouteDe
   addRoute(app, base, {
     method: 'GET', url: '/v1/customers/:key/transactions', summary: 'A customer\'s transactions', tags: customerTags, params: CustomerKeyParam,
     input: Type.Object({ page: Type.Optional(Type.Integer()), limit: Type.Optional(Type.Integer()) }),
-    response: { 200: PagedEnvelope(Transaction) },
+    response: { 200: PagedEnvelope(Transaction) }, variant: raf.ofCustomer,
     handler: async ({ caller, params, input, bag, base, request }) => {
       const customer = await resolveCustomer(db, program(caller), params.key as string)
       return listTransactionPage(db, caller.program, { customerId: customer.id }, input, bag, listPath(base, request))
@@ -67,12 +69,12 @@ export function transactionRoutes(app: FastifyInstance, { store, base }: RouteDe
     addRoute(app, base, {
       method: 'POST', url, summary: url === '/v1/customer' ? 'Create a customer (legacy: {customer, partner, transaction?})' : 'Create a customer attributed to a partner',
       tags: customerTags, input: NewCustomerInput, successStatus: 201,
-      response: { 201: Envelope(Customer) },
+      response: { 201: Envelope(Customer) }, ...(url === '/v1/customers' ? { variant: raf.createCustomer } : {}),
       handler: async ({ caller, input }) => ok(await createCustomerWithSale(db, program(caller), input)),
     })
     addRoute(app, base, {
       method: 'DELETE', url, summary: 'Delete the customer named by `key` in the body, with its transactions', tags: customerTags, input: CustomerLookupInput,
-      response: { 200: Done },
+      response: { 200: Done }, ...(url === '/v1/customers' ? { variant: raf.deleteCustomerByBody } : {}),
       handler: async ({ caller, input }) => {
         await deleteCustomerWithSales(db, program(caller), customerRefOf(input))
         return done()
@@ -82,7 +84,7 @@ export function transactionRoutes(app: FastifyInstance, { store, base }: RouteDe
 
   addRoute(app, base, {
     method: 'DELETE', url: '/v1/customers/:key', summary: 'Delete a customer with its transactions (their commissions are reversed)', tags: customerTags,
-    params: CustomerKeyParam, response: { 200: Done },
+    params: CustomerKeyParam, response: { 200: Done }, variant: raf.deleteCustomerByPath,
     handler: async ({ caller, params }) => {
       await deleteCustomerWithSales(db, program(caller), params.key as string)
       return done()
@@ -92,19 +94,19 @@ export function transactionRoutes(app: FastifyInstance, { store, base }: RouteDe
   addRoute(app, base, {
     method: 'POST', url: '/v1/transactions', summary: 'Record a sale (or `transactions: [...]` for one customer); the commission is computed',
     tags, input: NewTransactionInput, successStatus: 201,
-    response: { 201: Envelope(Type.Union([Transaction, Type.Array(Transaction)])) },
+    response: { 201: Envelope(Type.Union([Transaction, Type.Array(Transaction)])) }, variant: raf.create,
     handler: async ({ caller, input }) => ok(await createTransactions(db, program(caller), input)),
   })
 
   addRoute(app, base, {
     method: 'GET', url: '/v1/transactions/:key', summary: 'Get a transaction with its rewards', tags, params: KeyParam,
-    response: { 200: Envelope(Transaction) },
+    response: { 200: Envelope(Transaction) }, variant: raf.get,
     handler: async ({ caller, params }) => ok(await transactionView(db, await requireTransaction(db, program(caller), params.key as string))),
   })
 
   addRoute(app, base, {
     method: 'DELETE', url: '/v1/transactions/:key', summary: 'Delete a transaction: a full refund, its commissions reversed', tags, params: KeyParam,
-    response: { 200: Done },
+    response: { 200: Done }, variant: raf.deleteByPath,
     handler: async ({ caller, params }) => {
       await deleteTransaction(db, program(caller), params.key as string)
       return done()
@@ -113,7 +115,7 @@ export function transactionRoutes(app: FastifyInstance, { store, base }: RouteDe
 
   addRoute(app, base, {
     method: 'DELETE', url: '/v1/transactions', summary: 'Delete the transaction named by `key` in the body', tags, input: TransactionLookupInput,
-    response: { 200: Done },
+    response: { 200: Done }, variant: raf.deleteByBody,
     handler: async ({ caller, input }) => {
       if (input.key === undefined) throw invalidField('key', 'The key field is required.')
       await deleteTransaction(db, program(caller), input.key)
@@ -124,7 +126,7 @@ export function transactionRoutes(app: FastifyInstance, { store, base }: RouteDe
   addRoute(app, base, {
     method: 'POST', url: '/v1/transactions/:key/refund', summary: 'Refund part of a transaction (extension); commissions shrink to match',
     tags, params: KeyParam, input: RefundInput,
-    response: { 200: Envelope(Transaction) },
+    response: { 200: Envelope(Transaction) }, variant: raf.refund,
     handler: async ({ caller, params, input }) => ok(await refundTransaction(db, program(caller), params.key as string, input.amount)),
   })
 

@@ -12,13 +12,14 @@ import { epochDay } from '../../wire-time.js'
 import { applyRate, commissionOn, fixedReward, levelRate, rateFor, type AppliedRule, type SaleFacts } from '../commissions/engine.js'
 import { MAX_LEVELS } from '../commissions/rules.js'
 import { ownCommission } from '../partners/commission.js'
-import { bumpLiveSales, livePartnerId, type CustomerRow } from '../customers/service.js'
+import { announceRewarded, bumpLiveSales, livePartnerId, type CustomerRow } from '../customers/service.js'
+import { planReferralRewards } from './referral-rewards.js'
 import { announceReward, postReward } from '../rewards/service.js'
 import { bumpPartnersCounts, findPartnerByRowId, type PartnerRow } from '../partners/service.js'
 import type { Program } from '../programs/service.js'
 import { METRIC } from '../stats/metrics.js'
 import { PARTNER_AMOUNT, bumpPartnerAmounts, bumpRollups, partnerAmount } from '../stats/service.js'
-import { transactionView, transactionViewOf, type TransactionView } from './representation.js'
+import { programSaleView, transactionViewOf, type TransactionView } from './representation.js'
 import { adjustReward, insertRewards, rewardsOf, type RewardWithPartner } from '../rewards/service.js'
 import { findTransactionById, insertTransactions, liveTransactionsOf, markArchived, markDeleted, takeRefund, type TransactionRow } from './store.js'
 
@@ -168,7 +169,7 @@ export async function archiveSale(tx: Db, program: Program, t: TransactionRow, a
 /** Deleting a customer deletes its sales. */
 export async function removeSalesOf(tx: Db, program: Program, customer: CustomerRow, now: number): Promise<void> {
   for (const t of await liveTransactionsOf(tx, program.id, customer.id)) {
-    const view = await transactionView(tx, t)
+    const view = await programSaleView(tx, program, t)
     if (await removeSale(tx, program, t, now)) await emit(tx, program.id, 'transaction.deleted', view, now)
   }
 }
@@ -239,12 +240,12 @@ async function moveRevenue(tx: Db, program: Program, t: TransactionRow, by: bigi
 }
 
 /** A sale just counted, with what counting it found. */
-interface CountedSale extends CustomerSale, Counted {
+export interface CountedSale extends CustomerSale, Counted {
   row: TransactionRow
 }
 
 /** A reward to store: who earns it, on which sale, and the row. */
-interface PlannedReward {
+export interface PlannedReward {
   earner: PartnerRow
   sale: CountedSale
   values: Insertable<RewardTable>
@@ -255,6 +256,7 @@ interface PlannedReward {
  * the referring chain.
  */
 async function planRewards(tx: Db, program: Program, counted: CountedSale, now: number): Promise<PlannedReward[]> {
+  if (program.type === 'referral') return planReferralRewards(tx, program, counted, now)
   const { customer, partner, sale } = counted
   const planned: PlannedReward[] = []
   if (!sale.rewardable || sale.rewarded || customer.status !== 'active' || customer.archived === 1 || !partner) return planned
@@ -324,9 +326,12 @@ async function storeRewards(tx: Db, program: Program, planned: PlannedReward[], 
   for (const [i, reward] of rows.entries()) {
     const { earner, sale: { row: t, customer } } = planned[i] as PlannedReward
     await postReward(tx, program.id, reward, 'accrual', BigInt(reward.amount), Number(t.created_at), now)
-    await announceReward(tx, program.id, reward, 'reward.created', now, {
-      partner_public_id: earner.public_id, transaction_key: t.key, customer_key: customer.key ?? customer.deleted_key,
-    })
+    if (program.type === 'referral') await announceRewarded(tx, program, earner.id, reward, now)
+    else {
+      await announceReward(tx, program.id, reward, 'reward.created', now, {
+        partner_public_id: earner.public_id, transaction_key: t.key, customer_key: customer.key ?? customer.deleted_key,
+      })
+    }
     stored.push({ ...reward, partner_public_id: earner.public_id })
   }
   return stored

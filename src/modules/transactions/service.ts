@@ -11,7 +11,7 @@ import {
 } from '../customers/service.js'
 import type { Program } from '../programs/service.js'
 import { listedPartnerId, type PartnerNaming } from '../partners/service.js'
-import { transactionView, type TransactionView } from './representation.js'
+import { programSaleView, transactionView, type SaleView, type TransactionView } from './representation.js'
 import { addSales, archiveSale, refundSale, removeSale, type Sale } from './sales.js'
 import { saleBatchesOf, type KeyedSale } from './sale-batches.js'
 import type { NewTransactionInput } from './schemas.js'
@@ -62,9 +62,9 @@ export async function refundTransaction(db: Kysely<Database>, program: Program, 
 }
 
 /** A partial refund inside the caller's transaction (the API's, or a Stripe event's), announced. */
-export async function refundInside(tx: Db, program: Program, row: TransactionRow, refund: bigint, now: number): Promise<TransactionView> {
+export async function refundInside(tx: Db, program: Program, row: TransactionRow, refund: bigint, now: number): Promise<SaleView> {
   if (row.archived_at !== null) throw badRequest('The transaction is archived; restore it before refunding.', 'archived')
-  const view = await transactionView(tx, await refundSale(tx, program, row, refund, now))
+  const view = await programSaleView(tx, program, await refundSale(tx, program, row, refund, now))
   await emit(tx, program.id, 'transaction.updated', view, now)
   return view
 }
@@ -72,7 +72,7 @@ export async function refundInside(tx: Db, program: Program, row: TransactionRow
 export async function deleteTransaction(db: Kysely<Database>, program: Program, key: string, now = Date.now()): Promise<void> {
   await inTransaction(db, async (tx) => {
     const row = await requireTransaction(tx, program, key)
-    const view = await transactionView(tx, row)
+    const view = await programSaleView(tx, program, row)
     // A concurrent delete got there first: the same answer a second delete gets afterwards.
     if (!await removeSale(tx, program, row, now)) throw notFound('Transaction not found')
     await emit(tx, program.id, 'transaction.deleted', view, now)
@@ -126,7 +126,7 @@ async function namedCustomer(tx: Db, program: Program, named: { key?: string; id
 }
 
 /** A sale's input as exact money and a time; every problem is a 422 naming its field. */
-function saleOf(program: Program, input: SaleInput, prefix: string, now: number): Sale {
+export function saleOf(program: Program, input: SaleInput, prefix: string, now: number): Sale {
   const errors: FieldErrors = {}
   const field = <T>(name: string, read: () => T): T | undefined => {
     try {
@@ -209,9 +209,9 @@ export async function transactionFilter(db: Db, program: Program, named: { key?:
 }
 
 /** One window of the program's transactions with their rewards, as the API shows them. */
-export async function listTransactions(db: Db, program: Program, q: TransactionListQuery): Promise<TransactionView[]> {
+export async function listTransactions(db: Db, program: Program, q: TransactionListQuery): Promise<SaleView[]> {
   const rows = await listTransactionRows(db, program.id, q)
-  return Promise.all(rows.map((r) => transactionView(db, r)))
+  return Promise.all(rows.map((r) => programSaleView(db, program, r)))
 }
 
 /** A sale as the merchant's admin shows it: the API's view, with what was sold and how much was refunded. */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '../../../test/support/server.js'
 import { makePartner } from '../../../test/support/partners.js'
 import {
-  expectAnsweredAsMissing, expectErrorShape, expectRefusedToOtherTypes, expectUnauthenticated, makeCustomer, makeSale, moneyPicture, transactionCollectionOperations,
+  expectAnsweredAsMissing, expectErrorShape, affiliateOnly, expectRefusedToOtherTypes, expectUnauthenticated, makeCustomer, makeSale, moneyPicture, transactionCollectionOperations,
   transactionOperations,
 } from '../../../test/support/sales.js'
 
@@ -83,7 +83,11 @@ describe('a sale cannot reach into another program', () => {
 
 describe('programs that are not affiliate programs', () => {
   it('get a 400 naming their type from every transaction operation', async () => {
-    await expectRefusedToOtherTypes(server, [...transactionCollectionOperations, ...transactionOperations('any-order')])
+    await expectRefusedToOtherTypes(server, [...transactionCollectionOperations, ...transactionOperations('any-order')], ['newsletter'])
+    // Refer-a-friend programs have these URLs too (customers/referral.*.test.ts), all but the affiliate-only ones.
+    const affiliateOps = affiliateOnly([...transactionCollectionOperations, ...transactionOperations('any-order')])
+    expect(affiliateOps.length).toBeGreaterThan(0)
+    await expectRefusedToOtherTypes(server, affiliateOps, ['referral'])
   })
 })
 

@@ -119,11 +119,19 @@ interface Document {
 }
 
 /**
- * Every operation that needs a key. Public ones have no caller to isolate: they name their program
+ * Served to refer-a-friend programs' keys only (an affiliate key gets 400 wrong_program_type before
+ * any look-up): the generated suites run on affiliate programs, so they leave these out. Their
+ * isolation and hostile input are proved by customers/referral.security.test.ts and .error.
+ */
+export const REFER_A_FRIEND_ONLY = /^\/v1\/(customer_referral_links|customers:invite|customers\/\{key\}\/(referrals|stats|balance|referral_links))/
+
+/**
+ * Every operation that needs a key (but those of refer-a-friend programs only). Public ones have no caller to isolate: they name their program
  * themselves (tracking by its public id, Stripe by its signed endpoint) and have suites of their own.
  */
 export function operationsOf(doc: Document): Operation[] {
-  return Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).filter(([, op]) => op.security).map(([method, op]) => {
+  return Object.entries(doc.paths).filter(([path]) => !REFER_A_FRIEND_ONLY.test(path))
+    .flatMap(([path, ops]) => Object.entries(ops).filter(([, op]) => op.security).map(([method, op]) => {
     const query = (op.parameters ?? []).filter((p) => p.in === 'query')
     const input: Schema = method === 'get'
       ? { properties: Object.fromEntries(query.map((p) => [p.name, p.schema])), required: query.filter((p) => p.required).map((p) => p.name) }
