@@ -13,6 +13,8 @@ import {
   bumpPartnerCounts, findPartnerByRowId, linksOfPartner, partnerByIdentity, uniqueTags, type PartnerRow,
 } from '../partners/service.js'
 import { isSelfReferral, liveClick, visitorClick } from './attribution.js'
+// The snippet's refer-a-friend sign-up finds the click a click id names through here.
+export { liveClick } from './attribution.js'
 import type { Program } from '../programs/service.js'
 import { findLink } from '../referral-links/service.js'
 import { keyInUrl } from '../programs/referral-urls.js'

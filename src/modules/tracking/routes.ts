@@ -27,12 +27,14 @@ export function trackingRoutes(app: FastifyInstance, { store, base, config, limi
     if (request.method === 'GET' && !request.routeOptions.config.changesState) return
     const page = request.routeOptions.config.changesProgram === true && reply.statusCode < 400
     if (page || request.url.startsWith('/v1/program')) tracker.programs.forget()
-    if (page || /^\/v1\/(partner|program)/.test(request.url)) tracker.links.forget()
+    // A refer-a-friend customer is made with its link, and its links are changed under /v1/customer….
+    const referral = request.caller !== undefined && (request.caller.program as { type?: string }).type === 'referral'
+    if (page || /^\/v1\/(partner|program)/.test(request.url) || (referral && /^\/v1\/customer/.test(request.url))) tracker.links.forget()
   })
 
   const sendRedirect = (request: FastifyRequest, reply: FastifyReply, r: Redirect) => {
     const place: CookiePlace = { requestHost: request.hostname, destinationHost: r.location.hostname, secure: request.protocol === 'https' }
-    const cookies = r.target ? [
+    const cookies = r.target && !keepsFirstClick(r.place.program, request.headers.cookie, r.target.key) ? [
       trackingCookie(r.place.program, cookieName(r.place.program), r.target.key, place),
       r.click?.clickId !== undefined ? trackingCookie(r.place.program, 'partnero_click', `clk_${r.click.clickId}`, place) : undefined,
     ].filter((c): c is string => c !== undefined) : []
@@ -110,7 +112,10 @@ export function trackingRoutes(app: FastifyInstance, { store, base, config, limi
         const { program } = await programFor(params.public_id as string, request, reply)
         reply.header('cache-control', 'public, max-age=300')
         const s = program.settings.program
-        return ok({ type: program.type, param: s.referral_param, style: s.referral_link_style, cookie: cookieName(program), cookie_lifetime: s.cookie_lifetime })
+        return ok({
+          type: program.type, param: s.referral_param, style: s.referral_link_style, cookie: cookieName(program), cookie_lifetime: s.cookie_lifetime,
+          attribution: program.type === 'referral' ? s.referral_attribution : 'last_click',
+        })
       },
     })
 
@@ -136,10 +141,10 @@ export function trackingRoutes(app: FastifyInstance, { store, base, config, limi
       description: 'Always 202 with the same body, whether or not a customer was created: the answer never tells whether an email is known.',
       input: SignupInput,
       response: { 202: Done },
-      handler: async ({ input, request, reply }) => {
+      handler: async ({ input, request, reply, base }) => {
         await perIp(request, reply)
         const place = await programFor(input.program, request, reply)
-        await signupFromPage(store, tracker, place, input, visitOf(request))
+        await signupFromPage(store, tracker, place, input, visitOf(request), base)
         return { status: 1 as const }
       },
     })
@@ -169,12 +174,22 @@ const ClickAnswer = Type.Object({
   key_active: Type.Boolean({ description: 'The key names an active partner\'s link of this program: the snippet keeps it in the cookie only then' }),
 })
 
+/** First-click attribution (refer-a-friend setting): a visitor whose cookie already names another referral key keeps it. */
+function keepsFirstClick(program: ProgramPlace['program'], cookieHeader: string | undefined, key: string): boolean {
+  if (program.type !== 'referral' || program.settings.program.referral_attribution !== 'first_click' || !cookieHeader) return false
+  const name = cookieName(program)
+  const found = cookieHeader.split(';').map((c) => c.trim()).find((c) => c.startsWith(`${name}=`))
+  const value = found === undefined ? '' : decodeURIComponent(found.slice(name.length + 1))
+  return value !== '' && value !== key
+}
+
 const ProgramForScript = Type.Object({
   type: Type.String(),
   param: Type.String(),
   style: Type.String(),
   cookie: Type.String(),
   cookie_lifetime: Type.Integer(),
+  attribution: Type.String({ description: 'last_click: a new referral key replaces the cookie; first_click: the first one stays (refer-a-friend setting)' }),
 })
 
 const SignupInput = Type.Object({

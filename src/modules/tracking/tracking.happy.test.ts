@@ -156,7 +156,7 @@ describe('the snippet\'s calls', () => {
     expect((await server.put('/v1/program', { key: p.key, body: { additional_domains: [`www.${p.host}`] } })).status).toBe(200)
     const settings = await server.get(`/t/programs/${p.publicId}`, { headers: { origin } })
     expect(settings.status, settings.text).toBe(200)
-    expect(settings.json.data).toEqual({ type: 'affiliate', param: 'aff', style: 'query', cookie: 'partnero_partner', cookie_lifetime: 60 })
+    expect(settings.json.data).toEqual({ type: 'affiliate', param: 'aff', style: 'query', cookie: 'partnero_partner', cookie_lifetime: 60, attribution: 'last_click' })
     expect(settings.headers['access-control-allow-origin']).toBe(origin)
 
     // The snippet posts text/plain (no CORS preflight); JSON works as well.

@@ -100,7 +100,9 @@ export const UNIVERSAL_SOURCE = String.raw`
     if (!before) writeCookie(settings.cookie, key, settings.cookie_lifetime);
     return new Promise(function (done) {
       post('/t/click', { program: program.id, key: key }, function (click) {
-        if (click && click.key_active) {
+        // First-click attribution: a referral already remembered keeps the credit.
+        var keep = before && before !== key && settings.attribution === 'first_click';
+        if (click && click.key_active && !keep) {
           writeCookie(settings.cookie, key, settings.cookie_lifetime);
           if (click.click_id) writeCookie('partnero_click', click.click_id, settings.cookie_lifetime);
         } else if (click && !before) {
