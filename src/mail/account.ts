@@ -18,6 +18,12 @@ export async function mailSignInCode(db: Db, program: Program, partner: PartnerR
   await queueMail(db, { kind: 'sign-in', to: partner.email, message, programId: program.id })
 }
 
+/** A refer-a-friend customer's sign-in code: to the customer's own address (its earner row has none). */
+export async function mailCustomerSignInCode(db: Db, program: Program, customer: { email: string; name: string | null }, code: string, url: string, validMs: number) {
+  const message = signIn({ programName: program.name, partnerName: customer.name, code, url, validMinutes: minutes(validMs) })
+  await queueMail(db, { kind: 'sign-in', to: customer.email, message, programId: program.id })
+}
+
 export async function mailPasswordReset(db: Db, program: Program, partner: PartnerRow, url: string, validMs: number) {
   const message = passwordReset({ programName: program.name, partnerName: partner.name, url, validMinutes: minutes(validMs) })
   await queueMail(db, { kind: 'password-reset', to: partner.email, message, programId: program.id })

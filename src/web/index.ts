@@ -7,6 +7,7 @@ import { assetRoutes } from './assets.js'
 import { sendErrorPage } from './errors.js'
 import { portalPages } from './portal/index.js'
 import { adminPages } from './admin/index.js'
+import { referPages } from './refer/index.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -27,6 +28,7 @@ export function webRoutes(app: FastifyInstance, { store, limits, base, config, f
     await web.register(formbody, { bodyLimit: 65_536 })
     web.setErrorHandler(sendErrorPage)
     portalPages(web, { db: store.db, limits, origin: base })
+    referPages(web, { db: store.db, limits, origin: base })
     adminPages(web, { db: store.db, store, limits, origin: base, webhooks: { allowPrivateUrls: config.allowPrivateWebhookUrls }, forgetKeyOwners })
   })
 }

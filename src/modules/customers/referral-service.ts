@@ -220,3 +220,19 @@ async function announce(tx: Db, program: Program, row: ReferralCustomerRow, even
   await emit(tx, program.id, event, view, now)
   return view
 }
+
+export interface Friend {
+  id: number
+  name: string | null
+  surname: string | null
+  email: string | null
+  since: number
+  /** Live sales: 0 while the friend has only signed up. */
+  sales: number
+}
+
+/** The friends a customer referred, newest first, for its own page (the page decides what to mask). */
+export async function referredFriends(db: Db, program: Program, earnerId: number, page: { offset: number; fetch: number }): Promise<Friend[]> {
+  const rows = await listReferralCustomerRows(db, program.id, { sort: 'desc', offset: page.offset, fetch: page.fetch, referrerEarnerId: earnerId })
+  return rows.map((r) => ({ id: Number(r.id), name: r.name, surname: r.surname, email: r.email, since: Number(r.created_at), sales: Number(r.live_sales) }))
+}

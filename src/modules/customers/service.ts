@@ -33,6 +33,9 @@ export {
   referralRefOf, reloadReferralCustomer, requireReferralProgram, deleteReferralCustomer, type ReferralCustomerRow,
 } from './referral-service.js'
 export { referralCustomerByRowId } from './referral-store.js'
+export { referredFriends, viewReferralCustomer, type Friend } from './referral-service.js'
+export { creditBalance, customerBalance, customerStats } from './balance.js'
+export { invitedAddresses, inviteFriends } from './invite.js'
 export type { ReferralCustomerRef } from './referral-schemas.js'
 // Sales, leads and Stripe find customers, and sales count theirs, through here.
 export { bumpLiveSales, findCustomerByEmail, findCustomerByKey, findCustomersByKeys, livePartnerId, type CustomerRow } from './store.js'

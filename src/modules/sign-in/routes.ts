@@ -6,7 +6,7 @@ import type { RouteDeps } from '../../http/route-deps.js'
 import { Envelope, ok } from '../../http/envelope.js'
 import { addRoute } from '../../http/route.js'
 import { invalidField } from '../../domain-errors.js'
-import { mintSignInUrl } from './service.js'
+import { mintCustomerSignInUrl, mintSignInUrl } from './service.js'
 
 const SignInUrlInput = Type.Object({
   id: Type.Optional(Type.String({ maxLength: 255 })),
@@ -29,6 +29,18 @@ export function signInRoutes(app: FastifyInstance, { store, base }: RouteDeps) {
       const { id, key, email } = input
       if (id === undefined && key === undefined && email === undefined) throw invalidField('id', 'Name the partner by id, key or email.')
       return ok(await mintSignInUrl(store.db, caller.program, { id, key, email }, input.expires_in ?? 120, base))
+    },
+  })
+
+  // Extension: the same for a refer-a-friend customer's own page (/refer/PUBLIC_ID).
+  addRoute(app, base, {
+    method: 'POST', url: '/v1/customers::sign-in-url', tags: ['Customers'], input: SignInUrlInput,
+    summary: 'Mint a one-use link that signs a refer-a-friend customer in to its page (extension)',
+    response: { 200: Envelope(SignInUrl) },
+    handler: async ({ caller, input, base }) => {
+      const { id, key, email } = input
+      if (id === undefined && key === undefined && email === undefined) throw invalidField('id', 'Name the customer by id, key or email.')
+      return ok(await mintCustomerSignInUrl(store.db, caller.program, { id, key, email }, input.expires_in ?? 120, base))
     },
   })
 }

@@ -11,6 +11,7 @@ import { portalUrl } from '../programs/representation.js'
 import { findPartnerByRowId, partnerByIdentity, requireAffiliate, type PartnerRow } from '../partners/service.js'
 import { isVerified, passwordMatches } from '../partners/account.js'
 import type { PartnerRef } from '../partners/schemas.js'
+import { referralCustomerByRef, requireReferralProgram, type ReferralCustomerRef } from '../customers/service.js'
 import {
   deleteExpiredSessions, deleteSession, deleteSessionsOf, endToken, findSessionPartner, findToken, insertSession, insertToken,
   liveToken, takeCodeAttempt,
@@ -103,6 +104,16 @@ export async function mintSignInUrl(db: Kysely<Database>, program: Program, ref:
   return { url: `${portalUrl(program, base)}/sign-in/${token}`, expires_at: new Date(expiresAt).toISOString() }
 }
 
+/** POST /v1/customers:sign-in-url: a link that signs a refer-a-friend customer in to its page once. */
+export async function mintCustomerSignInUrl(db: Kysely<Database>, program: Program, ref: ReferralCustomerRef, expiresIn: number, base: string, now = Date.now()) {
+  requireReferralProgram(program)
+  const customer = await referralCustomerByRef(db, program, ref)
+  const earner = customer?.earner_id == null ? undefined : await findPartnerByRowId(db, program.id, Number(customer.earner_id))
+  if (!earner) throw notFound('Customer not found')
+  const { token, expiresAt } = await mintToken(db, earner, 'url', expiresIn * 1000, {}, now)
+  return { url: `${base}/refer/${program.publicId}/sign-in/${token}`, expires_at: new Date(expiresAt).toISOString() }
+}
+
 export interface Redeemed {
   partner: PartnerRow
   /** The address a verification link confirms. */
@@ -129,7 +140,11 @@ export async function redeemToken(db: Db, program: Program, purposes: SignInPurp
 
 /** A typed sign-in code: the partner's newest one, five tries. */
 export async function redeemCode(db: Db, program: Program, email: string, code: string, now = Date.now()): Promise<PartnerRow> {
-  const partner = await partnerByIdentity(db, program, { email })
+  return redeemCodeOf(db, await partnerByIdentity(db, program, { email }), code, now)
+}
+
+/** A typed code for the partner (or earner) the form's address named, if any: the same answer when it named none. */
+export async function redeemCodeOf(db: Db, partner: PartnerRow | undefined, code: string, now = Date.now()): Promise<PartnerRow> {
   const row = partner && await liveToken(db, partner.id, 'link', now)
   const wrong = unauthorized('That code is not right, or it ran out. Ask for a new one.', 'code_failed')
   if (!partner || !row || row.code_hash === null || !await takeCodeAttempt(db, Number(row.id), CODE_ATTEMPTS)) throw wrong

@@ -18,6 +18,8 @@ export const en = {
     'link-created': 'Your new link is ready.',
     'method-saved': 'Your payout method is saved.',
     'payout-requested': 'Your payout request is in. The program will review it.',
+    'customer-code-sent': 'If that address belongs to a customer of the program, a sign-in code is on its way. It works for 15 minutes.',
+    'invited': 'Your invitations are on their way.',
   },
 } as const
 

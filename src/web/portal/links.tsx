@@ -2,12 +2,12 @@
 // /r/KEY, which counts the click and redirects), with a copy button and a QR code; a builder for
 // a link to any page of the program's sites; and a new link with a key of the partner's choosing.
 import type { FastifyInstance } from 'fastify'
-import QRCode from 'qrcode'
 import { REFERRAL_KEY_PATTERN } from '../../modules/partners/schemas.js'
 import { programDomains, type Program } from '../../modules/programs/service.js'
 import { referralUrl, websiteHost } from '../../modules/programs/referral-urls.js'
 import { createLink, linksOf } from '../../modules/referral-links/service.js'
 import { Field, Form, Submit, type FieldErrors } from '../layout/form.js'
+import { Copyable, QrCode, qrSvg } from '../layout/share.js'
 import { Frame } from './frame.js'
 import { field, portalPage, refusal, type PageContext, type PortalDeps } from './route.js'
 
@@ -32,20 +32,6 @@ async function builtLink(ctx: PageContext, key: string, page: string): Promise<{
   return { url: referralUrl(ctx.program, { key, landingUrl: url.toString(), domain: null }, ctx.origin) }
 }
 
-async function qrSvg(text: string): Promise<string> {
-  return QRCode.toString(text, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' })
-}
-
-function Copyable({ id, label, value }: { id: string; label: string; value: string }) {
-  return (
-    <div class="link-row">
-      <span class="why">{label}</span>
-      <code id={id}>{value}</code>
-      <button type="button" class="quiet" data-copy={id} aria-label={`Copy: ${label}`}>Copy</button>
-    </div>
-  )
-}
-
 async function LinksPage({ ctx, errors, newKey }: { ctx: PageContext; errors?: FieldErrors; newKey?: string }) {
   const partner = ctx.session!.partner
   const links = await linksOf(ctx.db, ctx.program, partner, { offset: 0, fetch: MAX_LINKS }, ctx.origin)
@@ -61,10 +47,7 @@ async function LinksPage({ ctx, errors, newKey }: { ctx: PageContext; errors?: F
           <h2 id={`link-${i}`}>{link.key}{link.default ? ' (main link)' : ''}</h2>
           <Copyable id={`site-${i}`} label="On the shop's site" value={link.url} />
           <Copyable id={`hosted-${i}`} label="Counted here, then on to the shop" value={link.tracking_url} />
-          {link === main && qr && (
-            // The QR code is drawn by the qrcode package from the link alone: no text of anyone's is in it.
-            <figure class="qr"><div dangerouslySetInnerHTML={{ __html: qr }} role="img" aria-label={`QR code of ${link.url}`} /><figcaption>Scan to open your main link</figcaption></figure>
-          )}
+          {link === main && qr && <QrCode svg={qr} url={link.url} caption="Scan to open your main link" />}
         </section>
       ))}
       {main && (

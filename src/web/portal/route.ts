@@ -76,16 +76,31 @@ export function refusal(err: unknown, ...kinds: ErrorKind[]): DomainError {
   throw err
 }
 
+/**
+ * Where pages of one kind live: the partner portal (affiliate programs, /portal/ID and the
+ * program's own portal host) or a referring customer's page (refer-a-friend, /refer/ID). Both sign
+ * in the same way: a refer-a-friend customer's session is its earner row's (partners/earner.ts).
+ */
+export interface Area {
+  prefix: string
+  type: Program['type']
+  onPortalHost: boolean
+  missing: string
+}
+
+export const PORTAL: Area = { prefix: '/portal', type: 'affiliate', onPortalHost: true, missing: 'There is no partner portal here.' }
+export const REFER: Area = { prefix: '/refer', type: 'referral', onPortalHost: false, missing: 'There is no refer-a-friend page here.' }
+
 /** Pages register here; the portal plugin adds each at /portal/:program and on portal hosts. */
-export function portalPage(app: FastifyInstance, deps: PortalDeps, spec: PageSpec) {
+export function portalPage(app: FastifyInstance, deps: PortalDeps, spec: PageSpec, area = PORTAL) {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const params = request.params as Record<string, string>
     const hosted = params.program === undefined
     const program = hosted ? await portalHostProgram(deps.db, request.hostname) : await programByPublicId(deps.db, params.program as string)
     // Off a portal host these paths are the API's unknown routes, answered as the API answers them.
     if (hosted && !program) return reply.callNotFound()
-    if (!program || program.type !== 'affiliate') throw notFound('There is no partner portal here.')
-    const prefix = hosted ? '' : `/portal/${program.publicId}`
+    if (!program || program.type !== area.type) throw notFound(area.missing)
+    const prefix = hosted ? '' : `${area.prefix}/${program.publicId}`
     const path = (to: string) => `${prefix}${to}` || '/'
     const ctx: PageContext = {
       request, reply, db: deps.db, limits: deps.limits, program, params,
@@ -116,10 +131,10 @@ export function portalPage(app: FastifyInstance, deps: PortalDeps, spec: PageSpe
   }
   const config = { public: true, web: true }
   const schema = { hide: true }
-  app.route({ method: spec.method, url: `/portal/:program${spec.path === '/' ? '' : spec.path}`, config, schema, handler })
+  app.route({ method: spec.method, url: `${area.prefix}/:program${spec.path === '/' ? '' : spec.path}`, config, schema, handler })
   // On a program's own portal host the same pages answer without the prefix; on any other host
   // these paths are nobody's (the handler answers 404).
-  app.route({ method: spec.method, url: spec.path, config, schema, handler })
+  if (area.onPortalHost) app.route({ method: spec.method, url: spec.path, config, schema, handler })
 }
 
 function noticeOf(key: unknown): Notice | undefined {

@@ -123,7 +123,7 @@ interface Document {
  * any look-up): the generated suites run on affiliate programs, so they leave these out. Their
  * isolation and hostile input are proved by customers/referral.security.test.ts and .error.
  */
-export const REFER_A_FRIEND_ONLY = /^\/v1\/(customer_referral_links|customers:invite|customers\/\{key\}\/(referrals|stats|balance|referral_links))/
+export const REFER_A_FRIEND_ONLY = /^\/v1\/(customer_referral_links|customers:invite|customers:sign-in-url|customers\/\{key\}\/(referrals|stats|balance|referral_links))/
 
 /**
  * Every operation that needs a key (but those of refer-a-friend programs only). Public ones have no caller to isolate: they name their program
