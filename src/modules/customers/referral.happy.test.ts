@@ -107,6 +107,23 @@ describe('customers who refer customers', () => {
     expect(points.json.data.balance.points).toEqual([{ amount: 50, amount_units: 'points', is_currency: false }])
   })
 
+  it('counts customers, referring and referred customers, sales and revenue in GET /v1/program', async () => {
+    const p = await rafProgram()
+    await server.post('/v1/customers', { key: p.key, body: { id: 'a' } })
+    await server.post('/v1/customers', { key: p.key, body: { id: 'b' } })
+    for (const id of ['c', 'd']) await server.post('/v1/customers', { key: p.key, body: { id, referring_customer: { id: 'a' } } })
+    await server.post('/v1/transactions', { key: p.key, body: { amount: 25.5, customer: { id: 'c' } } })
+    const program = await server.get('/v1/program', { key: p.key })
+    expect(program.status, program.text).toBe(200)
+    expect(program.json.data).toMatchObject({
+      total_customers: 4, total_referring_customers: 1, total_referred_customers: 2, total_sales: 1, participation: 25,
+      total_revenue_from_sales: { usd: '$25.50' }, active_rewards: 1,
+    })
+    expect(program.json.data.program_settings.referral_rewards).toHaveLength(1)
+    await server.delete('/v1/customers/d', { key: p.key })
+    expect((await server.get('/v1/program', { key: p.key })).json.data).toMatchObject({ total_customers: 3, total_referred_customers: 1 })
+  })
+
   it('records sales for referred customers only, and refuses affiliate-only actions', async () => {
     const p = await rafProgram()
     await server.post('/v1/customers', { key: p.key, body: { id: 'solo' } })

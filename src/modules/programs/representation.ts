@@ -169,7 +169,7 @@ function payoutBreakdown(f: ProgramFigures) {
 }
 
 /** Refer-a-friend figures (spec §3.1): each count with its value before the window and growth. */
-export function referralFigures(f: ProgramFigures) {
+export function referralFigures(f: ProgramFigures, program: Program) {
   const withHistory = (name: string, metric: string) => {
     const reading = f.count(metric)
     const before = reading.total - reading.recentTotal
@@ -184,8 +184,12 @@ export function referralFigures(f: ProgramFigures) {
   const participation = percentOf(referring.total, customers)
   const participationBefore = percentOf(referring.total - referring.recentTotal,
     customers - f.count(METRIC.customers).recentTotal)
+  // The rewards a program offers are its reward rules (program_settings.referral_rewards), not a flow over time.
+  const rules = program.settings.program.referral_rewards.length
   return {
-    ...withHistory('active_rewards', METRIC.activeRewards),
+    active_rewards: rules,
+    active_rewards_before: rules,
+    active_rewards_growth: 0,
     ...withHistory('total_customers', METRIC.customers),
     ...withHistory('total_referring_customers', METRIC.referringCustomers),
     ...withHistory('total_referred_customers', METRIC.referredCustomers),

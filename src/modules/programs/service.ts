@@ -133,7 +133,7 @@ export async function programDetails(store: Store, program: Program, base: strin
     case 'affiliate':
       return { program: common.program, stats: affiliateStats(program, figures), program_settings: common.program_settings, portal_settings: common.portal_settings }
     case 'referral':
-      return { ...common, ...referralFigures(figures), overview_program_current_settings: { partner_portal_url: portalUrl(program, base), website_url: program.website ?? '' } }
+      return { ...common, ...referralFigures(figures, program), overview_program_current_settings: { partner_portal_url: portalUrl(program, base), website_url: program.website ?? '' } }
     case 'newsletter':
       return { ...common, ...newsletterFigures(program, figures) }
   }
