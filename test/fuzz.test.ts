@@ -214,7 +214,7 @@ describe('fuzz: values PostgreSQL refuses', () => {
     send: (op: Operation, path: string, leaf: Leaf, value: string, fuzzed: ReturnType<typeof fuzzer>) => Promise<number>): Promise<number> {
     let n = 0
     for (const op of lastDeletes()) {
-      const fuzzed = fuzzer(hostileKey)
+      const fuzzed = fuzzer(keyFor(op.path))
       const path = op.path.replace(/\{\w+\}/g, 'fuzz-id')
       for (const leaf of leavesOf(op.input).filter(which)) {
         for (const value of values) n += await send(op, path, leaf, value, fuzzed)
