@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '../../../test/support/server.js'
 import { eventsOf } from '../../../test/support/partners.js'
+import { releaseDueRewards } from '../rewards/review.js'
 
 let server: TestServer
 beforeAll(async () => {
@@ -105,6 +106,20 @@ describe('customers who refer customers', () => {
     expect(f1.json.data.balance.currency).toEqual([{ amount: 2.5, amount_units: 'USD', is_currency: true }])
     const points = await server.post('/v1/customers/ann/balance/credit', { key: p.key, body: { amount: 150, amount_units: 'points', is_currency: false } })
     expect(points.json.data.balance.points).toEqual([{ amount: 50, amount_units: 'points', is_currency: false }])
+  })
+
+  it('holds a reward in review for its rule\'s days, outside the balance, until the review job releases it', async () => {
+    const p = await rafProgram([{ side: 'referrer', trigger: 'sale', type: 'static', value: 7, review_days: 3 }])
+    await server.post('/v1/customers', { key: p.key, body: { id: 'ann' } })
+    await server.post('/v1/customers', { key: p.key, body: { id: 'bob', referring_customer: { id: 'ann' } } })
+    const sale = await server.post('/v1/transactions', { key: p.key, body: { amount: 30, customer: { id: 'bob' } } })
+    expect(sale.json.data.rewards).toEqual([expect.objectContaining({ side: 'referrer', amount: 7, status: 'review_period' })])
+    const balance = async () => (await server.get('/v1/customers/ann/balance', { key: p.key })).json.data.balance.currency[0].amount
+    expect(await balance()).toBe(0)
+    expect((await server.post('/v1/customers/ann/balance/credit', { key: p.key, body: { amount: 1 } })).status).toBe(422)
+    expect(await releaseDueRewards(server.store.db, Date.now() + 2 * 86_400_000)).toBe(0)
+    expect(await releaseDueRewards(server.store.db, Date.now() + 4 * 86_400_000)).toBe(1)
+    expect(await balance()).toBe(7)
   })
 
   it('counts customers, referring and referred customers, sales and revenue in GET /v1/program', async () => {
