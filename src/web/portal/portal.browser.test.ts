@@ -6,15 +6,15 @@
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
-import { startServer, type TestServer } from '../../../test/support/server.js'
-import { startMailbox, type Mailbox, type ReceivedMail } from '../../../test/support/mailbox.js'
-import { NO_BROWSER, launchBrowser } from '../../../test/support/browser.js'
+import type { TestServer } from '../../../test/support/server.js'
+import type { Mailbox, ReceivedMail } from '../../../test/support/mailbox.js'
+import { NO_BROWSER } from '../../../test/support/browser.js'
+import { startMailBrowser, type MailBrowser } from '../../../test/support/mail-browser.js'
 import { axeViolations, screenshot as shoot, watchedContext, watchedForScript } from '../../../test/support/page-checks.js'
 import { partnerWithPassword } from '../../../test/support/portal.js'
 import { makeCustomer, makeSale } from '../../../test/support/sales.js'
 import { PNG } from '../../../test/support/upload.js'
-import { mailJob } from '../../mail/job.js'
-import { smtpSender } from '../../mail/sender.js'
+import type { mailJob } from '../../mail/job.js'
 import { setLogo } from '../../modules/programs/logo.js'
 
 
@@ -95,18 +95,12 @@ const screenshot = (page: Page, name: string) => shoot(page, `portal-${name}`)
 
 // Without Debian's chromium package (which .ci/run installs) there is no browser to drive: skipped.
 describe.skipIf(NO_BROWSER)('the partner portal in Chromium', () => {
+  let world: MailBrowser | undefined
   beforeAll(async () => {
-    server = await startServer()
-    mailbox = await startMailbox()
-    job = mailJob(server.store.db, { sender: smtpSender(mailbox.url, 'partners@acme.example'), baseUrl: server.url })
-    browser = await launchBrowser()
+    world = await startMailBrowser('partners@acme.example')
+    ;({ server, mailbox, job, browser } = world)
   }, 120_000)
-  afterAll(async () => {
-    await browser?.close()
-    job?.close()
-    await mailbox?.close()
-    await server?.close()
-  })
+  afterAll(() => world?.close())
 
   it('applies, confirms the address from the mail, signs in, sees a sale, copies a link, sets PayPal and requests a payout', async () => {
     const program = await server.program({ name: 'Acme Partners' })

@@ -7,6 +7,7 @@ import { confirmEmail, isVerified } from '../../modules/partners/account.js'
 import { closeEverySession, LINK_MS, mintToken, redeemCode, redeemToken, signInWithPassword } from '../../modules/sign-in/service.js'
 import { mailSignInCode } from '../../mail/account.js'
 import { Field, Form, Submit } from '../layout/form.js'
+import { CodeForm } from '../session/code-form.js'
 import { Frame } from './frame.js'
 import { endSession, startSession } from './session.js'
 import { field, portalPage, refusal, type PageContext, type PortalDeps } from './route.js'
@@ -51,12 +52,7 @@ function SignInPage({ ctx, email, error, unverified }: { ctx: PageContext; email
 function CodePage({ ctx, email, error }: { ctx: PageContext; email: string; error?: string }) {
   return (
     <Frame ctx={ctx} title="Type your code" narrow notice={error ? { kind: 'error', text: error } : undefined}>
-      <h1>Type your sign-in code</h1>
-      <Form action={ctx.path('/sign-in/code/check')} label="Sign in with a code">
-        <Field name="email" label="Email" type="email" value={email} autocomplete="email" required />
-        <Field name="code" label="Code from the mail" inputmode="numeric" pattern="[0-9]{6}" autocomplete="one-time-code" required hint="Six digits. The link in the same mail signs you in too." />
-        <Submit>Sign in</Submit>
-      </Form>
+      <CodeForm action={ctx.path('/sign-in/code/check')} email={email} />
     </Frame>
   )
 }

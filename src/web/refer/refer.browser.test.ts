@@ -4,12 +4,12 @@
 // another host.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContextOptions } from 'playwright-core'
-import { startServer, type TestServer } from '../../../test/support/server.js'
-import { startMailbox, type Mailbox } from '../../../test/support/mailbox.js'
-import { NO_BROWSER, launchBrowser } from '../../../test/support/browser.js'
+import type { TestServer } from '../../../test/support/server.js'
+import type { Mailbox } from '../../../test/support/mailbox.js'
+import { NO_BROWSER } from '../../../test/support/browser.js'
+import { startMailBrowser, type MailBrowser } from '../../../test/support/mail-browser.js'
 import { axeViolations, watchedContext, watchedForScript } from '../../../test/support/page-checks.js'
-import { mailJob } from '../../mail/job.js'
-import { smtpSender } from '../../mail/sender.js'
+import type { mailJob } from '../../mail/job.js'
 
 const HOSTILE_NAME = '<script>window.__x=1</script><img src=x onerror="window.__x=2">'
 const HOSTILE_PROGRAM = `<script>window.__x=4</script>"'><img src=x onerror=window.__x=5>`
@@ -25,22 +25,16 @@ const newContext = (options: BrowserContextOptions = {}) => watchedContext(brows
 
 describe.skipIf(NO_BROWSER)('a referring customer\'s page in Chromium', () => {
   let p: { id: number; publicId: string; key: string }
+  let world: MailBrowser | undefined
   beforeAll(async () => {
-    server = await startServer()
-    mailbox = await startMailbox()
-    job = mailJob(server.store.db, { sender: smtpSender(mailbox.url, 'hello@cafe.example'), baseUrl: server.url })
-    browser = await launchBrowser()
+    world = await startMailBrowser('hello@cafe.example')
+    ;({ server, mailbox, job, browser } = world)
     p = await server.program({ type: 'referral', name: HOSTILE_PROGRAM })
     await server.post('/v1/customers', { key: p.key, body: { id: 'ann', key: 'ann_ref', email: 'ann@example.com', name: HOSTILE_NAME } })
     await server.post('/v1/customers', { key: p.key, body: { id: 'bob', email: 'bob@example.com', name: HOSTILE_NAME, surname: HOSTILE_NAME, referring_customer: { id: 'ann' } } })
     await server.post('/v1/transactions', { key: p.key, body: { key: 'b1', amount: 30, customer: { id: 'bob' } } })
   }, 120_000)
-  afterAll(async () => {
-    await browser?.close()
-    job?.close()
-    await mailbox?.close()
-    await server?.close()
-  })
+  afterAll(() => world?.close())
 
   it('signs in with the mailed code, copies the link, invites a friend; no payload runs', async () => {
     const context = await newContext()

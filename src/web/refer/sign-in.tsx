@@ -7,6 +7,7 @@ import { findPartnerByRowId } from '../../modules/partners/service.js'
 import { LINK_MS, mintToken, redeemCodeOf, redeemToken } from '../../modules/sign-in/service.js'
 import { mailCustomerSignInCode } from '../../mail/account.js'
 import { Field, Form, Submit } from '../layout/form.js'
+import { CodeForm } from '../session/code-form.js'
 import { endSession, startSession } from '../portal/session.js'
 import { field, portalPage, refusal, REFER, type PageContext, type PortalDeps } from '../portal/route.js'
 import { ReferFrame } from './frame.js'
@@ -29,12 +30,7 @@ function SignInPage({ ctx, email }: { ctx: PageContext; email?: string }) {
 function CodePage({ ctx, email, error }: { ctx: PageContext; email: string; error?: string }) {
   return (
     <ReferFrame ctx={ctx} title="Type your code" narrow notice={error ? { kind: 'error', text: error } : undefined}>
-      <h1>Type your sign-in code</h1>
-      <Form action={ctx.path('/sign-in/code')} label="Sign in with a code">
-        <Field name="email" label="Email" type="email" value={email} autocomplete="email" required />
-        <Field name="code" label="Code from the mail" inputmode="numeric" pattern="[0-9]{6}" autocomplete="one-time-code" required hint="Six digits. The link in the same mail signs you in too." />
-        <Submit>Sign in</Submit>
-      </Form>
+      <CodeForm action={ctx.path('/sign-in/code')} email={email} />
     </ReferFrame>
   )
 }
