@@ -17,7 +17,7 @@ import { inTransaction } from '../../store/transaction.js'
 import { openUnitOf } from '../../store/unit.js'
 import { findCustomersByKeys } from '../customers/service.js'
 import type { Program } from '../programs/service.js'
-import type { TransactionView } from './representation.js'
+import type { SaleView } from './representation.js'
 import { addSales, newSaleKey, type Sale } from './sales.js'
 
 /** One sale for a customer named by key. */
@@ -31,10 +31,10 @@ export interface KeyedSale {
 /** Most sales in one batch: bounds how long the first of them waits for the commit. */
 const MAX_SALES = 64
 
-type Outcome = { recorded: TransactionView } | 'alone'
+type Outcome = { recorded: SaleView } | 'alone'
 
 /** Records one sale in a transaction of its own, as if no batch existed. */
-export type RecordAlone = (db: Kysely<Database>, sale: KeyedSale) => Promise<TransactionView>
+export type RecordAlone = (db: Kysely<Database>, sale: KeyedSale) => Promise<SaleView>
 
 export class SaleBatches {
   private readonly batches: GroupCommit<KeyedSale, Outcome>
@@ -43,7 +43,7 @@ export class SaleBatches {
     this.batches = new GroupCommit((sales) => this.recordTogether(sales), MAX_SALES)
   }
 
-  async record(sale: KeyedSale): Promise<TransactionView> {
+  async record(sale: KeyedSale): Promise<SaleView> {
     // A request that is a unit of its own (Idempotency-Key) commits its sale with its answer.
     if (openUnitOf(this.db)) return this.alone(this.db, sale)
     const outcome = await this.batches.add(sale)

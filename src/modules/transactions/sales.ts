@@ -19,7 +19,7 @@ import { bumpPartnersCounts, findPartnerByRowId, type PartnerRow } from '../part
 import type { Program } from '../programs/service.js'
 import { METRIC } from '../stats/metrics.js'
 import { PARTNER_AMOUNT, bumpPartnerAmounts, bumpRollups, partnerAmount } from '../stats/service.js'
-import { programSaleView, transactionViewOf, type TransactionView } from './representation.js'
+import { programSaleView, transactionViewOf, type SaleView } from './representation.js'
 import { adjustReward, insertRewards, rewardsOf, type RewardWithPartner } from '../rewards/service.js'
 import { findTransactionById, insertTransactions, liveTransactionsOf, markArchived, markDeleted, takeRefund, type TransactionRow } from './store.js'
 
@@ -101,15 +101,17 @@ function inOrder<Row>(rows: Row[], keys: string[], keyOf: (row: Row) => string):
 }
 
 /** Records one sale inside the caller's transaction and announces it as GET shows it. */
-export async function addSale(tx: Db, program: Program, customer: CustomerRow, sale: Sale, now: number): Promise<TransactionView> {
-  return (await addSales(tx, program, [{ customer, sale }], now))[0] as TransactionView
+export async function addSale(tx: Db, program: Program, customer: CustomerRow, sale: Sale, now: number): Promise<SaleView> {
+  return (await addSales(tx, program, [{ customer, sale }], now))[0] as SaleView
 }
 
 /** Records sales inside the caller's transaction (recordSales) and announces each as GET shows it. */
-export async function addSales(tx: Db, program: Program, sales: CustomerSale[], now: number, taken: TakenKeys = {}): Promise<TransactionView[]> {
-  const views: TransactionView[] = []
+export async function addSales(tx: Db, program: Program, sales: CustomerSale[], now: number, taken: TakenKeys = {}): Promise<SaleView[]> {
+  const views: SaleView[] = []
   for (const { row, customer, rewards } of await recordSales(tx, program, sales, now, taken)) {
-    const view = transactionViewOf(row, { customer_key: customer.key, partner_public_id: customer.partner_public_id }, rewards)
+    // A refer-a-friend sale (Stripe's, a lead's) names the referrer and the buyer: read as GET shows it.
+    const view: SaleView = program.type === 'referral' ? await programSaleView(tx, program, row)
+      : transactionViewOf(row, { customer_key: customer.key, partner_public_id: customer.partner_public_id }, rewards)
     await emit(tx, program.id, 'transaction.created', view, now)
     views.push(view)
   }

@@ -43,7 +43,7 @@ export async function createTransactions(db: Kysely<Database>, program: Program,
 }
 
 /** Records the sales in a transaction of their own, making or finding their customer first. */
-function recordSalesAlone(db: Kysely<Database>, program: Program, customerIn: (tx: Db) => Promise<CustomerRow>, sales: Sale[], now: number): Promise<TransactionView[]> {
+function recordSalesAlone(db: Kysely<Database>, program: Program, customerIn: (tx: Db) => Promise<CustomerRow>, sales: Sale[], now: number): Promise<SaleView[]> {
   // Racing another request for the sale's key (or, creating the customer, for its key or email): the loser gets the 422.
   return withUniqueKey(() => inTransaction(db, async (tx) => {
     const customer = await customerIn(tx)
@@ -51,9 +51,9 @@ function recordSalesAlone(db: Kysely<Database>, program: Program, customerIn: (t
   }))
 }
 
-async function recordAlone(db: Kysely<Database>, { program, customerKey, sale, now }: KeyedSale): Promise<TransactionView> {
+async function recordAlone(db: Kysely<Database>, { program, customerKey, sale, now }: KeyedSale): Promise<SaleView> {
   const [view] = await recordSalesAlone(db, program, (tx) => namedCustomer(tx, program, { key: customerKey }), [sale], now)
-  return view as TransactionView
+  return view as SaleView
 }
 
 export async function refundTransaction(db: Kysely<Database>, program: Program, key: string, amount: unknown, now = Date.now()) {
