@@ -34,11 +34,19 @@ export function adjustReward(db: Db, reward: RewardRow, changes: { by?: bigint; 
     .returningAll().executeTakeFirstOrThrow()
 }
 
+/**
+ * Who earned a reward, as the wire names them: a partner by its id; in a refer-a-friend program the
+ * earner row is a customer's (partners/earner.ts), named by the customer's id, name and address.
+ */
+const EARNER = `left join partners p on p.id = r.partner_id and p.deleted_at is null
+  left join customers e on e.program_id = r.program_id and e.earner_id = r.partner_id and e.deleted_at is null`
+const EARNER_ID = 'coalesce(e."key", p.public_id)'
+
 export type RewardWithPartner = RewardRow & { partner_public_id: string | null }
 
 export function rewardsWithPartners(db: Db, programId: number, transactionId: number) {
   return readRows<RewardWithPartner>(db, 'rewards_with_partners', `
-    select r.*, p.public_id as partner_public_id from rewards r left join partners p on p.id = r.partner_id and p.deleted_at is null
+    select r.*, ${EARNER_ID} as partner_public_id from rewards r ${EARNER}
     where r.program_id = ? and r.transaction_id = ? order by r.level, r.id`, [programId, transactionId])
 }
 
@@ -51,9 +59,9 @@ export interface RewardNames {
 /** The wire names of what a reward belongs to: its partner's id, its sale's key, its customer's key. */
 export async function rewardNames(db: Db, reward: RewardRow): Promise<RewardNames> {
   const found = await readRow<RewardNames>(db, 'reward_names', `
-    select p.public_id as partner_public_id, coalesce(t."key", t.deleted_key) as transaction_key,
+    select ${EARNER_ID} as partner_public_id, coalesce(t."key", t.deleted_key) as transaction_key,
       coalesce(c."key", c.deleted_key) as customer_key
-    from rewards r left join partners p on p.id = r.partner_id and p.deleted_at is null left join transactions t on t.id = r.transaction_id
+    from rewards r ${EARNER} left join transactions t on t.id = r.transaction_id
       left join customers c on c.id = r.customer_id
     where r.id = ?`, [reward.id])
   return found ?? { partner_public_id: null, transaction_key: null, customer_key: null }
@@ -112,10 +120,10 @@ export interface ProgramRewardRow {
 }
 
 const PROGRAM_REWARD_COLUMNS = `r.id, r.kind, r.status, r.level, r.amount, r.currency, r.review_until, r.description, r.created_at,
-  p.public_id as partner_public_id, p.name as partner_name, p.email as partner_email,
+  ${EARNER_ID} as partner_public_id, coalesce(e.name, p.name) as partner_name, case when e.id is null then p.email else e.email end as partner_email,
   coalesce(t."key", t.deleted_key) as transaction_key, t.amount - t.refunded as transaction_amount,
   coalesce(c."key", c.deleted_key) as customer_key
-  from rewards r left join partners p on p.id = r.partner_id and p.deleted_at is null left join transactions t on t.id = r.transaction_id
+  from rewards r ${EARNER} left join transactions t on t.id = r.transaction_id
   left join customers c on c.id = r.customer_id`
 
 /** One window of a program's live (not archived) rewards in one status, newest first. */
