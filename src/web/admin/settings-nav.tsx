@@ -2,6 +2,7 @@
 // open (API keys for an admin or viewer) are not offered.
 import type { ComponentChildren } from 'preact'
 import { may, type Role } from '../../modules/users/roles.js'
+import { servesProgram } from './sections.js'
 import { Form } from '../layout/form.js'
 
 export const SETTINGS_PAGES = [
@@ -17,11 +18,17 @@ export const SETTINGS_PAGES = [
 
 export type SettingsPage = (typeof SETTINGS_PAGES)[number]['key']
 
-export function SettingsNav({ current, role }: { current: SettingsPage; role: Role }) {
+/** The settings pages this role may open in a program of this type. */
+export function settingsPagesFor(role: Role, type: string) {
+  return SETTINGS_PAGES.filter((page) => (!('needs' in page) || may(role, page.needs))
+    && (!('programs' in page) || (page.programs as readonly string[]).includes(type)) && servesProgram(page.path, type))
+}
+
+export function SettingsNav({ current, session }: { current: SettingsPage; session: { role: Role; program: { type: string } } }) {
   return (
     <nav aria-label="Settings">
       <ul class="tabs">
-        {SETTINGS_PAGES.filter((page) => !('needs' in page) || may(role, page.needs)).map((page) => (
+        {settingsPagesFor(session.role, session.program.type).map((page) => (
           <li key={page.key}><a href={`/admin${page.path}`} aria-current={page.key === current ? 'page' : undefined}>{page.label}</a></li>
         ))}
       </ul>
