@@ -8,6 +8,7 @@ import { Form } from '../layout/form.js'
 export const SETTINGS_PAGES = [
   { key: 'program', path: '/settings/program', label: 'Program' },
   { key: 'commission', path: '/settings/commission', label: 'Commission' },
+  { key: 'rewards', path: '/settings/rewards', label: 'Rewards', programs: ['referral'] },
   { key: 'tracking', path: '/settings/tracking', label: 'Tracking and links' },
   { key: 'portal', path: '/settings/portal', label: 'Partner portal' },
   { key: 'stripe', path: '/settings/stripe', label: 'Stripe' },

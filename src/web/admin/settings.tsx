@@ -26,6 +26,7 @@ export function settingsPages(app: FastifyInstance, deps: AdminDeps) {
       const about: Record<SettingsPage, string> = {
         program: 'name, website, currency, how partners join.',
         commission: 'what partners earn: the rate, tiers, product rules, levels, review period; with a preview.',
+        rewards: 'what a referred friend\'s sign-up or sale earns the customer who referred them and the friend; which click counts; with a preview.',
         tracking: 'cookie lifetime, the referral parameter, how links look, other domains.',
         portal: 'the partner portal: registration, the application form, terms, brand colour and logo, its own host.',
         stripe: 'sales from Stripe: the webhook endpoint and its signing secret.',
