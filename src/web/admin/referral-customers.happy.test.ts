@@ -89,3 +89,22 @@ describe('a refer-a-friend customer\'s page', () => {
     expect(points.text).toContain('0 points')
   })
 })
+
+describe('the dashboard of a refer-a-friend program', () => {
+  it('shows its figures as GET /v1/program gives them, not an affiliate program\'s', async () => {
+    const { v } = await signedInMember(server, p.id, 'viewer')
+    const page = await v.get('/admin')
+    expect(page.status).toBe(200)
+    const api = (await server.get('/v1/program', { key: p.key })).json.data
+    const figure = (label: string) => new RegExp(`<dt>${label}</dt><dd>([^<]*)</dd>`).exec(page.text)?.[1]
+    expect(figure('Customers')).toBe('3')
+    expect(figure('Referring customers')).toBe('1')
+    expect(figure('Referred customers')).toBe('2')
+    expect(figure('Participation')).toBe(`${api.participation}%`)
+    expect(figure('Sales by referred customers')).toBe('1')
+    expect(figure('Revenue from their sales')).toBe('$80.00')
+    expect(figure('Active rewards')).toBe(String(api.active_rewards))
+    expect(page.text).not.toContain('Partners waiting for approval')
+    expect(page.text).not.toContain('<dt>Partners</dt>')
+  })
+})
