@@ -71,6 +71,10 @@ describe('the Rewards page', () => {
     const schema = await v.post('/admin/settings/rewards', { ...rows({ value: 'lots' }), referral_attribution: 'first_click' })
     expect(schema.status).toBe(422)
     expect(schema.text).toMatch(/id="f-value-0-error">/)
+    const months = await v.post('/admin/settings/rewards', { ...rows({ value: '5', recurrence: 'months', months: 'x' }), referral_attribution: 'first_click' })
+    expect(months.status).toBe(422)
+    expect(months.text).toContain('id="f-months-0-error">Give the months as a whole number from 1 to 1200.</p>')
+    expect(months.text).not.toContain('id="f-recurrence-0-error"')
     expect(await settingsOf(p)).toEqual(before)
   })
 

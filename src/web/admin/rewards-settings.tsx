@@ -22,6 +22,7 @@ import { SaveButton, SettingsNav } from './settings-nav.js'
 const PATH = '/settings/rewards'
 const PREVIEW = `${PATH}/preview`
 const BLANK_ROWS = 1
+const MONTHS = 'Give the months as a whole number from 1 to 1200.'
 const MAX_ROWS = 20
 
 const SIDES = [{ value: 'referrer', label: 'The referrer' }, { value: 'friend', label: 'The friend' }]
@@ -92,7 +93,10 @@ function RewardsPage({ ctx, errors, preview, problem }: PageProps) {
           <legend>Reward rules</legend>
           <p class="hint">{`Each rule pays one side when a referred friend signs up or buys. Fixed amounts are in ${p.currency} or points. Empty a rule's value to remove it.`}</p>
           {shown.map((r, i) => {
-            const at = (name: string) => ({ [`reward_${name}`]: err(`referral_rewards.${i}.${name === 'from' ? 'from_occurrence' : name === 'to' ? 'to_occurrence' : name === 'months' ? 'recurrence' : name}`) })
+            const at = (name: string) => ({ [`reward_${name}`]: err(`referral_rewards.${i}.${name === 'from' ? 'from_occurrence' : name === 'to' ? 'to_occurrence' : name}`) })
+            // The API sees {months: n} as one recurrence: its refusal is the months field's when months were chosen.
+            const recurrence = [...err(`referral_rewards.${i}.recurrence`), ...err(`referral_rewards.${i}.recurrence.months`)]
+            const monthsWrong = r.recurrence === 'months' && recurrence.length > 0
             const n = `Rule ${i + 1}`
             return (
               <div class="toolbar" key={`r${i}`}>
@@ -101,8 +105,8 @@ function RewardsPage({ ctx, errors, preview, problem }: PageProps) {
                 <Select name="reward_type" id={`f-type-${i}`} label={`${n}: reward`} value={r.type} options={TYPES} errors={at('type')} />
                 <Field name="reward_value" id={`f-value-${i}`} label={`${n}: value`} inputmode="decimal" value={r.value} errors={at('value')} />
                 <Select name="reward_unit" id={`f-unit-${i}`} label={`${n}: in`} value={r.unit} options={UNITS} errors={at('unit')} />
-                <Select name="reward_recurrence" id={`f-recurrence-${i}`} label={`${n}: for`} value={r.recurrence} options={RECURRENCES} errors={at('recurrence')} />
-                <Field name="reward_months" id={`f-months-${i}`} label={`${n}: months`} type="number" value={r.months} errors={at('months')} />
+                <Select name="reward_recurrence" id={`f-recurrence-${i}`} label={`${n}: for`} value={r.recurrence} options={RECURRENCES} errors={{ reward_recurrence: monthsWrong ? [] : recurrence }} />
+                <Field name="reward_months" id={`f-months-${i}`} label={`${n}: months`} type="number" value={r.months} errors={{ reward_months: monthsWrong ? [MONTHS] : [] }} />
                 <Field name="reward_from" id={`f-from-${i}`} label={`${n}: from friend number`} type="number" value={r.from} errors={at('from')} />
                 <Field name="reward_to" id={`f-to-${i}`} label={`${n}: to friend number`} type="number" value={r.to} errors={at('to')} />
                 <Field name="reward_review_days" id={`f-review-${i}`} label={`${n}: days in review`} type="number" value={r.review_days} errors={at('review_days')} />
