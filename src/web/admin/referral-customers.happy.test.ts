@@ -55,7 +55,7 @@ describe('a refer-a-friend customer\'s page', () => {
     expect(page.text).toContain('https://shop.example.com?ref=ann-ref')
     expect(page.text).toContain('href="/admin/customers/bob"')
     expect(page.text).toContain('href="/admin/customers/cid"')
-    expect(page.text).toMatch(/<td>bob sale<\/td>/)
+    expect(page.text).toContain('<td>Sale of bob</td>')
     expect(page.text).toMatch(/<li>\$10\.00<\/li>/)
     expect(page.text).toMatch(/<dt>Sign-ups<\/dt><dd>2<\/dd>/)
     expect(page.text).toMatch(/<dt>Purchases<\/dt><dd>1<\/dd>/)
@@ -87,6 +87,24 @@ describe('a refer-a-friend customer\'s page', () => {
     const points = await v.post('/admin/customers/ann/credit', { amount: '1', amount_units: 'points' })
     expect(points.status).toBe(422)
     expect(points.text).toContain('0 points')
+  })
+})
+
+describe('a friend\'s own rewards', () => {
+  it('show as its own sign-up, in points', async () => {
+    const q = await server.program({ type: 'referral', currency: 'EUR' })
+    const rules = [{ side: 'friend', trigger: 'signup', type: 'static', value: 5, unit: 'points' }]
+    expect((await server.put('/v1/program', { key: q.key, body: { program_settings: { referral_rewards: rules } } })).status).toBe(200)
+    expect((await server.post('/v1/customers', { key: q.key, body: { id: 'dan' } })).status).toBe(201)
+    expect((await server.post('/v1/customers', { key: q.key, body: { id: 'eve', referring_customer: { id: 'dan' } } })).status).toBe(201)
+    const { v } = await signedInMember(server, q.id, 'admin')
+    const eve = await v.get('/admin/customers/eve')
+    expect(eve.text).toContain('<td>Its own sign-up</td><td class="num">5 points</td>')
+    expect(eve.text).toMatch(/<li>€0\.00<\/li><li>5 points<\/li>/)
+    expect(eve.text).toContain('<option value="points">Points</option>')
+    const credited = await v.post('/admin/customers/eve/credit', { amount: '2', amount_units: 'points' })
+    expect(credited.status, credited.text).toBe(303)
+    expect((await v.follow(credited)).text).toContain('<li>3 points</li>')
   })
 })
 

@@ -87,6 +87,17 @@ export async function ReferralCustomersPage({ ctx, program }: { ctx: AdminContex
   )
 }
 
+const OWN = Symbol('own')
+const DELETED = 'a deleted customer'
+
+/** "Sale of bob", "Sign-up of cid", or "Its own sign-up" (a friend's reward for joining). */
+function forText(r: RewardRow, forWhom: Map<number, string | typeof OWN>): string {
+  const what = r.kind === 'signup' ? 'sign-up' : r.kind
+  if (r.customer_id === null) return `A ${what}`
+  const whose = forWhom.get(Number(r.customer_id)) ?? DELETED
+  return whose === OWN ? `Its own ${what}` : `${what[0]!.toUpperCase()}${what.slice(1)} of ${whose}`
+}
+
 function rewardState(status: string): string {
   return status === 'review_period' ? 'in review' : status === 'ok' ? 'payable' : status
 }
@@ -110,10 +121,10 @@ export async function ReferralCustomerPage({ ctx, program, ref, credit, failed }
     customerStats(ctx.db, program, view.id),
   ])
   // Whose sign-up or sale each reward is for: the customer itself (a friend's reward) or one of its friends.
-  const forWhom = new Map<number, string>()
+  const forWhom = new Map<number, string | typeof OWN>()
   for (const id of new Set(rewards.slice(0, PAGE_SIZE).map((r) => r.customer_id).filter((id) => id !== null))) {
     const friend = await reloadReferralCustomer(ctx.db, program, Number(id)).catch(() => undefined)
-    forWhom.set(Number(id), friend === undefined ? 'a deleted customer' : Number(friend.id) === Number(row.id) ? 'its own' : (friend.key ?? friend.deleted_key ?? 'a deleted customer'))
+    forWhom.set(Number(id), friend === undefined ? DELETED : Number(friend.id) === Number(row.id) ? OWN : (friend.key ?? DELETED))
   }
   const here = customerHref(view.id)
   const pageLink = (name: string) => (n: number) => `${here}?${name}=${n}`
@@ -165,7 +176,7 @@ export async function ReferralCustomerPage({ ctx, program, ref, credit, failed }
         caption="What it earned, newest first" rows={rewards.slice(0, PAGE_SIZE)} rowKey={(r) => Number(r.id)} empty="No rewards yet."
         columns={[
           { label: 'Date', cell: (r) => date(Number(r.created_at)) },
-          { label: 'For', cell: (r) => `${r.customer_id === null ? 'a bonus' : `${forWhom.get(Number(r.customer_id))}`} ${r.kind === 'signup' ? 'sign-up' : r.kind}` },
+          { label: 'For', cell: (r) => forText(r, forWhom) },
           { label: 'Amount', num: true, cell: (r) => amountText(BigInt(r.amount), r.currency) },
           { label: 'State', cell: (r) => rewardState(r.status) },
         ]}
