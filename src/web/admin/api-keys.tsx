@@ -19,7 +19,7 @@ async function KeysPage({ ctx, created }: { ctx: AdminContext; created?: string 
   const csrf = ctx.session!.csrf
   return (
     <Frame ctx={ctx} title="API keys" section="settings">
-      <SettingsNav current="api-keys" role={ctx.session!.role} />
+      <SettingsNav current="api-keys" session={ctx.session!} />
       <h1>API keys</h1>
       {created && (
         <section class="card" aria-labelledby="new-key">

@@ -86,7 +86,7 @@ function CommissionPage({ ctx, errors, preview, problem }: PageProps) {
   const levels = [...f.levels, ...blank(LEVELS - f.levels.length, { type: 'percent', value: '' })]
   return (
     <Frame ctx={ctx} title="Commission" section="settings" notice={errors && Object.keys(errors).some((k) => k.startsWith('commission')) ? { kind: 'error', text: 'Nothing was saved: see the messages below.' } : undefined}>
-      <SettingsNav current="commission" role={ctx.session!.role} />
+      <SettingsNav current="commission" session={ctx.session!} />
       <h1>Commission</h1>
       {/* A viewer's form only previews: the rules are its to try, not to change. */}
       <form method="post" action={may(ctx.session!.role, 'change') ? '/admin/settings/commission' : '/admin/settings/commission/preview'}

@@ -23,6 +23,8 @@ import { Pager, pageNumber, Table } from '../layout/table.js'
 import { Frame } from './frame.js'
 import { adminPage, field, refusal, refusalText, type AdminContext, type AdminDeps } from './route.js'
 import { adminHref, SALES_ACTIONS, SALES_PAGES } from './sales-paths.js'
+import { CREDIT_PATH, creditFromPage, ReferralCustomerPage, ReferralCustomersPage } from './referral-customers.js'
+import { isReferralProgram } from '../../modules/customers/referral-service.js'
 
 const PAGE_SIZE = 25
 const validSale = compileInput(NewTransactionInput)
@@ -194,11 +196,29 @@ function rewardStatus(status: string): string {
 const SALE_FIELDS = ['amount', 'amount_units', 'key', 'product_id', 'product_type'] as const
 
 export function customerPages(app: FastifyInstance, deps: AdminDeps) {
-  adminPage(app, deps, { method: 'GET', path: SALES_PAGES.customers, access: 'user', handle: (ctx) => CustomersPage({ ctx }) })
+  // A refer-a-friend program's customers refer one another: their own pages (referral-customers.tsx).
+  const referral = (ctx: AdminContext) => isReferralProgram(ctx.session!.program) ? ctx.session!.program : undefined
+  adminPage(app, deps, {
+    method: 'GET', path: SALES_PAGES.customers, access: 'user',
+    handle: (ctx) => { const raf = referral(ctx); return raf ? ReferralCustomersPage({ ctx, program: raf }) : CustomersPage({ ctx }) },
+  })
 
   adminPage(app, deps, {
     method: 'GET', path: SALES_PAGES.customer, access: 'user',
-    handle: (ctx) => CustomerPage({ ctx, ref: ctx.params.key as string }),
+    handle: (ctx) => {
+      const raf = referral(ctx)
+      return raf ? ReferralCustomerPage({ ctx, program: raf, ref: ctx.params.key as string }) : CustomerPage({ ctx, ref: ctx.params.key as string })
+    },
+  })
+
+  adminPage(app, deps, {
+    method: 'POST', path: CREDIT_PATH, access: 'user',
+    async handle(ctx) {
+      const raf = referral(ctx)
+      // Only a refer-a-friend customer has a balance to credit.
+      if (!raf) throw notFound('Page not found')
+      return creditFromPage(ctx, raf)
+    },
   })
 
   adminPage(app, deps, {

@@ -1,4 +1,5 @@
-// The admin's first page, the program's dashboard: its figures as GET /v1/program reports them,
+// The admin's first page, the program's dashboard: its figures as GET /v1/program reports them
+// (a refer-a-friend program's: customers, referring and referred ones, participation, sales),
 // revenue over the last 30 days from the daily rollups, and the things waiting for the merchant
 // (partners to approve, payout requests, rewards in review, failing webhooks), each with a link to
 // its list. Read from maintained counters (and each webhook's newest delivery, by index): it costs
@@ -59,6 +60,42 @@ function Figures({ stats, zero }: { stats: AffiliateStats; zero: string }) {
   )
 }
 
+/** A refer-a-friend program's figures as GET /v1/program gives them (referralFigures: names with `_growth` beside). */
+type ReferralFiguresShape = Record<string, unknown> & { total_revenue_from_sales: Record<string, string> }
+
+function ReferralFigures({ details, zero }: { details: ReferralFiguresShape; zero: string }) {
+  const count = (name: string) => Number(details[name] ?? 0)
+  const items: Array<[string, string, string | undefined]> = [
+    ['Customers', String(count('total_customers')), growthText(count('total_customers_growth'))],
+    ['Referring customers', String(count('total_referring_customers')), growthText(count('total_referring_customers_growth'))],
+    ['Referred customers', String(count('total_referred_customers')), growthText(count('total_referred_customers_growth'))],
+    // Participation's change is in percentage points, not a percent of itself.
+    ['Participation', `${count('participation')}%`, pointsText(count('participation_growth'))],
+    ['Sales by referred customers', String(count('total_sales')), growthText(count('total_sales_growth'))],
+    ['Revenue from their sales', amounts(details.total_revenue_from_sales, zero), undefined],
+    ['Active rewards', String(count('active_rewards')), growthText(count('active_rewards_growth'))],
+  ]
+  return (
+    <>
+      <dl class="figures">
+        {items.map(([label, value, growth]) => (
+          <div key={label}><dt>{label}</dt><dd>{value}</dd>{growth !== undefined && <dd class="why">{growth}</dd>}</div>
+        ))}
+      </dl>
+      <p class="hint">Participation is the share of customers who referred someone. Changes compare the last 30 days with the 30 days before them.</p>
+      <ul>
+        <li><a href="/admin/customers?referred=referred">Referred customers</a></li>
+        <li><a href="/admin/settings/rewards">Reward rules</a></li>
+      </ul>
+    </>
+  )
+}
+
+function pointsText(points: number): string {
+  if (points === 0) return 'as in the 30 days before'
+  return `${points > 0 ? '+' : ''}${points} points on the 30 days before`
+}
+
 function Waiting({ stats, zero, failingWebhooks }: { stats: AffiliateStats; zero: string; failingWebhooks: number }) {
   const requested = stats.payout_status_breakdown.requested as { count: number; amounts: Record<string, string> }
   const inReview = Object.values(stats.rewards_breakdown.in_review).filter((v) => v !== zero)
@@ -85,18 +122,23 @@ async function Dashboard({ ctx }: { ctx: AdminContext }) {
     dailyRollup(ctx.db, program.id, METRIC.revenue, program.currency, first),
     failingWebhookCount(ctx.db, program.id),
   ])
-  if (!('stats' in details) || !details.stats) {
+  const zero = money(0n, program.currency)
+  const referral = 'total_customers' in details
+  if (!referral && (!('stats' in details) || !details.stats)) {
     return <p>{`This is a ${program.type} program: its dashboard is the affiliate programs' for now.`}</p>
   }
-  const zero = money(0n, program.currency)
   const bars = Array.from({ length: CHART_DAYS }, (_, i) => {
     const value = daily.get(first + i) ?? 0n
     return { label: date((first + i) * DAY), value: Number(value), shown: money(value, program.currency) }
   })
   return (
     <>
-      <Figures stats={details.stats} zero={zero} />
-      <Waiting stats={details.stats} zero={zero} failingWebhooks={failingWebhooks} />
+      {referral
+        ? <ReferralFigures details={details as unknown as ReferralFiguresShape} zero={zero} />
+        : <Figures stats={(details as { stats: AffiliateStats }).stats} zero={zero} />}
+      {referral
+        ? <section class="card" aria-labelledby="waiting"><h2 id="waiting">Waiting for you</h2><ul><li><a href="/admin/webhooks">{`Webhooks failing: ${failingWebhooks}`}</a></li></ul></section>
+        : <Waiting stats={(details as { stats: AffiliateStats }).stats} zero={zero} failingWebhooks={failingWebhooks} />}
       <BarChart title={`Revenue per day, last ${CHART_DAYS} days (${program.currency})`} bars={bars} id="revenue" />
     </>
   )

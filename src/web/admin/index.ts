@@ -13,6 +13,7 @@ import { apiKeyPages } from './api-keys.js'
 import { teamPages } from './team.js'
 import { programSettingsPages } from './program-settings.js'
 import { commissionSettingsPages } from './commission-settings.js'
+import { rewardsSettingsPages } from './rewards-settings.js'
 import { portalSettingsPages } from './portal-settings.js'
 import { stripePages } from './stripe.js'
 import { passwordPages } from './password.js'
@@ -22,6 +23,6 @@ import type { AdminDeps } from './route.js'
 
 export function adminPages(app: FastifyInstance, deps: AdminDeps) {
   const pages = [signInPages, homePages, partnerPages, customerPages, leadPages, commissionPages, payoutPages, webhookPages, settingsPages,
-    programSettingsPages, commissionSettingsPages, portalSettingsPages, logoPages, stripePages, apiKeyPages, teamPages, passwordPages, accountPages]
+    programSettingsPages, commissionSettingsPages, rewardsSettingsPages, portalSettingsPages, logoPages, stripePages, apiKeyPages, teamPages, passwordPages, accountPages]
   for (const register of pages) register(app, deps)
 }

@@ -31,7 +31,7 @@ function PortalPage({ ctx, errors, logo }: { ctx: AdminContext; errors?: FieldEr
   const rows = [...questions, ...Array.from({ length: BLANK_ROWS }, () => ({ key: '', label: '', required: false }))]
   return (
     <Frame ctx={ctx} title="Partner portal settings" section="settings" notice={errors ? { kind: 'error', text: 'Nothing was saved: see the messages below.' } : undefined}>
-      <SettingsNav current="portal" role={ctx.session!.role} />
+      <SettingsNav current="portal" session={ctx.session!} />
       <h1>Partner portal</h1>
       <p>Partners apply and sign in at <a href={portalUrl(p, ctx.origin)}>{portalUrl(p, ctx.origin)}</a>.</p>
       <SettingsForm role={ctx.session!.role} action="/admin/settings/portal" csrf={ctx.session!.csrf} label="Partner portal settings">

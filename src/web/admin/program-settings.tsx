@@ -18,7 +18,7 @@ function ProgramPage({ ctx, errors }: { ctx: AdminContext; errors?: FieldErrors 
   const v = shown(ctx)
   return (
     <Frame ctx={ctx} title="Program settings" section="settings" notice={errors ? NOT_SAVED : undefined}>
-      <SettingsNav current="program" role={ctx.session!.role} />
+      <SettingsNav current="program" session={ctx.session!} />
       <h1>Program</h1>
       <SettingsForm role={ctx.session!.role} action="/admin/settings/program" csrf={ctx.session!.csrf} label="Program details">
         <Field name="name" label="Name" value={v.text('name', p.name)} required maxlength={255} errors={errors} />
@@ -48,7 +48,7 @@ async function TrackingPage({ ctx, errors }: { ctx: AdminContext; errors?: Field
   const domains = (await programDomains(ctx.db, p.id)).map((d) => d.domain)
   return (
     <Frame ctx={ctx} title="Tracking and links" section="settings" notice={errors ? NOT_SAVED : undefined}>
-      <SettingsNav current="tracking" role={ctx.session!.role} />
+      <SettingsNav current="tracking" session={ctx.session!} />
       <h1>Tracking and links</h1>
       <p>A partner's link looks like <code>{example(p)}</code>.</p>
       <SettingsForm role={ctx.session!.role} action="/admin/settings/tracking" csrf={ctx.session!.csrf} label="Tracking and links">

@@ -20,7 +20,8 @@ import type { Form } from '../layout/form-data.js'
 
 export { column, field, fields, type Form } from '../layout/form-data.js'
 import { adminNotices } from './words.js'
-import { DomainError, type ErrorKind } from '../../domain-errors.js'
+import { DomainError, notFound, type ErrorKind } from '../../domain-errors.js'
+import { servesProgram } from './sections.js'
 import type { WebhookSettings } from '../../modules/webhooks/service.js'
 
 /** The admin's cookie: one for every program (a session switches programs, it is not one per program). */
@@ -118,6 +119,8 @@ export function adminPage(app: FastifyInstance, deps: AdminDeps, spec: AdminPage
     if (spec.access === 'guest' && ctx.session && request.method === 'GET') return redirect(reply, '/admin')
     if (spec.access === 'user') {
       const session = ctx.session!
+      // A page of an area the program's type has not (a refer-a-friend program's partners) is no page at all.
+      if (!servesProgram(spec.path, session.program.type)) throw notFound('Page not found')
       const needs = spec.needs ?? (request.method === 'POST' ? 'change' : 'read')
       if (spec.readBody) {
         requireMay(session.role, needs)

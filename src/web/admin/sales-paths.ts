@@ -13,6 +13,8 @@ export const SALES_ACTIONS = {
   refundSale: '/customers/:key/sales/:sale/refund',
   archiveCustomer: '/customers/:key/archive',
   restoreCustomer: '/customers/:key/restore',
+  /** A refer-a-friend customer's balance (referral-customers.tsx); 404 in any other program. */
+  creditBalance: '/customers/:key/credit',
   convertLead: '/leads/:id/convert',
   rejectLead: '/leads/:id/reject',
   releaseReward: '/commissions/:id/release',

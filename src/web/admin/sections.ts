@@ -12,3 +12,17 @@ export const SECTIONS = [
 ] as const
 
 export type Section = (typeof SECTIONS)[number]['key']
+
+/**
+ * The areas (after /admin) about partners: in a refer-a-friend program every partners row is a
+ * customer's hidden earner (its synthetic email, its ledger), never a partner to show, so these
+ * areas answer 404 there and are not offered. Their customers, rewards and balances are on the
+ * customers pages instead.
+ */
+const AFFILIATE_ONLY = ['/partners', '/leads', '/commissions', '/payouts', '/settings/commission'] as const
+
+/** Whether the page at `path` (after /admin) serves a program of this type. */
+export function servesProgram(path: string, type: string): boolean {
+  if (type !== 'referral') return true
+  return !AFFILIATE_ONLY.some((area) => path === area || path.startsWith(`${area}/`))
+}

@@ -2,11 +2,13 @@
 // open (API keys for an admin or viewer) are not offered.
 import type { ComponentChildren } from 'preact'
 import { may, type Role } from '../../modules/users/roles.js'
+import { servesProgram } from './sections.js'
 import { Form } from '../layout/form.js'
 
 export const SETTINGS_PAGES = [
   { key: 'program', path: '/settings/program', label: 'Program' },
   { key: 'commission', path: '/settings/commission', label: 'Commission' },
+  { key: 'rewards', path: '/settings/rewards', label: 'Rewards', programs: ['referral'] },
   { key: 'tracking', path: '/settings/tracking', label: 'Tracking and links' },
   { key: 'portal', path: '/settings/portal', label: 'Partner portal' },
   { key: 'stripe', path: '/settings/stripe', label: 'Stripe' },
@@ -17,11 +19,17 @@ export const SETTINGS_PAGES = [
 
 export type SettingsPage = (typeof SETTINGS_PAGES)[number]['key']
 
-export function SettingsNav({ current, role }: { current: SettingsPage; role: Role }) {
+/** The settings pages this role may open in a program of this type. */
+export function settingsPagesFor(role: Role, type: string) {
+  return SETTINGS_PAGES.filter((page) => (!('needs' in page) || may(role, page.needs))
+    && (!('programs' in page) || (page.programs as readonly string[]).includes(type)) && servesProgram(page.path, type))
+}
+
+export function SettingsNav({ current, session }: { current: SettingsPage; session: { role: Role; program: { type: string } } }) {
   return (
     <nav aria-label="Settings">
       <ul class="tabs">
-        {SETTINGS_PAGES.filter((page) => !('needs' in page) || may(role, page.needs)).map((page) => (
+        {settingsPagesFor(session.role, session.program.type).map((page) => (
           <li key={page.key}><a href={`/admin${page.path}`} aria-current={page.key === current ? 'page' : undefined}>{page.label}</a></li>
         ))}
       </ul>

@@ -6,7 +6,7 @@ import { may } from '../../modules/users/roles.js'
 import { Table } from '../layout/table.js'
 import { Frame } from './frame.js'
 import { adminPage, type AdminDeps } from './route.js'
-import { SETTINGS_PAGES, SettingsNav, type SettingsPage } from './settings-nav.js'
+import { settingsPagesFor, SettingsNav, type SettingsPage } from './settings-nav.js'
 
 const PAGE = 50
 
@@ -26,6 +26,7 @@ export function settingsPages(app: FastifyInstance, deps: AdminDeps) {
       const about: Record<SettingsPage, string> = {
         program: 'name, website, currency, how partners join.',
         commission: 'what partners earn: the rate, tiers, product rules, levels, review period; with a preview.',
+        rewards: 'what a referred friend\'s sign-up or sale earns the customer who referred them and the friend; which click counts; with a preview.',
         tracking: 'cookie lifetime, the referral parameter, how links look, other domains.',
         portal: 'the partner portal: registration, the application form, terms, brand colour and logo, its own host.',
         stripe: 'sales from Stripe: the webhook endpoint and its signing secret.',
@@ -37,7 +38,7 @@ export function settingsPages(app: FastifyInstance, deps: AdminDeps) {
         <Frame ctx={ctx} title="Settings" section="settings">
           <h1>Settings</h1>
           <ul>
-            {SETTINGS_PAGES.filter((page) => !('needs' in page) || may(role, page.needs)).map((page) => (
+            {settingsPagesFor(role, ctx.session!.program.type).map((page) => (
               <li key={page.key}><a href={`/admin${page.path}`}>{page.label}</a>: {about[page.key]}</li>
             ))}
           </ul>
@@ -54,7 +55,7 @@ export function settingsPages(app: FastifyInstance, deps: AdminDeps) {
       const { entries, next } = await auditTrail(ctx.db, ctx.session!.program.id, { before, limit: PAGE })
       return (
         <Frame ctx={ctx} title="Audit log" section="settings">
-          <SettingsNav current="audit" role={ctx.session!.role} />
+          <SettingsNav current="audit" session={ctx.session!} />
           <h1>Audit log</h1>
           <Table<AuditEntry>
             caption="Changes, newest first" rows={entries} rowKey={(e) => e.id}

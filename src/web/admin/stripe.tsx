@@ -17,7 +17,7 @@ async function StripePage({ ctx, errors, failed }: { ctx: AdminContext; errors?:
   const endpoint = `${ctx.origin}/integrations/stripe/${p.publicId}/webhook`
   return (
     <Frame ctx={ctx} title="Stripe" section="settings" notice={failed ? { kind: 'error', text: failed } : undefined}>
-      <SettingsNav current="stripe" role={ctx.session!.role} />
+      <SettingsNav current="stripe" session={ctx.session!} />
       <h1>Stripe</h1>
       {p.type === 'newsletter'
         ? <p>Stripe sales tracking is for affiliate and refer-a-friend programs.</p>

@@ -38,7 +38,7 @@ async function TeamPage({ ctx, posted, errors, failed }: { ctx: AdminContext; po
   const manages = may(role, 'manage-users')
   return (
     <Frame ctx={ctx} title="Team" section="settings" notice={failed ? { kind: 'error', text: failed } : undefined}>
-      <SettingsNav current="users" role={ctx.session!.role} />
+      <SettingsNav current="users" session={ctx.session!} />
       <h1>Team</h1>
       <Table<Member>
         caption="The program's users, in the order they joined" rows={members} rowKey={(m) => m.user.id}

@@ -24,6 +24,7 @@ export const adminNotices = {
   'sale-refunded': 'The refund is recorded; the sale\'s commissions shrank to match.',
   'customer-archived': 'The customer is archived: it earns its partner nothing from now on.',
   'customer-restored': 'The customer is restored.',
+  'balance-credited': 'The balance is credited: the amount is taken off it.',
   'lead-converted': 'The lead is now a customer of its partner.',
   'lead-rejected': 'The lead is rejected.',
   'reward-released': 'The commission is approved: it is payable now.',
