@@ -23,8 +23,15 @@ ajv.addFormat('url', {
 for (const keyword of NUMBER_BOUND_KEYWORDS) ajv.addKeyword(keyword)
 ajv.addFormat('currency', { type: 'string', validate: (value: string) => /^[A-Za-z]{3}$/.test(value) && isCurrency(value) })
 // A calendar date that exists (2024-02-29 yes, 2023-02-29 no): a refer-a-friend customer's date of birth.
-ajv.addFormat('date', { type: 'string', validate: (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value) })
+ajv.addFormat('date', { type: 'string', validate: isCalendarDate })
 ajv.addFormat('email', { type: 'string', validate: /^[^\s@]+@[^\s@]+\.[^\s@]+$/ })
+
+/** YYYY-MM-DD naming a day that exists (month 13 or day 32 is no date, not an exception). */
+function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
+  const day = new Date(`${value}T00:00:00Z`)
+  return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(value)
+}
 
 const validators = new Map<string, ValidateFunction>()
 

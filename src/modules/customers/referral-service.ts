@@ -20,11 +20,13 @@ import { bumpRollups } from '../stats/service.js'
 import { referralCustomerView, type ReferralCustomerView } from './referral-representation.js'
 import type { NewReferralCustomerInput, ReferralCustomerChanges, ReferralCustomerRef } from './referral-schemas.js'
 import {
-  listReferralCustomerRows, referralCustomerByEarner, referralCustomerByLinkKey, referralCustomerByReference, referralCustomerByRowId, referralOrdinal,
+  listReferralCustomerRows, referralCustomerByEarner, referralCustomerByEmail, referralCustomerById, referralCustomerByLinkKey, referralCustomerByReference,
+  referralCustomerByRowId, referralOrdinal,
   type ReferralCustomerRow, type ReferralListQuery,
 } from './referral-store.js'
 import { findCustomerByEmail, findCustomerByKey, insertCustomer, markCustomerDeleted, updateCustomerRow, type CustomerRow } from './store.js'
 import { withUniqueKey } from './service.js'
+import { isSelfReferral } from './attribution.js'
 
 export { referralCustomerByEarner, referralCustomerByLinkKey, referralOrdinal, type ReferralCustomerRow } from './referral-store.js'
 
@@ -47,13 +49,17 @@ export async function resolveReferralCustomer(db: Db, program: Program, ref: str
   return row
 }
 
-/** A customer a body names ({id|key|email}; id has priority), or undefined when it names none that exists. */
+/**
+ * A customer a body names ({id|key|email}; id has priority), or undefined when it names none that
+ * exists. Each field is read as what it is: an id as an id, a key as a referral key (then as the id
+ * of a customer made with only a key), an email as an email — never one as another, so nobody can
+ * take over a customer's key or address by choosing it as an id.
+ */
 export async function referralCustomerByRef(db: Db, program: Program, ref: ReferralCustomerRef): Promise<ReferralCustomerRow | undefined> {
-  for (const value of [ref.id, ref.key, ref.email]) {
-    if (value === undefined) continue
-    const row = await referralCustomerByReference(db, program.id, value)
-    if (row && row.deleted_at === null) return row
-  }
+  const live = (row: ReferralCustomerRow | undefined) => (row && row.deleted_at === null ? row : undefined)
+  if (ref.id !== undefined) return live(await referralCustomerById(db, program.id, ref.id))
+  if (ref.key !== undefined) return live(await referralCustomerByLinkKey(db, program.id, ref.key) ?? await referralCustomerById(db, program.id, ref.key))
+  if (ref.email !== undefined) return live(await referralCustomerByEmail(db, program.id, ref.email))
   return undefined
 }
 
@@ -78,7 +84,8 @@ export interface NewReferralCustomer extends NewReferralCustomerInput {
 export async function addReferralCustomer(tx: Db, program: Program, input: NewReferralCustomer, now: number): Promise<ReferralCustomerRow> {
   const id = input.id ?? input.key ?? `cus_${randomToken(16)}`
   const wantedKey = input.key !== undefined && LINK_KEY.test(input.key) ? input.key : undefined
-  await refuseTaken(tx, program, { id, email: input.email, key: wantedKey })
+  refuseBorrowedId(id, input.email, wantedKey)
+  await refuseTaken(tx, program, { id, email: input.email, key: wantedKey, idAsKey: id !== wantedKey ? id : undefined })
   const referrer = await referrerOf(tx, program, input)
   const { earner } = await addEarner(tx, program, wantedKey, now)
   const rowId = await insertCustomer(tx, {
@@ -112,9 +119,18 @@ async function referrerOf(tx: Db, program: Program, input: NewReferralCustomer):
   return input.referralKey === undefined ? undefined : referralCustomerByLinkKey(tx, program.id, input.referralKey)
 }
 
-async function refuseTaken(tx: Db, program: Program, wanted: { id?: string; email?: string; key?: string }): Promise<void> {
+/** An id that is an email address must be the customer's own: another's would answer for that address. */
+function refuseBorrowedId(id: string, email: string | undefined, key: string | undefined): void {
+  if (id.includes('@') && id.toLowerCase() !== email?.toLowerCase()) {
+    throw invalidField(key === id ? 'key' : 'id', 'An id that is an email address must be the customer\'s own email.')
+  }
+}
+
+async function refuseTaken(tx: Db, program: Program, wanted: { id?: string; email?: string; key?: string; idAsKey?: string }): Promise<void> {
   const errors: FieldErrors = {}
   if (wanted.id !== undefined && await findCustomerByKey(tx, program.id, wanted.id)) errors.id = ['The id has already been taken.']
+  // An id that is another customer's referral key would answer for that key where a key falls back to the id.
+  else if (wanted.idAsKey !== undefined && await keyTaken(tx, program.id, wanted.idAsKey)) errors.id = ['The id has already been taken.']
   if (wanted.email !== undefined && await findCustomerByEmail(tx, program.id, wanted.email)) errors.email = ['The email has already been taken.']
   if (wanted.key !== undefined && await keyTaken(tx, program.id, wanted.key)) errors.key = ['The key has already been taken.']
   if (Object.keys(errors).length > 0) throw invalid(errors)
@@ -129,13 +145,15 @@ async function countCustomer(tx: Db, program: Program, referrerEarnerId: number 
   if (referrerEarnerId === null) return
   const after = await bumpPartnerCounts(tx, program.id, referrerEarnerId, { signups: sign, referrals_count: sign })
   await bumpRollups(tx, program.id, epochDay(at), [{ metric: METRIC.referredCustomers, value: sign }, { metric: METRIC.signups, value: sign }])
-  if (after && Number(after.referrals_count) === (sign === 1 ? 1 : 0)) {
+  // A deleted referrer stopped counting as a referring customer when it was deleted (deleteReferralCustomer).
+  if (after && after.deleted_at === null && Number(after.referrals_count) === (sign === 1 ? 1 : 0)) {
     await bumpRollups(tx, program.id, epochDay(now), [{ metric: METRIC.referringCustomers, value: sign }])
   }
 }
 
 /** What the friend's sign-up earns the referrer and the friend, stored and announced. */
 async function rewardSignup(tx: Db, program: Program, friend: ReferralCustomerRow, referrerEarnerId: number, now: number): Promise<void> {
+  if (refersSelf(friend)) return
   const occurrence = await referralOrdinal(tx, program.id, referrerEarnerId, friend.id)
   const earned = referralRewards(program.settings.program.referral_rewards, { trigger: 'signup' },
     { programCurrency: program.currency, occurrence, friendSince: Number(friend.created_at) })
@@ -146,6 +164,14 @@ async function rewardSignup(tx: Db, program: Program, friend: ReferralCustomerRo
   for (const reward of await storeSignupRewards(tx, values, Number(friend.created_at), now)) {
     await announceRewarded(tx, program, Number(reward.partner_id), reward, now)
   }
+}
+
+/**
+ * A friend whose address is its referrer's own mailbox (`+tags` and Gmail's dots aside) referred
+ * itself: it earns nobody anything, as a self-referral earns a partner nothing.
+ */
+export function refersSelf(friend: { email: string | null; referrer_email?: string | null }): boolean {
+  return !!friend.referrer_email && isSelfReferral(friend.email, friend.referrer_email)
 }
 
 /** customer.rewarded: the customer who earned, and the reward (as the reward events show one). */
@@ -199,7 +225,11 @@ export async function deleteReferralCustomer(db: Kysely<Database>, program: Prog
     await reverseSignupRewards(tx, program.id, row.id, now)
     await countCustomer(tx, program, row.partner_id === null ? null : Number(row.partner_id), Number(row.created_at), -1, now)
     const earner = row.earner_id === null ? undefined : await findPartnerByRowId(tx, program.id, Number(row.earner_id))
-    if (earner) await retireEarner(tx, earner, now)
+    if (earner) {
+      await retireEarner(tx, earner, now)
+      // It referred someone: it was a referring customer, and is one no more.
+      if (Number(earner.referrals_count) > 0) await bumpRollups(tx, program.id, epochDay(now), [{ metric: METRIC.referringCustomers, value: -1 }])
+    }
     await emit(tx, program.id, 'customer.deleted', { ...view, status: 'deleted' }, now)
   })
 }

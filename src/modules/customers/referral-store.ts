@@ -32,12 +32,24 @@ export function referralCustomerByRowId(db: Db, programId: number, id: number): 
   return readRow(db, 'raf_customer_by_row_id', `${WITH_REFERRAL} where c.program_id = ? and c.id = ?`, [programId, id])
 }
 
+/** A customer by its id (the `key` column). */
+export function referralCustomerById(db: Db, programId: number, id: string): Promise<ReferralCustomerRow | undefined> {
+  if (!storableText(id)) return Promise.resolve(undefined)
+  return readRow(db, 'raf_customer_by_id', `${WITH_REFERRAL} where c.program_id = ? and c."key" = ?`, [programId, id])
+}
+
+/** A customer by its email (any case). */
+export function referralCustomerByEmail(db: Db, programId: number, email: string): Promise<ReferralCustomerRow | undefined> {
+  if (!storableText(email)) return Promise.resolve(undefined)
+  return readRow(db, 'raf_customer_by_email', `${WITH_REFERRAL} where c.program_id = ? and c.email_lower = ?`, [programId, email.toLowerCase()])
+}
+
 /** A live customer by its id (the `key` column), its referral key, or its email, in that order. */
 export async function referralCustomerByReference(db: Db, programId: number, ref: string): Promise<ReferralCustomerRow | undefined> {
   if (!storableText(ref)) return undefined
-  return await readRow<ReferralCustomerRow>(db, 'raf_customer_by_id', `${WITH_REFERRAL} where c.program_id = ? and c."key" = ?`, [programId, ref])
+  return await referralCustomerById(db, programId, ref)
     ?? await referralCustomerByLinkKey(db, programId, ref)
-    ?? (ref.includes('@') ? await readRow<ReferralCustomerRow>(db, 'raf_customer_by_email', `${WITH_REFERRAL} where c.program_id = ? and c.email_lower = ?`, [programId, ref.toLowerCase()]) : undefined)
+    ?? (ref.includes('@') ? await referralCustomerByEmail(db, programId, ref) : undefined)
 }
 
 /** The live customer one of whose referral links has this key (the `ref` a visitor arrived with). */

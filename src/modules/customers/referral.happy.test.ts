@@ -136,7 +136,12 @@ describe('customers who refer customers', () => {
     })
     expect(program.json.data.program_settings.referral_rewards).toHaveLength(1)
     await server.delete('/v1/customers/d', { key: p.key })
-    expect((await server.get('/v1/program', { key: p.key })).json.data).toMatchObject({ total_customers: 3, total_referred_customers: 1 })
+    expect((await server.get('/v1/program', { key: p.key })).json.data).toMatchObject({ total_customers: 3, total_referred_customers: 1, total_referring_customers: 1 })
+    // The referrer goes: no referring customer is left; its friend, when it goes too, takes nothing more off.
+    await server.delete('/v1/customers/a', { key: p.key })
+    expect((await server.get('/v1/program', { key: p.key })).json.data).toMatchObject({ total_customers: 2, total_referred_customers: 1, total_referring_customers: 0 })
+    await server.delete('/v1/customers/c', { key: p.key })
+    expect((await server.get('/v1/program', { key: p.key })).json.data).toMatchObject({ total_customers: 1, total_referred_customers: 0, total_referring_customers: 0 })
   })
 
   it('records sales for referred customers only, and refuses affiliate-only actions', async () => {

@@ -77,6 +77,7 @@ describe('bad input', () => {
     const cases: Op[] = [
       ['POST', '/v1/customers', { id: 'my-cus' }], ['POST', '/v1/customers', { email: 'me@example.com' }], ['POST', '/v1/customers', { key: 'my-ref', id: 'other' }],
       ['POST', '/v1/customers', { id: 'bad id with spaces' }], ['POST', '/v1/customers', { metadata: { date_of_birth: '2023-02-30' } }],
+      ['POST', '/v1/customers', { metadata: { date_of_birth: '2023-13-01' } }], ['POST', '/v1/customers', { metadata: { date_of_birth: '2023-00-32' } }],
       ['POST', '/v1/customers/my-cus/balance/credit', { amount: 1 }], ['POST', '/v1/customers/my-cus/balance/credit', { amount: -1 }],
       ['POST', '/v1/customers/my-cus/balance/credit', { amount: 1, amount_units: 'XYZ' }], ['POST', '/v1/customers/my-cus/balance/credit', { amount: true }],
       ['POST', '/v1/customers:invite', { id: 'my-cus', email: 'not an address' }], ['POST', '/v1/customers:invite', { id: 'nobody', email: 'a@example.com' }],
@@ -93,5 +94,39 @@ describe('bad input', () => {
     expect(await picture(mine.id)).toEqual(before)
     const settings = (await server.get('/v1/program', { key: mine.key })).json.data.program_settings
     expect(settings.referral_rewards).toEqual([{ side: 'referrer', trigger: 'sale', type: 'static', value: '10', unit: 'currency', recurrence: 'once' }])
+  })
+})
+
+describe('taking over another customer', () => {
+  it('cannot be done by choosing its referral key or its address as an id', async () => {
+    const p = await server.program({ type: 'referral' })
+    await server.post('/v1/customers', { key: p.key, body: { id: 'ann', key: 'ann_ref', email: 'ann@example.com' } })
+    const before = await picture(p.id)
+    for (const body of [{ id: 'ann_ref', email: 'thief@example.com' }, { key: 'ann_ref' }, { id: 'ann@example.com', email: 'thief@example.com' }, { key: 'ann@example.com' }]) {
+      const res = await server.post('/v1/customers', { key: p.key, body })
+      expect(res.status, JSON.stringify(body)).toBe(422)
+    }
+    // Nor through the public sign-up, which takes the visitor's key (or email) as the id.
+    const pub = (await server.get('/v1/test', { key: p.key })).json.data.program.pub_id
+    await server.post('/t/signup', { body: { program: pub, partner_key: 'ann_ref', customer: { key: 'ann_ref', email: 'thief@example.com' } } })
+    await server.post('/t/signup', { body: { program: pub, partner_key: 'ann_ref', customer: { key: 'ann@example.com', email: 'thief2@example.com' } } })
+    expect(await picture(p.id)).toEqual(before)
+    // Each field names what it is: a key the key's owner, an email the address's owner.
+    const friend = await server.post('/v1/customers', { key: p.key, body: { id: 'fred', referring_customer: { key: 'ann_ref' } } })
+    expect(friend.json.data.referring_customer.id).toBe('ann')
+    expect((await server.post('/v1/transactions', { key: p.key, body: { amount: 5, customer: { email: 'fred@example.com' } } })).status).toBe(422)
+  })
+
+  it('earns nothing by referring oneself under another address of the same mailbox', async () => {
+    const p = await server.program({ type: 'referral' })
+    await server.put('/v1/program', { key: p.key, body: { program_settings: { referral_rewards: [
+      { side: 'referrer', trigger: 'signup', type: 'static', value: 3 }, { side: 'referrer', trigger: 'sale', type: 'static', value: 10 },
+    ] } } })
+    await server.post('/v1/customers', { key: p.key, body: { id: 'ann', email: 'ann.lee@gmail.com' } })
+    await server.post('/v1/customers', { key: p.key, body: { id: 'ann2', email: 'annlee+again@gmail.com', referring_customer: { id: 'ann' } } })
+    const sale = await server.post('/v1/transactions', { key: p.key, body: { amount: 50, customer: { id: 'ann2' } } })
+    expect(sale.status, sale.text).toBe(201)
+    expect(sale.json.data.rewards).toEqual([])
+    expect((await server.get('/v1/customers/ann/balance', { key: p.key })).json.data.balance.currency[0].amount).toBe(0)
   })
 })

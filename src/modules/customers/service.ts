@@ -29,8 +29,8 @@ import {
 
 // Refer-a-friend customers (referral-service.ts): sales find, reward and announce them through here.
 export {
-  addReferralCustomer, announceRewarded, createReferralCustomer, isReferralProgram, referralCustomerByEarner, referralCustomerByRef, referralOrdinal,
-  referralRefOf, reloadReferralCustomer, requireReferralProgram, deleteReferralCustomer, type ReferralCustomerRow,
+  addReferralCustomer, announceRewarded, createReferralCustomer, refersSelf, isReferralProgram, referralCustomerByEarner, referralCustomerByRef, referralOrdinal,
+  referralRefOf, reloadReferralCustomer, requireReferralProgram, resolveReferralCustomer, deleteReferralCustomer, type ReferralCustomerRow,
 } from './referral-service.js'
 export { referralCustomerByRowId } from './referral-store.js'
 export { referredFriends, viewReferralCustomer, type Friend } from './referral-service.js'
@@ -79,6 +79,8 @@ export interface NewCustomer extends NestedCustomer {
 
 /** Creates a customer inside the caller's transaction; the partner must exist (400 otherwise). */
 export async function addCustomer(tx: Db, program: Program, input: NewCustomer, now: number): Promise<CustomerRow> {
+  // A partner-attributed customer exists in affiliate programs only (refer-a-friend: addReferralCustomer).
+  requireAffiliateCustomers(program)
   const errors: FieldErrors = {}
   if (input.key === undefined) errors.key = ['The key field is required.']
   if (input.partner === undefined) errors.partner = ['The partner field is required.']

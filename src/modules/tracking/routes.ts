@@ -179,8 +179,17 @@ function keepsFirstClick(program: ProgramPlace['program'], cookieHeader: string 
   if (program.type !== 'referral' || program.settings.program.referral_attribution !== 'first_click' || !cookieHeader) return false
   const name = cookieName(program)
   const found = cookieHeader.split(';').map((c) => c.trim()).find((c) => c.startsWith(`${name}=`))
-  const value = found === undefined ? '' : decodeURIComponent(found.slice(name.length + 1))
+  const value = found === undefined ? '' : decodedOrEmpty(found.slice(name.length + 1))
   return value !== '' && value !== key
+}
+
+/** A cookie value as text; one whose escapes are not UTF-8 is no referral at all (never a 500). */
+function decodedOrEmpty(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return ''
+  }
 }
 
 const ProgramForScript = Type.Object({

@@ -67,7 +67,10 @@ describe('a refer-a-friend customer\'s link', () => {
     expect(kept.headers['set-cookie']).toBeUndefined()
     const replaced = await again(last)
     expect((replaced.headers['set-cookie'] as string[])[0]).toMatch(new RegExp(`^partnero_referral=two_${last.id};`))
+    // A cookie whose escapes are not text is no referral: the visitor still goes on (never a 500).
+    const garbled = await click(server, `/r/two_${first.id}`, { host: `go.${first.host}`, cookie: 'partnero_referral=%E0%A4%A', 'user-agent': visitor(8) })
+    expect(garbled.status).toBe(302)
     // The click counts either way: it happened.
-    expect((await server.get('/v1/customers/two/stats', { key: first.key })).json.data.clicks).toBe(1)
+    expect((await server.get('/v1/customers/two/stats', { key: first.key })).json.data.clicks).toBe(2)
   })
 })

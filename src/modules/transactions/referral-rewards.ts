@@ -1,7 +1,7 @@
 // What a refer-a-friend sale earns (issue 22): the program's reward rules (rewards/referral-rules.ts)
 // for the referrer (the buyer's referrer's earner) and the friend (the buyer's own earner).
 import type { Db } from '../../store/schema.js'
-import { livePartnerId, referralOrdinal } from '../customers/service.js'
+import { livePartnerId, referralOrdinal, refersSelf } from '../customers/service.js'
 import { findPartnerByRowId, type PartnerRow } from '../partners/service.js'
 import type { Program } from '../programs/service.js'
 import { referralRewards, referralRewardValues } from '../rewards/service.js'
@@ -11,6 +11,7 @@ export async function planReferralRewards(tx: Db, program: Program, counted: Cou
   const { customer, sale, salesBefore, row } = counted
   const referrerId = livePartnerId(customer)
   if (!sale.rewardable || sale.rewarded || customer.status !== 'active' || customer.archived === 1 || referrerId === null) return []
+  if (refersSelf(customer as { email: string | null; referrer_email?: string | null })) return []
   const referrerEarnerId = Number(referrerId)
   const friendEarnerId = customer.earner_id === null ? null : Number(customer.earner_id)
   const earned = referralRewards(program.settings.program.referral_rewards,

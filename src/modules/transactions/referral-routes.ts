@@ -8,7 +8,7 @@ import { listPath, paged, PagedEnvelope, pageOf } from '../../http/pagination.js
 import type { RouteContext, RouteVariant } from '../../http/route.js'
 import type { Database } from '../../store/schema.js'
 import {
-  createReferralCustomer, deleteReferralCustomer, isReferralProgram, referralCustomerByRef, referralRefOf, requireReferralProgram,
+  createReferralCustomer, deleteReferralCustomer, isReferralProgram, referralCustomerByRef, referralRefOf, requireReferralProgram, resolveReferralCustomer,
 } from '../customers/service.js'
 import { NewReferralCustomerInput, PageOnlyInput, ReferralCustomer, ReferralLookupInput } from '../customers/referral-schemas.js'
 import type { Program } from '../programs/service.js'
@@ -51,8 +51,7 @@ export function referralSaleVariants(db: Kysely<Database>) {
       return paged(sales, page, listPath(base, request), bag)
     }),
     ofCustomer: variant(PageOnlyInput, { 200: PagedEnvelope(ReferralTransaction) }, async ({ caller, params, input, bag, base, request }) => {
-      const buyer = await referralCustomerByRef(db, caller.program, { id: params.key as string })
-      if (!buyer) throw invalidField('customer', 'The customer was not found.')
+      const buyer = await resolveReferralCustomer(db, caller.program, params.key as string)
       const page = pageOf(input)
       const sales = await listTransactions(db, caller.program, { customerId: buyer.id, sort: input.sort ?? 'desc', offset: page.offset, fetch: page.limit + 1 })
       return paged(sales, page, listPath(base, request), bag)

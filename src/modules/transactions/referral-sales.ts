@@ -12,11 +12,15 @@ import {
   addReferralCustomer, referralCustomerByRef, withUniqueKey, type ReferralCustomerRow,
 } from '../customers/service.js'
 import { ReferralCustomerRef } from '../customers/referral-schemas.js'
+import { CUSTOMER_KEY_PATTERN } from '../customers/schemas.js'
 import type { Program } from '../programs/service.js'
 import { SaleFields, SaleInput } from './sale-input.js'
 import { recordSales } from './sales.js'
 import { saleOf } from './service.js'
 import { referralTransactionViewOf } from './referral-representation.js'
+
+const ID_FORMAT = new RegExp(CUSTOMER_KEY_PATTERN)
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
 const SaleCustomer = Type.Object({
   id: Type.Optional(Type.String({ maxLength: 255 })),
@@ -61,7 +65,12 @@ async function buyerOf(tx: Db, program: Program, input: NewReferralTransactionIn
   if (!named || (named.id === undefined && named.key === undefined && named.email === undefined)) {
     throw invalidField('customer', 'The customer must be named by id, key or email.')
   }
-  if (input.options?.create_customer) return addReferralCustomer(tx, program, named, now)
+  if (input.options?.create_customer) {
+    // Made here, so checked as POST /v1/customers checks a new customer.
+    if (named.id !== undefined && !ID_FORMAT.test(named.id)) throw invalidField('customer.id', 'The id format is invalid.')
+    if (named.email !== undefined && !EMAIL.test(named.email)) throw invalidField('customer.email', 'The email must be a valid email address.')
+    return addReferralCustomer(tx, program, named, now)
+  }
   const found = await referralCustomerByRef(tx, program, named)
   if (!found) throw invalidField('customer', 'The customer was not found.')
   return found

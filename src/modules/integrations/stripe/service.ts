@@ -14,7 +14,7 @@ import { parseJsonBody } from '../../../json-text.js'
 import type { Database, Db, DisputeState } from '../../../store/schema.js'
 import { inTransaction } from '../../../store/transaction.js'
 import { isUniqueViolation } from '../../../store/unique.js'
-import { addCustomer, findCustomerByEmail, findCustomerByKey, type CustomerRow } from '../../customers/service.js'
+import { addCustomer, addReferralCustomer, findCustomerByEmail, findCustomerByKey, type CustomerRow } from '../../customers/service.js'
 import type { Program } from '../../programs/service.js'
 import { addSale } from '../../transactions/sales.js'
 import { archiveInside, findTransactionByKey, refundInside, type TransactionRow } from '../../transactions/service.js'
@@ -171,6 +171,10 @@ async function customerOf(tx: Db, program: Program, hints: Hints, now: number): 
   const key = hints.customerKey ?? hints.clientReferenceId ?? hints.email
   if (hints.partnerKey === undefined || key === undefined) return undefined
   try {
+    // In a refer-a-friend program the key is a referring customer's (the `?ref=` it was shared with).
+    if (program.type === 'referral') {
+      return await addReferralCustomer(tx, program, { id: key, ...(hints.email ? { email: hints.email } : {}), referring_customer: { key: hints.partnerKey } }, now)
+    }
     return await addCustomer(tx, program, { key, ...(hints.email ? { email: hints.email } : {}), partner: { key: hints.partnerKey } }, now)
   } catch (err) {
     // An unknown partner or unusable customer details: not a customer we can make.

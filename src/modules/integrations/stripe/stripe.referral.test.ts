@@ -28,4 +28,18 @@ describe('a Stripe payment in a refer-a-friend program', () => {
     const balance = await server.get('/v1/customers/ann/balance', { key: p.key })
     expect(balance.json.data.balance.currency[0].amount).toBe(5)
   })
+
+  it('makes a customer it does not know a referred one of the referral key in its metadata', async () => {
+    const p = await server.program({ type: 'referral' })
+    await setUpStripe(server, p.key)
+    await server.post('/v1/customers', { key: p.key, body: { id: 'ann', key: 'ann_ref' } })
+    const paid = await sendStripe(server, p.publicId, stripeEvent('checkout.session.completed',
+      checkout('pi_new', 2000, 'usd', { metadata: { customer_key: 'newbie', partner_key: 'ann_ref' }, customer_details: { email: 'newbie@example.com' } })))
+    expect(paid.status, paid.text).toBe(200)
+    const made = await server.get('/v1/customers/newbie', { key: p.key })
+    expect(made.json.data).toMatchObject({ id: 'newbie', email: 'newbie@example.com', referring_customer: { id: 'ann' } })
+    expect(made.json.data.key).toMatch(/^[a-z0-9]{12}$/)
+    expect((await server.get('/v1/program', { key: p.key })).json.data).toMatchObject({ total_customers: 2, total_referred_customers: 1, total_referring_customers: 1, total_sales: 1 })
+    expect((await server.get('/v1/customers/ann/balance', { key: p.key })).json.data.balance.currency[0].amount).toBe(10)
+  })
 })
