@@ -68,3 +68,32 @@ export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boo
   }
   return read()
 }
+
+export interface ShopWorld {
+  server: import('./server.js').TestServer
+  shop: Shop
+  browser: Browser
+  program: { id: number; publicId: string; key: string }
+  close(): Promise<void>
+}
+
+/**
+ * A test server, a merchant's site serving the snippet (by default on localhost, else the host
+ * `site(port)` names) for a program made with `input`, and Chromium: started and closed together.
+ */
+export async function startShopWorld(options: { input?: Record<string, unknown>; api?: (serverUrl: string) => string; site?: (port: number) => string } = {}): Promise<ShopWorld> {
+  const { startServer } = await import('./server.js')
+  const server = await startServer()
+  let program: ShopWorld['program'] | undefined
+  const shop = await serveShop(options.api?.(server.url) ?? server.url, () => (program as ShopWorld['program']).publicId)
+  program = await server.program({ website: options.site?.(shop.port) ?? `http://localhost:${shop.port}`, ...options.input })
+  const browser = await launchBrowser()
+  return {
+    server, shop, browser, program,
+    async close() {
+      await browser.close()
+      await shop.close()
+      await server.close()
+    },
+  }
+}

@@ -3,31 +3,25 @@
 // ordinary form, and the API shows the customer credited to the partner.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { startServer, type TestServer } from '../../../test/support/server.js'
+import type { TestServer } from '../../../test/support/server.js'
 import { makePartner } from '../../../test/support/partners.js'
 import { BROWSER } from '../../../test/support/visits.js'
-import { NO_BROWSER, launchBrowser, serveShop, waitFor, type Shop } from '../../../test/support/browser.js'
+import { NO_BROWSER, startShopWorld, waitFor, type ShopWorld } from '../../../test/support/browser.js'
 
 let server: TestServer
-let shop: Shop
 let shopUrl: string
 let browser: Browser
 
 // Debian's chromium package provides the browser; .ci/run installs it. Without it there is nothing to drive.
 describe.skipIf(NO_BROWSER)('the snippet in Chromium', () => {
-  let program: { publicId: string; key: string }
+  let world: ShopWorld | undefined
+  let program: ShopWorld['program']
   beforeAll(async () => {
-    server = await startServer()
-    shop = await serveShop(server.url, () => program.publicId)
-    shopUrl = `http://localhost:${shop.port}`
-    program = await server.program({ website: shopUrl })
-    browser = await launchBrowser()
+    world = await startShopWorld()
+    ;({ server, browser, program } = world)
+    shopUrl = `http://localhost:${world.shop.port}`
   }, 60_000)
-  afterAll(async () => {
-    await browser?.close()
-    await shop?.close()
-    await server?.close()
-  })
+  afterAll(() => world?.close())
 
   it('sets the cookie from ?aff=, counts the click, and credits the sign-up to the partner', async () => {
     const partner = await makePartner(server, program.key, { key: 'browser_ref' })

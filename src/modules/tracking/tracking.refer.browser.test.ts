@@ -4,31 +4,25 @@
 // customer's referred friend.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { startServer, type TestServer } from '../../../test/support/server.js'
+import type { TestServer } from '../../../test/support/server.js'
 import { BROWSER } from '../../../test/support/visits.js'
-import { NO_BROWSER, launchBrowser, serveShop, waitFor, type Shop } from '../../../test/support/browser.js'
+import { NO_BROWSER, startShopWorld, waitFor, type ShopWorld } from '../../../test/support/browser.js'
 
 let server: TestServer
-let shop: Shop
 let browser: Browser
 
 describe.skipIf(NO_BROWSER)('the snippet of a refer-a-friend program in Chromium', () => {
-  let program: { publicId: string; key: string }
+  let world: ShopWorld | undefined
+  let program: ShopWorld['program']
   let shopUrl: string
   beforeAll(async () => {
-    server = await startServer()
-    shop = await serveShop(server.url, () => program.publicId)
-    shopUrl = `http://localhost:${shop.port}`
-    program = await server.program({ type: 'referral', website: shopUrl })
+    world = await startShopWorld({ input: { type: 'referral' } })
+    ;({ server, browser, program } = world)
+    shopUrl = `http://localhost:${world.shop.port}`
     const put = await server.put('/v1/program', { key: program.key, body: { program_settings: { referral_attribution: 'first_click' } } })
     expect(put.status, put.text).toBe(200)
-    browser = await launchBrowser()
   }, 60_000)
-  afterAll(async () => {
-    await browser?.close()
-    await shop?.close()
-    await server?.close()
-  })
+  afterAll(() => world?.close())
 
   it('keeps the first referrer under first-click attribution, and makes the sign-up its friend', async () => {
     for (const id of ['ann', 'bob']) await server.post('/v1/customers', { key: program.key, body: { id, key: `${id}_ref` } })
