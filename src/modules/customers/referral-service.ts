@@ -155,8 +155,8 @@ async function countCustomer(tx: Db, program: Program, referrerEarnerId: number 
 async function rewardSignup(tx: Db, program: Program, friend: ReferralCustomerRow, referrerEarnerId: number, now: number): Promise<void> {
   if (refersSelf(friend)) return
   const occurrence = await referralOrdinal(tx, program.id, referrerEarnerId, friend.id)
-  const earned = referralRewards(program.settings.program.referral_rewards, { trigger: 'signup' },
-    { programCurrency: program.currency, occurrence, friendSince: Number(friend.created_at) })
+  const earned = approvedSides(referralRewards(program.settings.program.referral_rewards, { trigger: 'signup' },
+    { programCurrency: program.currency, occurrence, friendSince: Number(friend.created_at) }), friend)
   const values = referralRewardValues(earned, {
     programId: program.id, referrerId: referrerEarnerId, friendId: friend.earner_id === null ? null : Number(friend.earner_id),
     customerId: friend.id, transactionId: null, kind: 'signup', amount: 0n, earnedAt: Number(friend.created_at),
@@ -164,6 +164,14 @@ async function rewardSignup(tx: Db, program: Program, friend: ReferralCustomerRo
   for (const reward of await storeSignupRewards(tx, values, Number(friend.created_at), now)) {
     await announceRewarded(tx, program, Number(reward.partner_id), reward, now)
   }
+}
+
+/**
+ * The rewards a customer the merchant has not approved (`approved: false`) would earn are not
+ * earned: an unapproved referrer's side, an unapproved friend's side, while it stays so.
+ */
+export function approvedSides<T extends { side: 'referrer' | 'friend' }>(earned: T[], friend: { approved: number | bigint; referrer_approved?: number | bigint | null }): T[] {
+  return earned.filter((e) => Number(e.side === 'friend' ? friend.approved : friend.referrer_approved ?? 1) === 1)
 }
 
 /**

@@ -15,12 +15,15 @@ export type ReferralCustomerRow = CustomerRow & {
   referrer_email: string | null
   referrer_name: string | null
   referrer_surname: string | null
+  /** 1 while the referrer is approved (null when it has none). */
+  referrer_approved: number | null
 }
 
 // `partner_public_id` is the referrer's earner while it is live: as for affiliate customers, new sales credit only a live one.
 const WITH_REFERRAL = `
   select c.*, p.public_id as partner_public_id, l."key" as link_key, e.referrals_count as referrals,
-    r."key" as referrer_id, rl."key" as referrer_link_key, r.email as referrer_email, r.name as referrer_name, r.surname as referrer_surname
+    r."key" as referrer_id, rl."key" as referrer_link_key, r.email as referrer_email, r.name as referrer_name, r.surname as referrer_surname,
+    r.approved as referrer_approved
   from customers c
   left join partners e on e.id = c.earner_id
   left join referral_links l on l.program_id = c.program_id and l.partner_id = c.earner_id and l.is_default = 1 and l.deleted_at is null

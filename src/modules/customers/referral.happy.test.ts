@@ -108,6 +108,21 @@ describe('customers who refer customers', () => {
     expect(points.json.data.balance.points).toEqual([{ amount: 50, amount_units: 'points', is_currency: false }])
   })
 
+  it('gives a customer the merchant has not approved nothing on its side until it is approved', async () => {
+    const p = await rafProgram([
+      { side: 'referrer', trigger: 'sale', type: 'static', value: 4, recurrence: 'lifetime' },
+      { side: 'friend', trigger: 'sale', type: 'static', value: 1, recurrence: 'lifetime' },
+    ])
+    await server.post('/v1/customers', { key: p.key, body: { id: 'ann', approved: false } })
+    await server.post('/v1/customers', { key: p.key, body: { id: 'bob', referring_customer: { id: 'ann' } } })
+    const sides = async (key: string) => (await server.post('/v1/transactions', { key: p.key, body: { key, amount: 10, customer: { id: 'bob' } } }))
+      .json.data.rewards.map((r: { side: string }) => r.side)
+    expect(await sides('one')).toEqual(['friend'])
+    await server.put('/v1/customers/ann', { key: p.key, body: { update: { approved: true } } })
+    await server.put('/v1/customers/bob', { key: p.key, body: { approved: false } })
+    expect(await sides('two')).toEqual(['referrer'])
+  })
+
   it('holds a reward in review for its rule\'s days, outside the balance, until the review job releases it', async () => {
     const p = await rafProgram([{ side: 'referrer', trigger: 'sale', type: 'static', value: 7, review_days: 3 }])
     await server.post('/v1/customers', { key: p.key, body: { id: 'ann' } })

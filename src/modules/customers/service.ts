@@ -29,7 +29,7 @@ import {
 
 // Refer-a-friend customers (referral-service.ts): sales find, reward and announce them through here.
 export {
-  addReferralCustomer, announceRewarded, createReferralCustomer, refersSelf, isReferralProgram, referralCustomerByEarner, referralCustomerByRef, referralOrdinal,
+  addReferralCustomer, announceRewarded, approvedSides, createReferralCustomer, refersSelf, isReferralProgram, referralCustomerByEarner, referralCustomerByRef, referralOrdinal,
   referralRefOf, reloadReferralCustomer, requireReferralProgram, resolveReferralCustomer, deleteReferralCustomer, type ReferralCustomerRow,
 } from './referral-service.js'
 export { referralCustomerByRowId } from './referral-store.js'
